@@ -1,0 +1,55 @@
+# The two promised commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrations-check check demo-passwords bench clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# A local secret key, made once, so sign-ins survive restarts of the local server.
+.env:
+	$(PYTHON) -c "import secrets; print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+
+## run: set everything up and serve the demo on http://127.0.0.1:8000/
+run: $(VENV)/.runtime .env
+	mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl+C stops."
+	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+## test: set everything up and run the whole test suite
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+## demo-passwords: give the two demo accounts new passwords and print them
+demo-passwords: $(VENV)/.runtime .env
+	$(MANAGE) load_demo --reset-passwords
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.dev
+	$(MANAGE) makemigrations --check --dry-run
+
+check: lint migrations-check test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
