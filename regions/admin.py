@@ -1,0 +1,224 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import (
+    ImportBatch,
+    Metric,
+    Organisation,
+    PartnerMembership,
+    Region,
+    Statistic,
+)
+from regions.permissions import organisation_of, regions_for_user, sees_all_regions
+
+
+def thumbnail(image: FieldFile | None, size: int = 64) -> str:
+    """A small preview of an uploaded image for admin lists and forms, or a dash."""
+    if not image:
+        return "–"
+    return format_html(
+        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px;object-fit:contain">',
+        image.url,
+        size,
+        size,
+    )
+
+
+class RegionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "gss_code",
+            "police_uk_id",
+            "groupings",
+            "valid_from",
+            "valid_to",
+        ]
+
+    def clean_groupings(self):
+        groupings = self.cleaned_data["groupings"]
+        if self.instance.pk and any(g.pk == self.instance.pk for g in groupings):
+            raise forms.ValidationError(_("A region cannot be a grouping of itself."))
+        return groupings
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    form = RegionAdminForm
+    list_display = ["name", "kind", "gss_code", "police_uk_id", "grouping_names"]
+    list_filter = ["kind", ("groupings", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug", "gss_code", "police_uk_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["groupings"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "description"]}),
+        (_("Codes"), {"fields": ["gss_code", "police_uk_id"]}),
+        (_("Groupings"), {"fields": ["groupings"]}),
+        (_("Boundary dates"), {"fields": ["valid_from", "valid_to"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return super().get_queryset(request).prefetch_related("groupings")
+
+    @admin.display(description=_("part of"))
+    def grouping_names(self, region: Region) -> str:
+        return ", ".join(g.name for g in region.groupings.all()) or "–"
+
+
+class PartnerMembershipInline(admin.TabularInline):
+    model = PartnerMembership
+    extra = 0
+    fields = ["user"]
+    verbose_name = _("data officer")
+    verbose_name_plural = _("data officers (user accounts that import for this organisation)")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "logo_thumbnail", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["regions"]
+    readonly_fields = ["logo_preview"]
+    inlines = [PartnerMembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "description", "website"]}),
+        (_("Logo"), {"fields": ["logo", "logo_preview"]}),
+        (_("Areas covered"), {"fields": ["regions"]}),
+    ]
+
+    @admin.display(description=_("logo"))
+    def logo_thumbnail(self, organisation: Organisation) -> str:
+        return thumbnail(organisation.logo, 40)
+
+    @admin.display(description=_("current logo"))
+    def logo_preview(self, organisation: Organisation) -> str:
+        return thumbnail(organisation.logo, 160)
+
+
+@admin.register(PartnerMembership)
+class PartnerMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "unit", "owner", "small_number_threshold"]
+    list_filter = ["owner"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["owner"]
+    list_select_related = ["owner"]
+
+
+class StatisticAdminForm(forms.ModelForm):
+    class Meta:
+        model = Statistic
+        fields = ["metric", "region", "period_start", "period_end", "value", "source", "notes"]
+
+
+@admin.register(Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    """Partner data officers see and edit only the regions their organisation covers."""
+
+    form = StatisticAdminForm
+    list_display = [
+        "region",
+        "metric",
+        "period_start",
+        "period_end",
+        "value",
+        "source",
+        "import_batch",
+    ]
+    list_filter = [
+        "metric",
+        ("region", admin.RelatedOnlyFieldListFilter),
+        "period_start",
+    ]
+    search_fields = ["region__name", "region__gss_code", "region__police_uk_id", "source"]
+    list_select_related = ["region", "metric", "import_batch"]
+    date_hierarchy = "period_start"
+    readonly_fields = ["import_batch", "created_at", "updated_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Statistic]:
+        queryset = super().get_queryset(request)
+        if sees_all_regions(request.user):
+            return queryset
+        return queryset.filter(region__in=regions_for_user(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "region":
+            kwargs["queryset"] = regions_for_user(request.user).order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "created_at",
+        "user",
+        "organisation",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+    ]
+    list_filter = ["organisation", "created_at"]
+    search_fields = ["file_name", "checksum", "user__username"]
+    list_select_related = ["user", "organisation"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ImportBatch]:
+        queryset = super().get_queryset(request)
+        if sees_all_regions(request.user):
+            return queryset
+        return queryset.filter(organisation=organisation_of(request.user))
+
+    # Batches are a record: written by imports, never edited by hand.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        return False
+
+
+class UserMembershipInline(admin.StackedInline):
+    model = PartnerMembership
+    extra = 0
+    max_num = 1
+    verbose_name = _("partner organisation")
+    verbose_name_plural = _("partner organisation (for data officers)")
+
+
+class UserWithMembershipAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserMembershipInline]
+    list_display = [*UserAdmin.list_display, "organisation_name"]
+
+    @admin.display(description=_("partner organisation"))
+    def organisation_name(self, user) -> str:
+        membership = getattr(user, "partner_membership", None)
+        return membership.organisation.name if membership else "–"
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("partner_membership__organisation")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.register(User, UserWithMembershipAdmin)

@@ -1,0 +1,399 @@
+"""The ground campaigns stand on: places, the partners who cover them, and what is counted there.
+
+Nothing here knows about campaigns: a statistic is a fact about a metric, a region and a period,
+whether or not any campaign shows it.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from regions.validators import validate_image_upload
+
+GSS_CODE_PATTERN = r"^[EWSN][0-9]{8}$"
+gss_code_validator = RegexValidator(
+    GSS_CODE_PATTERN,
+    _(
+        "Enter an ONS GSS code: a capital E, W, S or N followed by eight digits, "
+        "for example W15000001. Leave it empty for a custom grouping."
+    ),
+)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        abstract = True
+
+
+class Region(TimeStampedModel):
+    """A place figures are counted for: a nation, an ONS region, a police force area, a grouping."""
+
+    class Kind(models.TextChoices):
+        NATION = "nation", _("Nation")
+        ONS_REGION = "ons_region", _("Region (ONS)")
+        POLICE_FORCE_AREA = "police_force_area", _("Police force area")
+        COUNTY = "county", _("County")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        GROUPING = "grouping", _("Custom grouping")
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("As the public knows it."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("The region's web address: lower-case letters, digits and hyphens; unique."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    gss_code = models.CharField(
+        _("ONS GSS code"),
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[gss_code_validator],
+        help_text=_(
+            "The nine-character ONS code, for example W15000001 for North Wales. Unique. "
+            "Leave empty for a custom grouping that has no official code."
+        ),
+    )
+    police_uk_id = models.SlugField(
+        _("police.uk force id"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "For police force areas only: the force's id on police.uk, for example north-wales. "
+            "Unique."
+        ),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Optional, one or two plain sentences shown on the region's page."),
+    )
+    groupings = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="members",
+        blank=True,
+        verbose_name=_("groupings it belongs to"),
+        help_text=_(
+            "Every larger area this region is part of. A region may sit in several: "
+            "North Wales is in Wales and in the North West and North Wales grouping."
+        ),
+    )
+    valid_from = models.DateField(
+        _("valid from"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the day this boundary came into use."),
+    )
+    valid_to = models.DateField(
+        _("valid to"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: the last day this boundary was in use. Must not be before 'valid from'."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gss_code__isnull=True) | Q(gss_code__regex=GSS_CODE_PATTERN),
+                name="region_gss_code_format",
+                violation_error_message=_(
+                    "The ONS GSS code must be a capital E, W, S or N followed by eight digits."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="region_valid_to_not_before_valid_from",
+                violation_error_message=_("'Valid to' cannot be before 'valid from'."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code(self) -> str:
+        """The identifier partners use for this region in files: GSS code, else the slug."""
+        return self.gss_code or self.slug
+
+
+class Organisation(TimeStampedModel):
+    """A partner: the charity running a campaign, a police force, a regional crime unit."""
+
+    class Kind(models.TextChoices):
+        CHARITY = "charity", _("Charity")
+        POLICE_FORCE = "police_force", _("Police force")
+        ROCU = "rocu", _("Regional organised crime unit")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        HEALTH_BODY = "health_body", _("Health body")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("The organisation's full name."))
+    short_name = models.CharField(
+        _("short name"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Optional: the name it is known by, for example TITAN. Used where space is short."
+        ),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The partner page's web address: lower-case letters, digits and hyphens; unique."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    website = models.URLField(
+        _("website"), blank=True, help_text=_("Optional: the full address, starting https://.")
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        width_field="logo_width",
+        height_field="logo_height",
+        validators=[validate_image_upload],
+        blank=True,
+        help_text=_(
+            "Optional: PNG, JPEG or WebP, at most 5 MB. Shown small beside the name, "
+            "which is always written out too, so the logo needs no separate description."
+        ),
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Optional: one or two plain sentences on the partner page."),
+    )
+    regions = models.ManyToManyField(
+        Region,
+        related_name="organisations",
+        blank=True,
+        verbose_name=_("regions it covers"),
+        help_text=_(
+            "The areas this organisation works in. Covering a grouping covers all of its "
+            "members; the organisation's data officers may import figures for these areas only."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class PartnerMembership(TimeStampedModel):
+    """Links a user account to the one partner organisation it works for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+        help_text=_("The partner this person imports figures for. One organisation per user."),
+    )
+
+    class Meta:
+        verbose_name = _("partner membership")
+        verbose_name_plural = _("partner memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+
+class Metric(TimeStampedModel):
+    """Something that is counted, per region and period, by the organisation that owns it."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("Short, plain and specific, for example 'People contacting the helpline'."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("Used in import files and web addresses; unique."),
+    )
+    description = models.TextField(
+        _("what is counted"),
+        help_text=_(
+            "Exactly what is counted and how it is assigned to a region, as a reader "
+            "would need it to understand the figures."
+        ),
+    )
+    unit = models.CharField(
+        _("unit"),
+        max_length=60,
+        default="people",
+        help_text=_("What one counts as, in the plural, for example 'people' or 'calls'."),
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="metrics",
+        verbose_name=_("owner"),
+        help_text=_("The organisation that collects these figures and answers for them."),
+    )
+    small_number_threshold = models.PositiveSmallIntegerField(
+        _("small-number threshold"),
+        default=5,
+        help_text=_(
+            "Public pages say 'fewer than N' for any value below this, to protect the people "
+            "counted. 5 unless the owner's disclosure rules say otherwise."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One imported file: who brought it in, for which partner, and what it changed."""
+
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True, db_default=Now())
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("imported by"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("for organisation"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Statistic(TimeStampedModel):
+    """The value of a metric for one region over one period (both dates inclusive)."""
+
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("metric")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("region")
+    )
+    period_start = models.DateField(
+        _("period start"), help_text=_("The first day counted, for example 1 July 2017.")
+    )
+    period_end = models.DateField(
+        _("period end"),
+        help_text=_(
+            "The last day counted, included in the period, for example 31 December 2017. "
+            "Must be after the start."
+        ),
+    )
+    value = models.BigIntegerField(
+        _("value"),
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "The whole count for the period, 0 or more. Enter the real number even when it is "
+            "small: public pages hide values below the metric's threshold."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("Optional: where the figure comes from, as a reader could check it."),
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Optional: caveats, for example a change of method.")
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        verbose_name=_("import batch"),
+        help_text=_("The import that last wrote this figure; empty when entered by hand."),
+    )
+
+    class Meta:
+        ordering = ["metric", "region", "period_start"]
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "region", "period_start", "period_end"],
+                name="statistic_one_per_metric_region_period",
+                violation_error_message=_(
+                    "There is already a figure for this metric, region and period. "
+                    "Edit that one instead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")),
+                name="statistic_period_end_after_start",
+                violation_error_message=_("The period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="statistic_value_not_negative",
+                violation_error_message=_("A count cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "metric"], name="statistic_region_metric")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.metric} · {self.region} · {self.period_start}–{self.period_end}: {self.value}"
+        )

@@ -1,0 +1,50 @@
+"""The two staff roles, kept as groups whose permissions are (re)granted after every migrate.
+
+Each app grants the permissions on its own models, so regions never needs to know campaigns.
+"""
+
+from collections.abc import Iterable
+
+from django.apps import AppConfig
+
+CAMPAIGN_MANAGERS = "Campaign managers"
+PARTNER_DATA_OFFICERS = "Partner data officers"
+
+ALL_ACTIONS = ("add", "change", "delete", "view")
+
+
+def grant(group_name: str, app_label: str, codenames: Iterable[str]) -> None:
+    """Make sure the group exists and holds these permissions of one app (adds, never removes)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=group_name)
+    permissions = Permission.objects.filter(
+        content_type__app_label=app_label, codename__in=list(codenames)
+    )
+    group.permissions.add(*permissions)
+
+
+def grant_all(group_name: str, app_config: AppConfig) -> None:
+    """Grant every permission on every model of an app."""
+    codenames = [
+        f"{action}_{model._meta.model_name}"
+        for model in app_config.get_models()
+        for action in ALL_ACTIONS
+    ]
+    grant(group_name, app_config.label, codenames)
+
+
+def grant_regions_roles(sender: AppConfig, **kwargs) -> None:
+    grant_all(CAMPAIGN_MANAGERS, sender)
+    grant(
+        PARTNER_DATA_OFFICERS,
+        sender.label,
+        [
+            "view_statistic",
+            "add_statistic",
+            "change_statistic",
+            "view_region",
+            "view_metric",
+            "view_importbatch",
+        ],
+    )
