@@ -1,0 +1,168 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import (
+    Campaign,
+    CampaignPartner,
+    Person,
+    PressStatement,
+    Quote,
+    ReportedFigure,
+)
+from regions.admin import thumbnail
+
+REPORTED_FIGURE_FIELDS = [
+    "label",
+    "qualifier",
+    "value",
+    "unit",
+    "metric",
+    "region",
+    "base_period_start",
+    "base_period_end",
+    "period_start",
+    "period_end",
+    "source",
+    "order",
+]
+
+
+class PublicLinkMixin:
+    """A list column linking to the public page, saying plainly when it is not public yet."""
+
+    @admin.display(description=_("public page"))
+    def public_link(self, obj) -> str:
+        if not obj.is_public:
+            return _("not public yet")
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("view"))
+
+
+class CampaignPartnerInline(admin.TabularInline):
+    model = CampaignPartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "order"]
+
+
+class CampaignReportedFigureInline(admin.StackedInline):
+    model = ReportedFigure
+    fk_name = "campaign"
+    extra = 0
+    fields = REPORTED_FIGURE_FIELDS
+    autocomplete_fields = ["metric", "region"]
+    verbose_name_plural = _("reported figures (published as a percentage or total, without counts)")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(PublicLinkMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "status",
+        "publish_at",
+        "launch_date",
+        "lead_organisation",
+        "hero_thumbnail",
+        "is_demo",
+        "public_link",
+    ]
+    list_filter = ["status", "is_demo", "lead_organisation", "launch_date"]
+    search_fields = ["title", "slug", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["lead_organisation"]
+    filter_horizontal = ["regions", "metrics"]
+    list_select_related = ["lead_organisation"]
+    date_hierarchy = "launch_date"
+    readonly_fields = ["hero_preview", "is_demo", "created_at", "updated_at"]
+    inlines = [CampaignPartnerInline, CampaignReportedFigureInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "is_demo"]}),
+        (
+            _("Helpline"),
+            {
+                "description": _("Shown near the top of every campaign and statement page."),
+                "fields": [
+                    "helpline_name",
+                    "helpline_phone",
+                    "helpline_hours",
+                    "helpline_url",
+                    "helpline_confidentiality",
+                ],
+            },
+        ),
+        (_("Who and where"), {"fields": ["lead_organisation", "regions", "metrics"]}),
+        (_("Dates"), {"fields": ["launch_date", "end_date"]}),
+        (
+            _("Hero image"),
+            {"fields": ["hero_image", "hero_preview", "hero_image_alt", "hero_image_decorative"]},
+        ),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("image"))
+    def hero_thumbnail(self, campaign: Campaign) -> str:
+        return thumbnail(campaign.hero_image, 48)
+
+    @admin.display(description=_("current image"))
+    def hero_preview(self, campaign: Campaign) -> str:
+        return thumbnail(campaign.hero_image, 240)
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "role_as_quoted", "text", "order"]
+
+
+class StatementReportedFigureInline(CampaignReportedFigureInline):
+    fk_name = "statement"
+    verbose_name_plural = _("headline figures")
+
+
+@admin.register(PressStatement)
+class PressStatementAdmin(PublicLinkMixin, admin.ModelAdmin):
+    list_display = ["title", "campaign", "status", "publish_at", "is_demo", "public_link"]
+    list_filter = ["status", "is_demo", "campaign", "issuing_organisations"]
+    search_fields = ["title", "slug", "summary", "body", "quotes__text"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["campaign"]
+    filter_horizontal = ["issuing_organisations"]
+    list_select_related = ["campaign"]
+    date_hierarchy = "publish_at"
+    readonly_fields = ["is_demo", "created_at", "updated_at"]
+    inlines = [QuoteInline, StatementReportedFigureInline]
+    fieldsets = [
+        (None, {"fields": ["campaign", "title", "slug", "summary", "body", "is_demo"]}),
+        (_("Issued by"), {"fields": ["issuing_organisations"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "role_title", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "role_title", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(admin.ModelAdmin):
+    list_display = ["label", "display_value", "region", "campaign", "statement", "source"]
+    list_filter = ["unit", "campaign", "region"]
+    search_fields = ["label", "source", "region__name"]
+    autocomplete_fields = ["campaign", "statement", "metric", "region"]
+    list_select_related = ["region", "campaign", "statement"]
+    fields = ["campaign", "statement", *REPORTED_FIGURE_FIELDS]
+
+    @admin.display(description=_("as shown"))
+    def display_value(self, figure: ReportedFigure) -> str:
+        return figure.display_value

@@ -1,0 +1,53 @@
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from campaigns.demo import DATA_OFFICER_USERNAME, MANAGER_USERNAME, demo_load
+
+
+class _DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo campaign (Stop it Now! in North West England and North Wales, 2018) and "
+        "two demo accounts. Safe to run again: it only writes what differs."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Give both demo accounts new generated passwords and print them.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would change, then roll everything back.",
+        )
+
+    def handle(self, *args, reset_passwords: bool, dry_run: bool, **options) -> None:
+        try:
+            with transaction.atomic():
+                result = demo_load(reset_passwords=reset_passwords)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
+            result.passwords.clear()
+        counts = result.counts
+        self.stdout.write(
+            f"Demo campaign: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged."
+        )
+        if result.passwords:
+            self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /admin/):"))
+            for username, password in result.passwords.items():
+                self.stdout.write(f"  {username:<12} password: {password}")
+            self.stdout.write("These passwords are shown only now. Keep them somewhere safe.")
+        else:
+            self.stdout.write(
+                f"Demo accounts '{MANAGER_USERNAME}' and '{DATA_OFFICER_USERNAME}' already exist; "
+                "their passwords were printed when they were made. For new ones: "
+                "make demo-passwords"
+            )

@@ -1,0 +1,614 @@
+"""Campaigns and what they publish: statements, quotes and figures as reported."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from regions.figures import period_label
+from regions.models import Metric, Organisation, Region, TimeStampedModel
+from regions.validators import validate_image_upload
+
+MARKDOWN_HELP = _(
+    "Plain text; no HTML. Leave a blank line between paragraphs. Formatting: '## ' at the start "
+    "of a line for a heading, '- ' for a bullet, **bold**, [link text](https://example.org)."
+)
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ]{5,19}$",
+    _("Enter the number as people dial it, digits and spaces only, for example 0808 1000 900."),
+)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
+
+
+def publish_time_required(prefix: str = "") -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(status=Status.DRAFT) | Q(publish_at__isnull=False),
+        name=f"{prefix}publish_time_unless_draft",
+        violation_error_message=_("Published and archived items need a publish time."),
+    )
+
+
+class PublishableModel(TimeStampedModel):
+    """Content the public sees only once it is published and its publish time has come."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_(
+            "Draft: only staff can see it. Published: public from the publish time. "
+            "Archived: still public at its address, marked as past, no longer listed."
+        ),
+    )
+    publish_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it becomes public (UK time). A future time works as an embargo. "
+            "Left empty when publishing, it is set to now."
+        ),
+    )
+    is_demo = models.BooleanField(
+        _("demo content"),
+        default=False,
+        help_text=_(
+            "Set by the demo loader: sample content reconstructed from public reporting, "
+            "with quotes paraphrased. Not for publication as it stands."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status != Status.DRAFT and self.publish_at is None:
+            self.publish_at = timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in PUBLIC_STATUSES
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+
+class CampaignQuerySet(models.QuerySet):
+    def published(self) -> "CampaignQuerySet":
+        """Campaigns the public may see: published or archived, publish time passed."""
+        return self.filter(status__in=PUBLIC_STATUSES, publish_at__lte=timezone.now())
+
+    def current(self) -> "CampaignQuerySet":
+        """Published campaigns that are not archived, as listed on the home page."""
+        return self.published().filter(status=Status.PUBLISHED)
+
+
+class Campaign(PublishableModel):
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("Plain and specific; shown as the page heading.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("The web address: lower-case letters, digits and hyphens; unique."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        help_text=_(
+            "One or two plain sentences, at most 400 characters: what the campaign is for. "
+            "Shown in lists and at the top of the page."
+        ),
+    )
+    body = models.TextField(_("body"), blank=True, help_text=MARKDOWN_HELP)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_campaigns",
+        verbose_name=_("lead organisation"),
+        help_text=_("The organisation that runs the campaign and answers for it."),
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        through="CampaignPartner",
+        related_name="partner_campaigns",
+        blank=True,
+        verbose_name=_("partners"),
+    )
+    regions = models.ManyToManyField(
+        Region,
+        related_name="campaigns",
+        blank=True,
+        verbose_name=_("regions covered"),
+        help_text=_(
+            "Every area the campaign runs in, and any grouping whose totals it reports. "
+            "Impact figures are shown for these."
+        ),
+    )
+    metrics = models.ManyToManyField(
+        Metric,
+        related_name="campaigns",
+        blank=True,
+        verbose_name=_("metrics shown"),
+        help_text=_("The figures the campaign page shows, before and after launch, per region."),
+    )
+    launch_date = models.DateField(
+        _("launch date"),
+        help_text=_(
+            "The day the campaign started. Periods ending before it count as 'before', "
+            "periods starting on or after it as 'after'."
+        ),
+    )
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the last day of the campaign. Not before the launch date."),
+    )
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="campaigns/",
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+        validators=[validate_image_upload],
+        blank=True,
+        help_text=_("Optional: PNG, JPEG or WebP, at most 5 MB, at least 1200 pixels wide."),
+    )
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_alt = models.CharField(
+        _("hero image description"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it. Required with an image, "
+            "unless you tick 'decorative'."
+        ),
+    )
+    hero_image_decorative = models.BooleanField(
+        _("hero image is decorative"),
+        default=False,
+        help_text=_(
+            "Tick only if the image adds nothing the text does not say; screen readers "
+            "will then skip it. Leave the description empty if you tick this."
+        ),
+    )
+    helpline_name = models.CharField(
+        _("helpline name"),
+        max_length=120,
+        help_text=_("For example 'Stop it Now! helpline'."),
+    )
+    helpline_phone = models.CharField(
+        _("helpline phone number"),
+        max_length=20,
+        validators=[phone_validator],
+        help_text=_(
+            "As people dial it, digits and spaces only, for example 0808 1000 900. "
+            "Phones can call it straight from the page."
+        ),
+    )
+    helpline_hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "When a person answers, in plain words, for example 'Monday to Thursday 9am to 9pm'."
+        ),
+    )
+    helpline_url = models.URLField(
+        _("helpline website"),
+        blank=True,
+        help_text=_("Optional: where to get help online, starting https://."),
+    )
+    helpline_confidentiality = models.TextField(
+        _("confidentiality notice"),
+        help_text=_(
+            "What callers can expect about privacy, honestly including its limits, "
+            "in one to three plain sentences."
+        ),
+    )
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-launch_date", "title"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            publish_time_required("campaign_"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("launch_date")),
+                name="campaign_end_not_before_launch",
+                violation_error_message=_("The end date cannot be before the launch date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | Q(hero_image_decorative=True) | ~Q(hero_image_alt=""),
+                name="campaign_hero_image_described",
+                violation_error_message=_(
+                    "Describe the hero image for people who cannot see it, "
+                    "or tick 'decorative' if it adds nothing to the text."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image_decorative=False) | Q(hero_image_alt=""),
+                name="campaign_decorative_image_has_no_description",
+                violation_error_message=_(
+                    "A decorative image has no description: empty the description "
+                    "or untick 'decorative'."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:campaign_detail", kwargs={"slug": self.slug})
+
+    @property
+    def helpline_tel(self) -> str:
+        """The phone number as a tel: link target."""
+        return "tel:" + self.helpline_phone.replace(" ", "")
+
+
+class CampaignPartner(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("campaign")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="campaign_partnerships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=80,
+        default="Partner",
+        help_text=_("What they do in this campaign, for example 'Police partner'."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+
+    class Meta:
+        ordering = ["order", "organisation__name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"],
+                name="campaignpartner_once_per_campaign",
+                violation_error_message=_("This organisation is already a partner."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role})"
+
+
+class Person(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, help_text=_("As they are named in print."))
+    role_title = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("Their current job title, for example 'Director of the helpline'."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PressStatementQuerySet(models.QuerySet):
+    def published(self) -> "PressStatementQuerySet":
+        """Statements the public may see: their own and their campaign's publish rules both met."""
+        now = timezone.now()
+        return self.filter(
+            status__in=PUBLIC_STATUSES,
+            publish_at__lte=now,
+            campaign__status__in=PUBLIC_STATUSES,
+            campaign__publish_at__lte=now,
+        )
+
+
+class PressStatement(PublishableModel):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="statements", verbose_name=_("campaign")
+    )
+    title = models.CharField(_("title"), max_length=200, help_text=_("The headline."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        help_text=_(
+            "The web address: lower-case letters, digits and hyphens; unique per campaign."
+        ),
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        help_text=_("The news in one or two plain sentences, at most 400 characters."),
+    )
+    body = models.TextField(_("body"), blank=True, help_text=MARKDOWN_HELP)
+    issuing_organisations = models.ManyToManyField(
+        Organisation,
+        related_name="statements",
+        blank=True,
+        verbose_name=_("issued by"),
+        help_text=_("Every organisation the statement is issued on behalf of."),
+    )
+
+    objects = PressStatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "title"]
+        verbose_name = _("press statement")
+        verbose_name_plural = _("press statements")
+        constraints = [
+            publish_time_required("statement_"),
+            models.UniqueConstraint(
+                fields=["campaign", "slug"],
+                name="statement_slug_unique_per_campaign",
+                violation_error_message=_("This campaign already has a statement with this slug."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "campaigns:statement_detail",
+            kwargs={"campaign_slug": self.campaign.slug, "slug": self.slug},
+        )
+
+
+class Quote(models.Model):
+    statement = models.ForeignKey(
+        PressStatement, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("statement")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("person")
+    )
+    role_as_quoted = models.CharField(
+        _("role as quoted"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Their role when they said it, as printed. Left empty, it is copied from the "
+            "person's current role and organisation."
+        ),
+    )
+    text = models.TextField(_("text"), help_text=_("Their words, without quotation marks."))
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are shown first.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.role_as_quoted and self.person_id:
+            person = self.person
+            parts = [person.role_title, person.organisation.name if person.organisation else ""]
+            self.role_as_quoted = ", ".join(part for part in parts if part)
+
+
+class ReportedFigure(models.Model):
+    """A figure as it was published, when the counts behind it were not (Lancashire +146%)."""
+
+    class Unit(models.TextChoices):
+        PERCENT_CHANGE = "percent_change", _("percentage change")
+        COUNT = "count", _("count")
+        PER_MONTH = "per_month", _("count a month")
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", _("exactly")
+        ABOUT = "about", _("about")
+        NEARLY = "nearly", _("nearly")
+        MORE_THAN = "more_than", _("more than")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+        verbose_name=_("campaign"),
+    )
+    statement = models.ForeignKey(
+        PressStatement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+        verbose_name=_("statement"),
+    )
+    label = models.CharField(
+        _("label"),
+        max_length=250,
+        help_text=_(
+            "What the figure says, in plain words, for example "
+            "'Change in people contacting the helpline from Lancashire'."
+        ),
+    )
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=16,
+        choices=Qualifier.choices,
+        blank=True,
+        default=Qualifier.EXACT,
+        help_text=_("As published: 'nearly 600' is entered as 600 with 'nearly'."),
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=12,
+        decimal_places=1,
+        help_text=_("The number exactly as published: 146 for +146%, 600 for 'nearly 600'."),
+    )
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    metric = models.ForeignKey(
+        Metric,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+        verbose_name=_("metric"),
+        help_text=_("Optional: what was counted, when it matches one of the metrics."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+        verbose_name=_("region"),
+        help_text=_("Optional: the area the figure is about."),
+    )
+    base_period_start = models.DateField(
+        _("earlier period start"),
+        null=True,
+        blank=True,
+        help_text=_("For a change: the first day of the period it is compared with."),
+    )
+    base_period_end = models.DateField(_("earlier period end"), null=True, blank=True)
+    period_start = models.DateField(
+        _("period start"), null=True, blank=True, help_text=_("The first day the figure covers.")
+    )
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        help_text=_("Who published it, where and when, so a reader could check it."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are shown first.")
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(campaign__isnull=False) & Q(statement__isnull=True))
+                | (Q(campaign__isnull=True) & Q(statement__isnull=False)),
+                name="reportedfigure_belongs_to_campaign_or_statement",
+                violation_error_message=_(
+                    "A reported figure belongs either to a campaign or to a statement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gt=F("period_start")),
+                name="reportedfigure_period_end_after_start",
+                violation_error_message=_("The period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(base_period_end__isnull=True)
+                | Q(base_period_start__isnull=True)
+                | Q(base_period_end__gt=F("base_period_start")),
+                name="reportedfigure_base_period_end_after_start",
+                violation_error_message=_("The earlier period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="percent_change")
+                | (Q(base_period_start__isnull=False) & Q(period_start__isnull=False))
+                | (Q(base_period_start__isnull=True) & Q(period_start__isnull=True)),
+                name="reportedfigure_change_has_both_periods_or_none",
+                violation_error_message=_(
+                    "A percentage change needs both periods (earlier and later), or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit__in=["count", "per_month"]) | Q(value__gte=0),
+                name="reportedfigure_count_not_negative",
+                violation_error_message=_("A count cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        """The figure as printed: '+146%', 'nearly 600 a month', '1,747'."""
+        value = self.value
+        places = 0 if value == value.to_integral_value() else 1
+        shown = abs(value) if self.unit == self.Unit.PERCENT_CHANGE else value
+        number = number_format(shown, decimal_pos=places, force_grouping=True)
+        if self.unit == self.Unit.PERCENT_CHANGE:
+            sign = "+" if value > 0 else ("−" if value < 0 else "")
+            text = f"{sign}{number}%"
+        elif self.unit == self.Unit.PER_MONTH:
+            text = _("%(number)s a month") % {"number": number}
+        else:
+            text = number
+        if self.qualifier:
+            text = f"{self.get_qualifier_display()} {text}"
+        return text
+
+    def describe(self) -> str:
+        """A percentage change in the words computed changes use ('up 146%'), else the value."""
+        if not self.is_change:
+            return self.display_value
+        number = number_format(abs(self.value), decimal_pos=0 if self.value % 1 == 0 else 1)
+        if self.value > 0:
+            return _("up %(number)s%%") % {"number": number}
+        if self.value < 0:
+            return _("down %(number)s%%") % {"number": number}
+        return _("no change")
+
+    @property
+    def period_text(self) -> str:
+        """'July to December 2017 compared with …', or the single period, or ''."""
+        if not (self.period_start and self.period_end):
+            return ""
+        later = period_label(self.period_start, self.period_end)
+        if self.base_period_start and self.base_period_end:
+            earlier = period_label(self.base_period_start, self.base_period_end)
+            return _("%(later)s compared with %(earlier)s") % {"later": later, "earlier": earlier}
+        return later
+
+    @property
+    def is_change(self) -> bool:
+        return self.unit == self.Unit.PERCENT_CHANGE
