@@ -1,0 +1,134 @@
+import io
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from campaigns.demo import DATA_OFFICER_USERNAME, MANAGER_USERNAME
+from campaigns.models import Campaign, PressStatement
+from regions.models import PartnerMembership, Region, Statistic
+from regions.permissions import regions_for_user
+from regions.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every project table, and every user, as plain values."""
+    tables = {}
+    for model in [
+        *apps.get_app_config("regions").get_models(),
+        *apps.get_app_config("campaigns").get_models(),
+    ]:
+        tables[model._meta.label] = sorted(map(repr, model.objects.values_list()))
+        for field in model._meta.many_to_many:
+            through = getattr(model, field.name).through
+            tables[through._meta.label] = sorted(map(repr, through.objects.values_list()))
+    tables["users"] = sorted(map(repr, get_user_model().objects.values_list()))
+    return tables
+
+
+def printed_passwords(output: str) -> dict[str, str]:
+    return dict(re.findall(r"^\s+(\S+)\s+password: (\S+)$", output, re.M))
+
+
+def test_second_run_creates_nothing_and_changes_nothing():
+    first = run_demo()
+    before = snapshot()
+    second = run_demo()
+    assert snapshot() == before
+    assert "0 created, 0 updated" in second
+    assert "0 created" not in first
+    assert Campaign.objects.count() == 1
+    assert Statistic.objects.count() == 4
+    assert PressStatement.objects.count() == 1
+
+
+def test_demo_accounts_get_generated_passwords_that_work():
+    passwords = printed_passwords(run_demo())
+    assert set(passwords) == {MANAGER_USERNAME, DATA_OFFICER_USERNAME}
+    assert passwords[MANAGER_USERNAME] != passwords[DATA_OFFICER_USERNAME]
+    for username, password in passwords.items():
+        assert len(password) >= 12
+        assert authenticate(username=username, password=password) is not None
+
+    again = run_demo()
+    assert printed_passwords(again) == {}
+    assert "already exist" in again
+
+    reset = printed_passwords(run_demo("--reset-passwords"))
+    assert reset[MANAGER_USERNAME] != passwords[MANAGER_USERNAME]
+    assert authenticate(username=MANAGER_USERNAME, password=passwords[MANAGER_USERNAME]) is None
+    assert authenticate(username=MANAGER_USERNAME, password=reset[MANAGER_USERNAME]) is not None
+
+
+def test_passwords_differ_between_installations():
+    first = printed_passwords(run_demo())
+    get_user_model().objects.all().delete()
+    second = printed_passwords(run_demo())
+    assert first[MANAGER_USERNAME] != second[MANAGER_USERNAME]
+
+
+def test_demo_accounts_have_their_roles():
+    run_demo()
+    user_model = get_user_model()
+    manager = user_model.objects.get(username=MANAGER_USERNAME)
+    officer = user_model.objects.get(username=DATA_OFFICER_USERNAME)
+    assert manager.is_staff and not manager.is_superuser
+    assert manager.groups.filter(name=CAMPAIGN_MANAGERS).exists()
+    assert officer.is_staff and not officer.is_superuser
+    assert officer.groups.filter(name=PARTNER_DATA_OFFICERS).exists()
+    assert PartnerMembership.objects.get(user=officer).organisation.name == "North Wales Police"
+    assert list(regions_for_user(officer).values_list("name", flat=True)) == ["North Wales"]
+
+
+def test_dry_run_saves_nothing():
+    output = run_demo("--dry-run")
+    assert "Dry run" in output
+    assert not Campaign.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_regions_carry_their_codes_and_groupings(demo):
+    north_wales = Region.objects.get(slug="north-wales")
+    assert north_wales.gss_code == "W15000001"
+    assert north_wales.police_uk_id == "north-wales"
+    assert {g.name for g in north_wales.groupings.all()} == {"Wales", "North West and North Wales"}
+    rocu_area = Region.objects.get(slug="north-west-and-north-wales")
+    assert rocu_area.gss_code is None
+    assert rocu_area.members.count() == 6
+    assert Region.objects.get(gss_code="E12000002").members.count() == 5
+
+
+def test_campaign_page_shows_the_published_figures_with_their_periods(client, demo):
+    html = client.get(demo.get_absolute_url()).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert re.search(r"North Wales\s+84\s+139\s+up 65%\s+\(\+55\)", text)
+    assert re.search(r"North West and North Wales\s+1,747\s+3,549\s+up 103%", text)
+    for area, percent in [("Lancashire", 146), ("Cheshire", 193), ("Cumbria", 186)]:
+        assert re.search(
+            rf"{area}\s+no figure\s+no figure\s+up {percent}%\s+as reported; counts not published",
+            text,
+        ), area
+    assert "Before launch July to December 2017" in text
+    assert "After launch January to June 2018" in text
+    assert "nearly 600 a month" in text
+    assert 'href="tel:08081000900"' in html
+    assert "Demonstration content" in html
+    assert "Donald Findlater" in html and "Alan Barr" in html
+
+
+def test_statement_page_shows_reported_figures(client, demo):
+    statement = demo.statements.get()
+    html = client.get(statement.get_absolute_url()).content.decode()
+    for figure in ["+65%", "+146%", "+193%", "+186%", "+103%", "nearly 600 a month"]:
+        assert figure in html
+    assert "January to June 2018 compared with July to December 2017" in html

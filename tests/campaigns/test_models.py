@@ -1,0 +1,200 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign, ReportedFigure, Status
+from campaigns.text import render_markdown
+from tests.campaigns.factories import (
+    CampaignFactory,
+    CampaignPartnerFactory,
+    PersonFactory,
+    PressStatementFactory,
+    QuoteFactory,
+    ReportedFigureFactory,
+)
+from tests.regions.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(save) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        save()
+
+
+def test_campaign_slug_is_unique():
+    CampaignFactory(slug="stop-it-now")
+    with pytest.raises(ValidationError):
+        CampaignFactory.build(
+            slug="stop-it-now", lead_organisation=OrganisationFactory()
+        ).full_clean()
+    refused(lambda: CampaignFactory(slug="stop-it-now"))
+
+
+def test_campaign_cannot_end_before_launch():
+    campaign = CampaignFactory.build(
+        lead_organisation=OrganisationFactory(),
+        launch_date=datetime.date(2018, 1, 1),
+        end_date=datetime.date(2017, 12, 31),
+    )
+    with pytest.raises(ValidationError, match="end date cannot be before the launch date"):
+        campaign.full_clean()
+    refused(campaign.save)
+
+
+def test_hero_image_needs_a_description_or_the_decorative_tick(stored_png):
+    campaign = CampaignFactory.build(lead_organisation=OrganisationFactory(), hero_image=stored_png)
+    with pytest.raises(ValidationError, match="Describe the hero image"):
+        campaign.full_clean()
+    refused(campaign.save)
+
+    campaign.hero_image_decorative = True
+    campaign.save()
+    campaign.hero_image_decorative = False
+    campaign.hero_image_alt = "A parent talking on the phone at a kitchen table"
+    campaign.save()
+
+
+def test_decorative_image_has_no_description(stored_png):
+    campaign = CampaignFactory.build(
+        lead_organisation=OrganisationFactory(),
+        hero_image=stored_png,
+        hero_image_alt="Something",
+        hero_image_decorative=True,
+    )
+    with pytest.raises(ValidationError, match="A decorative image has no description"):
+        campaign.full_clean()
+    refused(campaign.save)
+
+
+def test_published_content_needs_a_publish_time_in_the_database():
+    refused(lambda: CampaignFactory(status=Status.PUBLISHED, publish_at=None))
+    refused(lambda: PressStatementFactory(status=Status.ARCHIVED, publish_at=None))
+    CampaignFactory(status=Status.DRAFT, publish_at=None)
+
+
+def test_publishing_without_a_time_publishes_now():
+    campaign = CampaignFactory.build(
+        lead_organisation=OrganisationFactory(), status=Status.PUBLISHED, publish_at=None
+    )
+    before = timezone.now()
+    campaign.full_clean()
+    assert before <= campaign.publish_at <= timezone.now()
+
+
+def test_helpline_phone_is_validated_and_dialable():
+    campaign = CampaignFactory.build(
+        lead_organisation=OrganisationFactory(), helpline_phone="call us!"
+    )
+    with pytest.raises(ValidationError) as error:
+        campaign.full_clean()
+    assert "helpline_phone" in error.value.message_dict
+    assert CampaignFactory.build(helpline_phone="0808 1000 900").helpline_tel == "tel:08081000900"
+
+
+def test_statement_slug_is_unique_within_a_campaign_only():
+    first = PressStatementFactory(slug="update")
+    duplicate = PressStatementFactory.build(campaign=first.campaign, slug="update")
+    with pytest.raises(ValidationError, match="already has a statement with this slug"):
+        duplicate.full_clean()
+    refused(duplicate.save)
+    PressStatementFactory(slug="update")  # another campaign may use it
+
+
+def test_partner_is_listed_once_per_campaign():
+    partnership = CampaignPartnerFactory()
+    refused(
+        lambda: CampaignPartnerFactory(
+            campaign=partnership.campaign, organisation=partnership.organisation
+        )
+    )
+
+
+def test_reported_figure_belongs_to_a_campaign_or_a_statement_not_both():
+    statement = PressStatementFactory()
+    refused(lambda: ReportedFigureFactory(statement=None, campaign=None))
+    refused(lambda: ReportedFigureFactory(statement=statement, campaign=statement.campaign))
+    figure = ReportedFigureFactory.build(statement=None, campaign=None)
+    with pytest.raises(ValidationError, match="either to a campaign or to a statement"):
+        figure.full_clean()
+
+
+def test_reported_change_needs_both_periods_or_none():
+    figure = ReportedFigureFactory(
+        base_period_start=datetime.date(2017, 7, 1),
+        base_period_end=datetime.date(2017, 12, 31),
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2018, 6, 30),
+    )
+    assert figure.period_text == "January to June 2018 compared with July to December 2017"
+    refused(
+        lambda: ReportedFigureFactory(
+            period_start=datetime.date(2018, 1, 1), period_end=datetime.date(2018, 6, 30)
+        )
+    )
+    refused(
+        lambda: ReportedFigureFactory(
+            period_start=datetime.date(2018, 6, 30),
+            period_end=datetime.date(2018, 1, 1),
+            base_period_start=datetime.date(2017, 7, 1),
+            base_period_end=datetime.date(2017, 12, 31),
+        )
+    )
+
+
+def test_reported_count_cannot_be_negative():
+    refused(lambda: ReportedFigureFactory(unit=ReportedFigure.Unit.COUNT, value=-3))
+
+
+@pytest.mark.parametrize(
+    ("unit", "qualifier", "value", "shown", "words"),
+    [
+        ("percent_change", "", Decimal("146"), "+146%", "up 146%"),
+        ("percent_change", "", Decimal("-12.5"), "−12.5%", "down 12.5%"),
+        ("per_month", "nearly", Decimal("600"), "nearly 600 a month", "nearly 600 a month"),
+        ("count", "", Decimal("3549"), "3,549", "3,549"),
+    ],
+)
+def test_reported_figure_is_shown_as_published(unit, qualifier, value, shown, words):
+    figure = ReportedFigure(unit=unit, qualifier=qualifier, value=value)
+    assert figure.display_value == shown
+    assert figure.describe() == words
+
+
+def test_quote_role_defaults_to_the_persons_role_and_organisation():
+    organisation = OrganisationFactory(name="The Lucy Faithfull Foundation")
+    person = PersonFactory(role_title="Director of the helpline", organisation=organisation)
+    quote = QuoteFactory.build(statement=PressStatementFactory(), person=person, role_as_quoted="")
+    quote.full_clean()
+    assert quote.role_as_quoted == "Director of the helpline, The Lucy Faithfull Foundation"
+
+
+def test_published_queryset_respects_status_and_publish_time():
+    now = timezone.now()
+    visible = CampaignFactory(
+        status=Status.PUBLISHED, publish_at=now - datetime.timedelta(minutes=1)
+    )
+    archived = CampaignFactory(status=Status.ARCHIVED, publish_at=now - datetime.timedelta(days=1))
+    CampaignFactory(status=Status.DRAFT, publish_at=None)
+    CampaignFactory(status=Status.DRAFT, publish_at=now - datetime.timedelta(days=1))
+    CampaignFactory(status=Status.PUBLISHED, publish_at=now + datetime.timedelta(minutes=5))
+    assert set(Campaign.objects.published()) == {visible, archived}
+    assert set(Campaign.objects.current()) == {visible}
+
+
+def test_markdown_body_becomes_safe_html():
+    html = render_markdown(
+        "# Title\n\nSome **bold** text and a [link](https://example.org).\n\n"
+        "<script>alert(1)</script>\n\n[bad](javascript:alert(1))\n\n- one\n- two"
+    )
+    assert "<h2>Title</h2>" in html
+    assert "<h1>" not in html
+    assert "<strong>bold</strong>" in html
+    assert 'href="https://example.org"' in html
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "<li>one</li>" in html

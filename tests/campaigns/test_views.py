@@ -1,0 +1,317 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import ReportedFigure, Status
+from regions.models import Region
+from tests.campaigns.factories import (
+    CampaignFactory,
+    CampaignPartnerFactory,
+    PersonFactory,
+    PressStatementFactory,
+    QuoteFactory,
+    ReportedFigureFactory,
+)
+from tests.regions.factories import (
+    MetricFactory,
+    OrganisationFactory,
+    RegionFactory,
+    StatisticFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = (datetime.date(2017, 7, 1), datetime.date(2017, 12, 31))
+AFTER = (datetime.date(2018, 1, 1), datetime.date(2018, 6, 30))
+
+
+def build_campaign(size: int):
+    """A published campaign with `size` regions, partners, statements and figures of each kind."""
+    metric = MetricFactory()
+    grouping = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None)
+    regions = RegionFactory.create_batch(size)
+    for region in regions:
+        region.groupings.add(grouping)
+    campaign = CampaignFactory()
+    campaign.regions.set([*regions, grouping])
+    campaign.metrics.set([metric])
+    for index, region in enumerate(regions):
+        for (start, end), value in [(BEFORE, 10 + index), (AFTER, 20 + index)]:
+            StatisticFactory(
+                metric=metric, region=region, period_start=start, period_end=end, value=value
+            )
+        organisation = OrganisationFactory()
+        organisation.regions.add(region)
+        CampaignPartnerFactory(campaign=campaign, organisation=organisation, order=index)
+        statement = PressStatementFactory(campaign=campaign)
+        statement.issuing_organisations.add(organisation)
+        QuoteFactory.create_batch(2, statement=statement, person=PersonFactory())
+        ReportedFigureFactory(statement=statement, region=region, metric=metric)
+    ReportedFigureFactory(statement=None, campaign=campaign, unit="per_month", value=600)
+    return campaign, regions, grouping
+
+
+def page_urls(campaign, regions, grouping) -> dict[str, str]:
+    statement = campaign.statements.first()
+    organisation = campaign.partners.first()
+    return {
+        "home": reverse("campaigns:home"),
+        "campaign": campaign.get_absolute_url(),
+        "statement": statement.get_absolute_url(),
+        "region": regions[0].get_absolute_url(),
+        "grouping": grouping.get_absolute_url(),
+        "partner": organisation.get_absolute_url(),
+    }
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["home", "campaign", "statement", "region", "grouping", "partner"])
+def test_every_public_page_uses_a_fixed_number_of_queries(
+    client, page, django_assert_max_num_queries
+):
+    small = page_urls(*build_campaign(3))[page]
+    large = page_urls(*build_campaign(60))[page]
+    small_count = count_queries(client, small)
+    assert count_queries(client, large) == small_count
+    with django_assert_max_num_queries(10):
+        client.get(large)
+
+
+def test_campaign_page_shows_help_first_and_everything_it_covers(client):
+    campaign, regions, grouping = build_campaign(3)
+    campaign.body = "## How it works\n\nCall us."
+    campaign.save()
+    html = client.get(campaign.get_absolute_url()).content.decode()
+
+    assert html.count("<h1") == 1
+    helpline = html.index('class="helpline"')
+    assert helpline < html.index("How it works")
+    assert '<a class="helpline-phone" href="tel:08081000900">0808 1000 900</a>' in html
+    assert "Monday to Thursday 9am to 9pm" in html
+    assert "Calls are confidential." in html
+    for region in [*regions, grouping]:
+        assert region.name in html
+    for partnership in campaign.partnerships.all():
+        assert partnership.organisation.name in html
+    statement = campaign.statements.order_by("-publish_at", "title").first()
+    assert statement.title in html
+    assert "Getting help takes one phone call." in html
+    assert "nearly" not in html  # only shown when the figure says so
+    assert "600 a month" in html
+
+
+def test_impact_table_computes_changes_and_marks_reported_figures(client):
+    metric = MetricFactory()
+    computed, reported_only, missing, zero_base = RegionFactory.create_batch(4)
+    campaign = CampaignFactory(launch_date=datetime.date(2018, 1, 1))
+    campaign.regions.set([computed, reported_only, missing, zero_base])
+    campaign.metrics.set([metric])
+    for region, before, after in [(computed, 84, 139), (zero_base, 0, 7)]:
+        StatisticFactory(
+            metric=metric, region=region, period_start=BEFORE[0], period_end=BEFORE[1], value=before
+        )
+        StatisticFactory(
+            metric=metric, region=region, period_start=AFTER[0], period_end=AFTER[1], value=after
+        )
+    StatisticFactory(
+        metric=metric, region=missing, period_start=BEFORE[0], period_end=BEFORE[1], value=50
+    )
+    ReportedFigureFactory(statement=None, campaign=campaign, region=reported_only, value=146)
+
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    rows = {
+        name: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+        for name, row in re.findall(
+            r'<tr>\s*<th scope="row"><a [^>]*>([^<]+)</a></th>(.*?)</tr>', html, re.S
+        )
+    }
+    assert "84" in rows[computed.name] and "139" in rows[computed.name]
+    assert "up 65%" in rows[computed.name]
+    assert "up 146%" in rows[reported_only.name]
+    assert "as reported; counts not published" in rows[reported_only.name]
+    assert "no figure" in rows[reported_only.name]
+    assert "50" in rows[missing.name] and "no change can be given" in rows[missing.name]
+    assert "new" in rows[zero_base.name] and "%" not in rows[zero_base.name]
+    assert "July to December 2017" in html and "January to June 2018" in html
+    assert "rounded to the nearest whole per cent" in html
+
+
+def test_statement_page_shows_quotes_figures_and_helpline(client):
+    statement = PressStatementFactory(body="Figures rose.")
+    statement.issuing_organisations.add(OrganisationFactory(name="North Wales Police"))
+    QuoteFactory(statement=statement, person=PersonFactory(name="Donald Findlater"))
+    ReportedFigureFactory(statement=statement, value=193, label="Change in Cheshire")
+    html = client.get(statement.get_absolute_url()).content.decode()
+    assert html.count("<h1") == 1
+    for text in [
+        "Donald Findlater",
+        "Getting help takes one phone call.",
+        "+193%",
+        "Change in Cheshire",
+        "North Wales Police",
+        "tel:08081000900",
+        "Figures rose.",
+    ]:
+        assert text in html
+
+
+def test_region_page_shows_figures_groupings_and_campaigns(client):
+    campaign, regions, grouping = build_campaign(3)
+    region = regions[0]
+    html = client.get(region.get_absolute_url()).content.decode()
+    assert region.gss_code in html
+    assert grouping.name in html
+    assert campaign.title in html
+    assert "July to December 2017" in html
+    assert "up 100%" in html  # 10 -> 20
+    grouping_html = client.get(grouping.get_absolute_url()).content.decode()
+    for member in regions:
+        assert member.name in grouping_html
+
+
+def test_partner_page_lists_its_campaigns_areas_and_statements(client):
+    campaign, regions, grouping = build_campaign(3)
+    organisation = campaign.partners.first()
+    draft = CampaignFactory(status=Status.DRAFT, publish_at=None, title="Secret plan")
+    CampaignPartnerFactory(campaign=draft, organisation=organisation)
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    assert campaign.title in html
+    assert "Secret plan" not in html
+    assert regions[0].name in html
+    assert organisation.statements.first().title in html
+
+
+def hidden_campaigns():
+    now = timezone.now()
+    return {
+        "draft": CampaignFactory(status=Status.DRAFT, publish_at=None),
+        "draft with past time": CampaignFactory(
+            status=Status.DRAFT, publish_at=now - datetime.timedelta(days=1)
+        ),
+        "embargoed": CampaignFactory(
+            status=Status.PUBLISHED, publish_at=now + datetime.timedelta(hours=1)
+        ),
+    }
+
+
+@pytest.mark.parametrize("state", ["draft", "draft with past time", "embargoed"])
+def test_unpublished_campaigns_are_404_everywhere(client, state):
+    campaign = hidden_campaigns()[state]
+    statement = PressStatementFactory(campaign=campaign, title="Hidden statement")
+    partner = OrganisationFactory()
+    CampaignPartnerFactory(campaign=campaign, organisation=partner)
+    region = RegionFactory()
+    campaign.regions.add(region)
+
+    assert client.get(campaign.get_absolute_url()).status_code == 404
+    assert client.get(statement.get_absolute_url()).status_code == 404
+    for url in [
+        reverse("campaigns:home"),
+        region.get_absolute_url(),
+        partner.get_absolute_url(),
+        "/sitemap.xml",
+    ]:
+        html = client.get(url).content.decode()
+        assert campaign.title not in html, url
+        assert "Hidden statement" not in html, url
+
+
+@pytest.mark.parametrize("state", ["draft", "embargoed"])
+def test_unpublished_statements_of_a_published_campaign_are_404(client, state):
+    campaign = CampaignFactory()
+    if state == "draft":
+        statement = PressStatementFactory(campaign=campaign, status=Status.DRAFT, publish_at=None)
+    else:
+        statement = PressStatementFactory(
+            campaign=campaign, publish_at=timezone.now() + datetime.timedelta(minutes=10)
+        )
+    QuoteFactory(statement=statement, text="Embargoed words")
+    ReportedFigureFactory(statement=statement, value=321, label="Embargoed figure")
+    assert client.get(statement.get_absolute_url()).status_code == 404
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    assert statement.title not in html
+    assert "Embargoed words" not in html
+    assert "Embargoed figure" not in html
+
+
+def test_statement_appears_once_its_publish_time_has_passed(client):
+    statement = PressStatementFactory(publish_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(statement.get_absolute_url()).status_code == 200
+
+
+def test_archived_campaign_stays_at_its_address_but_leaves_the_list(client):
+    campaign = CampaignFactory(status=Status.ARCHIVED, title="Old campaign")
+    response = client.get(campaign.get_absolute_url())
+    assert response.status_code == 200
+    assert "This campaign has ended" in response.content.decode()
+    home = client.get(reverse("campaigns:home")).content.decode()
+    assert "Past campaigns" in home
+    assert 'class="card"' not in home
+
+
+def test_home_lists_current_campaigns_with_their_helpline(client):
+    CampaignFactory(title="Stop it Now! North West")
+    html = client.get(reverse("campaigns:home")).content.decode()
+    assert "Stop it Now! North West" in html
+    assert 'href="tel:08081000900"' in html
+
+
+def test_unknown_pages_get_the_sites_own_404(client):
+    response = client.get("/campaigns/no-such-campaign/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert 'class="skip-link"' in html
+
+
+def test_missing_regions_and_partners_are_404(client):
+    assert client.get("/regions/nowhere/").status_code == 404
+    assert client.get("/partners/nobody/").status_code == 404
+
+
+def test_public_pages_are_accessible_and_cookieless(client):
+    campaign, regions, grouping = build_campaign(3)
+    for name, url in page_urls(campaign, regions, grouping).items():
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.cookies == {}, name
+        assert "Set-Cookie" not in response.headers, name
+        assert re.search(r'<html lang="en-gb">', html), name
+        assert html.count("<h1") == 1, name
+        assert '<a class="skip-link" href="#main">' in html, name
+        assert '<main id="main"' in html and "<header" in html and "<footer" in html, name
+        assert "<script" not in html, name
+        # Nothing is fetched from another site: every src and stylesheet is local.
+        for src in re.findall(r'(?:src|href)="(https?://[^"]+)"', html):
+            assert not re.search(r"<(?:img|script|link)[^>]+" + re.escape(src), html), src
+        assert response.headers["Referrer-Policy"] == "same-origin", name
+
+
+def test_reported_figure_without_counts_is_never_turned_into_counts(client):
+    campaign = CampaignFactory()
+    region = RegionFactory(name="Lancashire")
+    metric = MetricFactory()
+    campaign.regions.add(region)
+    campaign.metrics.add(metric)
+    ReportedFigureFactory(
+        statement=None,
+        campaign=campaign,
+        region=region,
+        metric=metric,
+        value=146,
+        unit=ReportedFigure.Unit.PERCENT_CHANGE,
+    )
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    row = re.search(r"Lancashire</a></th>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r">\s*\d[\d,]*\s*<", row) == []

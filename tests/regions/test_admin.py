@@ -1,0 +1,578 @@
+"""The regions admin as its users meet it: campaign managers, partner data officers, other staff."""
+
+import html
+import io
+import json
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from regions.models import ImportBatch, Organisation, Region, Statistic
+from tests.regions.factories import (
+    OrganisationFactory,
+    RegionFactory,
+    StatisticFactory,
+    UserFactory,
+    data_officer,
+)
+
+pytestmark = pytest.mark.django_db
+
+REGIONS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "regions"]
+CUMBRIA_VALUE = 777
+GSS_ERROR = "Enter an ONS GSS code: a capital E, W, S or N followed by eight digits"
+
+
+# --- Helpers ------------------------------------------------------------------
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def listed(response) -> list:
+    """The objects a changelist shows, in order."""
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def select_options(response, name: str) -> list[str]:
+    """The visible labels of a <select>'s choices, blank choice left out."""
+    select = re.search(rf'<select name="{name}".*?</select>', response.text, re.S)
+    assert select, f"no <select name={name!r}> on the page"
+    options = re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select.group(0), re.S)
+    return [html.unescape(label) for value, label in options if value]
+
+
+def png_upload(name: str = "logo.png", size: tuple[int, int] = (32, 32)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def statistic_form_data(statistic: Statistic, **changes) -> dict:
+    data = {
+        "metric": statistic.metric_id,
+        "region": statistic.region_id,
+        "period_start": statistic.period_start.isoformat(),
+        "period_end": statistic.period_end.isoformat(),
+        "value": statistic.value,
+        "source": statistic.source,
+        "notes": statistic.notes,
+    }
+    data.update(changes)
+    return data
+
+
+# --- Fixtures -----------------------------------------------------------------
+
+
+@pytest.fixture
+def regions(demo) -> dict[str, Region]:
+    return {region.slug: region for region in Region.objects.all()}
+
+
+@pytest.fixture
+def organisations(demo) -> dict[str, Organisation]:
+    return {organisation.slug: organisation for organisation in Organisation.objects.all()}
+
+
+@pytest.fixture
+def cumbria_statistic(demo, regions) -> Statistic:
+    """A figure for a force area North Wales Police does not cover."""
+    return StatisticFactory(
+        metric=Statistic.objects.first().metric,
+        region=regions["cumbria"],
+        value=CUMBRIA_VALUE,
+        notes="Cumbria-only caveat",
+    )
+
+
+@pytest.fixture
+def north_wales_statistic(demo, regions) -> Statistic:
+    return Statistic.objects.filter(region=regions["north-wales"]).earliest("period_start")
+
+
+@pytest.fixture
+def officer_client(client, organisations):
+    """Signed in as a data officer of North Wales Police."""
+    client.force_login(data_officer(organisations["north-wales-police"]))
+    return client
+
+
+@pytest.fixture
+def titan_client(client, organisations):
+    """Signed in as a data officer of TITAN, which covers the North West and North Wales."""
+    client.force_login(data_officer(organisations["titan"]))
+    return client
+
+
+@pytest.fixture
+def import_batches(organisations) -> dict[str, ImportBatch]:
+    return {
+        slug: ImportBatch.objects.create(
+            file_name=f"{slug}.csv",
+            checksum=f"{index:064d}",
+            organisation=organisations[slug],
+            rows_created=index + 1,
+        )
+        for index, slug in enumerate(["north-wales-police", "titan"])
+    }
+
+
+# --- Every page renders for a campaign manager --------------------------------
+
+
+@pytest.mark.parametrize("model", REGIONS_MODELS, ids=lambda model: model._meta.model_name)
+def test_manager_can_open_every_regions_admin_page(manager_client, demo, import_batches, model):
+    assert manager_client.get(admin_url(model, "changelist")).status_code == 200
+
+    expected_add_status = 403 if model is ImportBatch else 200
+    assert manager_client.get(admin_url(model, "add")).status_code == expected_add_status
+
+    instance = model._default_manager.first()
+    assert instance is not None, f"create a {model.__name__} to check its change page"
+    response = manager_client.get(admin_url(model, "change", instance.pk))
+    assert response.status_code == 200
+    assert str(instance) in html.unescape(response.text)
+
+
+# --- Search and filters -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "not_found"),
+    [
+        ("W15000001", "North Wales", "Cumbria"),
+        ("E23000002", "Cumbria", "North Wales"),
+        ("cumbria", "Cumbria", "North Wales"),
+    ],
+)
+def test_manager_finds_regions_by_code_or_name(manager_client, demo, query, found, not_found):
+    response = manager_client.get(admin_url(Region, "changelist"), {"q": query})
+    names = [region.name for region in listed(response)]
+    assert found in names
+    assert not_found not in names
+
+
+def test_manager_filters_regions_by_kind(manager_client, demo):
+    response = manager_client.get(
+        admin_url(Region, "changelist"), {"kind__exact": Region.Kind.NATION}
+    )
+    assert [region.name for region in listed(response)] == ["England", "Wales"]
+
+
+def test_manager_filters_regions_by_grouping(manager_client, regions):
+    response = manager_client.get(
+        admin_url(Region, "changelist"), {"groupings__id__exact": regions["wales"].pk}
+    )
+    assert [region.name for region in listed(response)] == ["North Wales"]
+
+
+def test_manager_filters_statistics_by_region(manager_client, regions, cumbria_statistic):
+    response = manager_client.get(
+        admin_url(Statistic, "changelist"), {"region__id__exact": regions["cumbria"].pk}
+    )
+    assert listed(response) == [cumbria_statistic]
+
+
+def test_manager_searches_statistics_by_region_code(manager_client, regions, cumbria_statistic):
+    response = manager_client.get(admin_url(Statistic, "changelist"), {"q": "E23000002"})
+    assert listed(response) == [cumbria_statistic]
+
+
+def test_manager_searches_organisations_by_short_name(manager_client, demo):
+    response = manager_client.get(admin_url(Organisation, "changelist"), {"q": "TITAN"})
+    assert [o.name for o in listed(response)] == ["North West Regional Organised Crime Unit"]
+
+
+# --- View on site, thumbnails, prepopulated slugs, help text ------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "public_url"),
+    [
+        (Region, "north-wales", "/regions/north-wales/"),
+        (Organisation, "north-wales-police", "/partners/north-wales-police/"),
+    ],
+    ids=["region", "organisation"],
+)
+def test_change_page_links_to_the_public_page(manager_client, demo, model, slug, public_url):
+    instance = model.objects.get(slug=slug)
+    response = manager_client.get(admin_url(model, "change", instance.pk))
+
+    link = re.search(r'<a href="([^"]+)" class="viewsitelink">View on site</a>', response.text)
+    assert link, "no 'View on site' link on the change page"
+    followed = manager_client.get(html.unescape(link.group(1)))
+    assert followed.status_code == 302
+    assert followed["Location"].endswith(public_url)
+    assert instance.get_absolute_url() == public_url
+    assert manager_client.get(public_url).status_code == 200
+
+
+def test_organisation_list_shows_logo_thumbnail(manager_client):
+    with_logo = OrganisationFactory(name="Logo Police", logo=png_upload("force-logo.png"))
+    OrganisationFactory(name="Plain Police")
+
+    response = manager_client.get(admin_url(Organisation, "changelist"))
+
+    assert response.status_code == 200
+    uploads = re.findall(r'<img src="(/media/[^"]+)"', response.text)
+    assert uploads == [with_logo.logo.url]
+    assert with_logo.logo.url.startswith("/media/logos/force-logo")
+
+
+def test_logo_uploaded_through_admin_is_stored_and_previewed(manager_client, demo):
+    organisation = Organisation.objects.get(slug="titan")
+    url = admin_url(Organisation, "change", organisation.pk)
+    data = {
+        "name": organisation.name,
+        "short_name": organisation.short_name,
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "description": organisation.description,
+        "website": "",
+        "regions": [region.pk for region in organisation.regions.all()],
+        "logo": png_upload("titan.png", (120, 60)),
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+
+    response = manager_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert (organisation.logo_width, organisation.logo_height) == (120, 60)
+    assert f'<img src="{organisation.logo.url}"' in manager_client.get(url).text
+
+
+@pytest.mark.parametrize("model_name", ["region", "organisation", "metric"])
+def test_add_page_prefills_slug_from_name(manager_client, model_name):
+    response = manager_client.get(reverse(f"admin:regions_{model_name}_add"))
+
+    attribute = re.search(r'data-prepopulated-fields="([^"]*)"', response.text)
+    assert attribute, "no prepopulated-fields script on the add page"
+    prepopulated = json.loads(html.unescape(attribute.group(1)))
+    slug = next(field for field in prepopulated if field["id"] == "#id_slug")
+    assert slug["dependency_ids"] == ["#id_name"]
+    assert 'src="/static/admin/js/prepopulate_init.js"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (Region, "gss_code"),
+        (Region, "groupings"),
+        (Organisation, "regions"),
+        (Organisation, "logo"),
+        (Statistic, "value"),
+        (Statistic, "period_end"),
+    ],
+)
+def test_add_page_shows_help_text(manager_client, model, field):
+    help_text = str(model._meta.get_field(field).help_text)
+    assert help_text
+    response = manager_client.get(admin_url(model, "add"))
+    assert response.status_code == 200
+    assert help_text in response.text
+
+
+def test_region_add_page_explains_the_gss_code(manager_client):
+    response = manager_client.get(admin_url(Region, "add"))
+    assert "The nine-character ONS code, for example W15000001 for North Wales." in response.text
+
+
+# --- Saving regions -----------------------------------------------------------
+
+
+def region_form_data(**changes) -> dict:
+    data = {
+        "name": "Dyfed-Powys",
+        "slug": "dyfed-powys",
+        "kind": Region.Kind.POLICE_FORCE_AREA,
+        "description": "",
+        "gss_code": "W15000004",
+        "police_uk_id": "dyfed-powys",
+        "valid_from": "",
+        "valid_to": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_bad_gss_code_is_refused_with_an_explanation(manager_client):
+    response = manager_client.post(admin_url(Region, "add"), region_form_data(gss_code="X123"))
+
+    assert response.status_code == 200
+    assert GSS_ERROR in response.text
+    assert "Please correct the error below." in response.text
+    assert not Region.objects.filter(slug="dyfed-powys").exists()
+
+
+def test_valid_region_is_created(manager_client, regions):
+    response = manager_client.post(
+        admin_url(Region, "add"), region_form_data(groupings=[regions["wales"].pk])
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(Region, "changelist")
+    region = Region.objects.get(slug="dyfed-powys")
+    assert region.gss_code == "W15000004"
+    assert list(region.groupings.all()) == [regions["wales"]]
+
+
+def test_region_cannot_be_its_own_grouping(manager_client, regions):
+    wales = regions["wales"]
+    data = region_form_data(
+        name=wales.name, slug=wales.slug, kind=wales.kind, gss_code=wales.gss_code
+    )
+    data.update(police_uk_id="", groupings=[wales.pk])
+
+    response = manager_client.post(admin_url(Region, "change", wales.pk), data)
+
+    assert response.status_code == 200
+    assert "A region cannot be a grouping of itself." in response.text
+    assert not wales.groupings.exists()
+
+
+# --- Partner isolation: statistics --------------------------------------------
+
+
+def test_officer_lists_only_statistics_of_covered_regions(
+    officer_client, regions, cumbria_statistic
+):
+    response = officer_client.get(admin_url(Statistic, "changelist"))
+
+    shown = listed(response)
+    assert {statistic.region.slug for statistic in shown} == {"north-wales"}
+    assert sorted(statistic.value for statistic in shown) == [84, 139]
+    assert str(CUMBRIA_VALUE) not in response.text
+    assert "3549" not in response.text
+
+
+def test_officer_search_does_not_reach_other_regions(officer_client, cumbria_statistic):
+    response = officer_client.get(admin_url(Statistic, "changelist"), {"q": "Cumbria"})
+    assert listed(response) == []
+
+
+def test_officer_cannot_open_another_regions_statistic(officer_client, cumbria_statistic):
+    response = officer_client.get(admin_url(Statistic, "change", cumbria_statistic.pk), follow=True)
+
+    assert response.redirect_chain, "expected a redirect away from a hidden statistic"
+    assert response.redirect_chain[0][1] == 302
+    text = html.unescape(response.text)
+    assert f"with ID “{cumbria_statistic.pk}” doesn’t exist" in text
+    assert str(CUMBRIA_VALUE) not in text
+    assert "Cumbria-only caveat" not in text
+    assert 'name="value"' not in text
+
+
+def test_officer_cannot_change_another_regions_statistic(officer_client, cumbria_statistic):
+    response = officer_client.post(
+        admin_url(Statistic, "change", cumbria_statistic.pk),
+        statistic_form_data(cumbria_statistic, value=1),
+    )
+
+    assert response.status_code == 302
+    cumbria_statistic.refresh_from_db()
+    assert cumbria_statistic.value == CUMBRIA_VALUE
+
+
+def test_officer_cannot_move_a_statistic_to_another_region(
+    officer_client, regions, north_wales_statistic
+):
+    response = officer_client.post(
+        admin_url(Statistic, "change", north_wales_statistic.pk),
+        statistic_form_data(north_wales_statistic, region=regions["cumbria"].pk, value=1),
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    north_wales_statistic.refresh_from_db()
+    assert north_wales_statistic.region == regions["north-wales"]
+    assert north_wales_statistic.value == 84
+
+
+def test_officer_can_change_a_statistic_of_a_covered_region(officer_client, north_wales_statistic):
+    response = officer_client.post(
+        admin_url(Statistic, "change", north_wales_statistic.pk),
+        statistic_form_data(north_wales_statistic, value=85),
+    )
+
+    assert response.status_code == 302
+    north_wales_statistic.refresh_from_db()
+    assert north_wales_statistic.value == 85
+
+
+@pytest.mark.parametrize(("region_slug", "created"), [("cumbria", False), ("north-wales", True)])
+def test_officer_adds_statistics_only_for_covered_regions(
+    officer_client, regions, north_wales_statistic, region_slug, created
+):
+    before = Statistic.objects.count()
+    data = statistic_form_data(
+        north_wales_statistic,
+        region=regions[region_slug].pk,
+        period_start="2018-07-01",
+        period_end="2018-12-31",
+        value=150,
+    )
+
+    response = officer_client.post(admin_url(Statistic, "add"), data)
+
+    if created:
+        assert response.status_code == 302
+        assert Statistic.objects.get(region__slug=region_slug, value=150)
+    else:
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text
+    assert Statistic.objects.count() == before + created
+    assert not Statistic.objects.filter(region=regions["cumbria"], value=150).exists()
+
+
+def test_officer_add_form_offers_only_covered_regions(officer_client, demo):
+    response = officer_client.get(admin_url(Statistic, "add"))
+    assert select_options(response, "region") == ["North Wales"]
+
+
+def test_organisation_covering_a_grouping_covers_its_members(
+    titan_client, regions, cumbria_statistic
+):
+    elsewhere = StatisticFactory(region=RegionFactory(name="Elsewhere"), value=4242)
+
+    response = titan_client.get(admin_url(Statistic, "changelist"))
+
+    shown = listed(response)
+    assert {statistic.region.slug for statistic in shown} == {
+        "north-wales",
+        "north-west-and-north-wales",
+        "cumbria",
+    }
+    assert elsewhere not in shown
+    assert sorted(select_options(titan_client.get(admin_url(Statistic, "add")), "region")) == [
+        "Cheshire",
+        "Cumbria",
+        "Greater Manchester",
+        "Lancashire",
+        "Merseyside",
+        "North Wales",
+        "North West and North Wales",
+    ]
+
+
+def test_manager_sees_every_statistic(manager_client, cumbria_statistic):
+    response = manager_client.get(admin_url(Statistic, "changelist"))
+    assert len(listed(response)) == Statistic.objects.count() == 5
+
+
+@pytest.mark.parametrize("can_view_statistics", [False, True])
+def test_staff_without_role_or_partner_sees_no_statistics(
+    client, cumbria_statistic, can_view_statistics
+):
+    user = UserFactory()
+    if can_view_statistics:
+        user.user_permissions.add(Permission.objects.get(codename="view_statistic"))
+    client.force_login(user)
+
+    response = client.get(admin_url(Statistic, "changelist"))
+
+    if can_view_statistics:
+        assert listed(response) == []
+    else:
+        assert response.status_code == 403
+    assert str(CUMBRIA_VALUE) not in response.text
+    assert client.get(admin_url(Statistic, "change", cumbria_statistic.pk)).status_code in {
+        302,
+        403,
+    }
+
+
+# --- Import batches -----------------------------------------------------------
+
+
+def test_manager_lists_every_import_batch(manager_client, import_batches):
+    batches = listed(manager_client.get(admin_url(ImportBatch, "changelist")))
+    assert set(batches) == set(import_batches.values())
+
+
+def test_officer_lists_only_own_organisations_import_batches(officer_client, import_batches):
+    response = officer_client.get(admin_url(ImportBatch, "changelist"))
+    assert listed(response) == [import_batches["north-wales-police"]]
+    assert "titan.csv" not in response.text
+
+
+def test_officer_cannot_open_another_organisations_import_batch(officer_client, import_batches):
+    response = officer_client.get(
+        admin_url(ImportBatch, "change", import_batches["titan"].pk), follow=True
+    )
+    assert response.redirect_chain
+    assert "titan.csv" not in response.text
+
+
+@pytest.fixture(params=["manager", "officer"])
+def batch_client(request, import_batches):
+    """A client for each role that may look at North Wales Police's import batch."""
+    return request.getfixturevalue(f"{request.param}_client")
+
+
+def test_import_batch_is_read_only(batch_client, import_batches):
+    batch = import_batches["north-wales-police"]
+    url = admin_url(ImportBatch, "change", batch.pk)
+
+    page = batch_client.get(url)
+    assert page.status_code == 200
+    assert "north-wales-police.csv" in page.text
+    assert 'name="_save"' not in page.text
+    assert 'name="file_name"' not in page.text
+
+    response = batch_client.post(url, {"file_name": "tampered.csv", "rows_created": 99})
+    assert response.status_code == 403
+    batch.refresh_from_db()
+    assert (batch.file_name, batch.rows_created) == ("north-wales-police.csv", 1)
+
+
+def test_nobody_adds_import_batches_by_hand(batch_client):
+    before = ImportBatch.objects.count()
+    response = batch_client.post(
+        admin_url(ImportBatch, "add"), {"file_name": "made-up.csv", "checksum": "0" * 64}
+    )
+    assert response.status_code == 403
+    assert ImportBatch.objects.count() == before
+
+
+# --- Partner officers and the rest of the regions admin -----------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "view", "status"),
+    [
+        (Region, "changelist", 200),
+        (Region, "add", 403),
+        (Organisation, "changelist", 403),
+        (Statistic, "add", 200),
+    ],
+)
+def test_officer_permissions_on_regions_pages(officer_client, demo, model, view, status):
+    assert officer_client.get(admin_url(model, view)).status_code == status
+
+
+def test_metric_owner_is_chosen_by_autocomplete(manager_client, demo):
+    response = manager_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "regions",
+            "model_name": "metric",
+            "field_name": "owner",
+            "term": "Lucy",
+        },
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == [
+        "The Lucy Faithfull Foundation"
+    ]

@@ -1,0 +1,140 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from regions.models import Region, Statistic
+from regions.selectors import region_member_ids, regions_covered_by
+from tests.regions.factories import (
+    MetricFactory,
+    OrganisationFactory,
+    RegionFactory,
+    StatisticFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_refused_by_database(create) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+@pytest.mark.parametrize("code", ["X12345678", "w15000001", "W1500000", "W150000011", "W1500000A"])
+def test_gss_code_format_is_enforced_by_validation_and_database(code):
+    region = RegionFactory.build(gss_code=code)
+    with pytest.raises(ValidationError) as error:
+        region.full_clean()
+    assert "capital E, W, S or N followed by eight digits" in str(error.value)
+    assert_refused_by_database(lambda: RegionFactory(gss_code=code))
+
+
+@pytest.mark.parametrize("code", ["E23000002", "W15000001", "S12000033", "N09000001"])
+def test_valid_gss_codes_are_accepted(code):
+    RegionFactory.build(gss_code=code).full_clean()
+
+
+def test_custom_grouping_needs_no_gss_code_and_several_may_lack_one():
+    RegionFactory(gss_code=None, kind=Region.Kind.GROUPING)
+    RegionFactory(gss_code=None, kind=Region.Kind.GROUPING)
+    assert Region.objects.filter(gss_code__isnull=True).count() == 2
+
+
+@pytest.mark.parametrize("field", ["slug", "gss_code", "police_uk_id"])
+def test_region_identifiers_are_unique(field):
+    RegionFactory(slug="north-wales", gss_code="W15000001", police_uk_id="north-wales")
+    duplicate = {"slug": "other", "gss_code": "W15000002", "police_uk_id": "other"}
+    duplicate[field] = {"slug": "north-wales", "gss_code": "W15000001"}.get(field, "north-wales")
+    with pytest.raises(ValidationError):
+        RegionFactory.build(**duplicate).full_clean()
+    assert_refused_by_database(lambda: RegionFactory(**duplicate))
+
+
+def test_region_validity_cannot_end_before_it_starts():
+    region = RegionFactory.build(
+        valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2019, 12, 31)
+    )
+    with pytest.raises(ValidationError, match="cannot be before"):
+        region.full_clean()
+    assert_refused_by_database(
+        lambda: RegionFactory(
+            valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2019, 12, 31)
+        )
+    )
+
+
+def test_one_statistic_per_metric_region_and_period():
+    first = StatisticFactory()
+    again = StatisticFactory.build(
+        metric=first.metric,
+        region=first.region,
+        period_start=first.period_start,
+        period_end=first.period_end,
+        value=90,
+    )
+    with pytest.raises(
+        ValidationError, match="already a figure for this metric, region and period"
+    ):
+        again.full_clean()
+    assert_refused_by_database(again.save)
+    # The same region and period for another metric is a different fact.
+    StatisticFactory(region=first.region, period_start=first.period_start)
+
+
+@pytest.mark.parametrize(
+    "end", [datetime.date(2017, 7, 1), datetime.date(2017, 6, 30)], ids=["same day", "before"]
+)
+def test_statistic_period_must_end_after_it_starts(end):
+    statistic = StatisticFactory.build(
+        metric=MetricFactory(),
+        region=RegionFactory(),
+        period_start=datetime.date(2017, 7, 1),
+        period_end=end,
+    )
+    with pytest.raises(ValidationError, match="must end after it starts"):
+        statistic.full_clean()
+    assert_refused_by_database(statistic.save)
+
+
+def test_statistic_value_cannot_be_negative():
+    statistic = StatisticFactory.build(metric=MetricFactory(), region=RegionFactory(), value=-1)
+    with pytest.raises(ValidationError) as error:
+        statistic.full_clean()
+    assert "value" in error.value.message_dict
+    assert_refused_by_database(statistic.save)
+    assert not Statistic.objects.exists()
+
+
+def test_metric_and_organisation_slugs_are_unique():
+    MetricFactory(slug="contacts")
+    assert_refused_by_database(lambda: MetricFactory(slug="contacts"))
+    OrganisationFactory(slug="north-wales-police")
+    assert_refused_by_database(lambda: OrganisationFactory(slug="north-wales-police"))
+
+
+def test_members_of_groupings_are_found_at_any_depth():
+    wales = RegionFactory(kind=Region.Kind.NATION)
+    north_west = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None)
+    north_wales = RegionFactory()
+    north_wales.groupings.set([wales, north_west])
+    cumbria = RegionFactory()
+    cumbria.groupings.set([north_west])
+    elsewhere = RegionFactory()
+
+    assert region_member_ids([north_west.pk]) == {north_west.pk, north_wales.pk, cumbria.pk}
+    assert region_member_ids([wales.pk]) == {wales.pk, north_wales.pk}
+
+    rocu = OrganisationFactory()
+    rocu.regions.set([north_west])
+    covered = set(regions_covered_by(rocu))
+    assert covered == {north_west, north_wales, cumbria}
+    assert elsewhere not in covered
+
+
+def test_grouping_cycles_do_not_loop_forever():
+    a = RegionFactory()
+    b = RegionFactory()
+    a.groupings.set([b])
+    b.groupings.set([a])
+    assert region_member_ids([a.pk]) == {a.pk, b.pk}

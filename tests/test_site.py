@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.campaigns.factories import CampaignFactory, PressStatementFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_sitemap_lists_published_pages_only(client):
+    published = CampaignFactory(slug="open")
+    statement = PressStatementFactory(campaign=published, slug="news")
+    CampaignFactory(slug="secret", status="draft", publish_at=None)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert published.get_absolute_url() in xml
+    assert statement.get_absolute_url() in xml
+    assert "/campaigns/secret/" not in xml
+
+
+def test_server_errors_get_a_plain_page_without_details(settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.error_urls"
+    response = Client(raise_request_exception=False).get("/fail/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html
+    assert "secret detail" not in html
+
+
+def test_admin_login_is_not_advertised_on_public_pages(client):
+    html = client.get(reverse("campaigns:home")).content.decode()
+    assert "/admin/" not in html
+
+
+def run_settings(**environment: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    env.update(environment)
+    return subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, "-c", "import campaign_site.settings"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key_and_hosts():
+    no_key = run_settings(DJANGO_ENV="production", DJANGO_ALLOWED_HOSTS="example.org")
+    assert no_key.returncode != 0
+    assert "DJANGO_SECRET_KEY" in no_key.stderr
+    no_hosts = run_settings(DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60)
+    assert no_hosts.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in no_hosts.stderr
+    debug = run_settings(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        DJANGO_DEBUG="1",
+    )
+    assert debug.returncode != 0
+    ok = run_settings(
+        DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="example.org"
+    )
+    assert ok.returncode == 0, ok.stderr
