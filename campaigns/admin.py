@@ -12,7 +12,7 @@ from campaigns.models import (
     Quote,
     ReportedFigure,
 )
-from regions.admin import thumbnail
+from regions.admin import ASSUME_HTTPS, thumbnail
 
 REPORTED_FIGURE_FIELDS = [
     "label",
@@ -58,6 +58,7 @@ class CampaignReportedFigureInline(admin.StackedInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(PublicLinkMixin, admin.ModelAdmin):
+    formfield_overrides = ASSUME_HTTPS
     list_display = [
         "title",
         "status",

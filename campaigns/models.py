@@ -277,6 +277,7 @@ class CampaignPartner(models.Model):
         on_delete=models.PROTECT,
         related_name="campaign_partnerships",
         verbose_name=_("organisation"),
+        help_text=_("Each organisation once per campaign. Add a missing one with the + button."),
     )
     role = models.CharField(
         _("role"),
@@ -319,6 +320,7 @@ class Person(TimeStampedModel):
         blank=True,
         related_name="people",
         verbose_name=_("organisation"),
+        help_text=_("Optional: who they work for now."),
     )
 
     class Meta:
@@ -344,7 +346,13 @@ class PressStatementQuerySet(models.QuerySet):
 
 class PressStatement(PublishableModel):
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="statements", verbose_name=_("campaign")
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="statements",
+        verbose_name=_("campaign"),
+        help_text=_(
+            "The campaign it belongs to. The statement is public only while the campaign is."
+        ),
     )
     title = models.CharField(_("title"), max_length=200, help_text=_("The headline."))
     slug = models.SlugField(
@@ -398,7 +406,11 @@ class Quote(models.Model):
         PressStatement, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("statement")
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("person")
+        Person,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        verbose_name=_("person"),
+        help_text=_("Who said it. Add someone new with the + button."),
     )
     role_as_quoted = models.CharField(
         _("role as quoted"),
@@ -453,6 +465,9 @@ class ReportedFigure(models.Model):
         blank=True,
         related_name="reported_figures",
         verbose_name=_("campaign"),
+        help_text=_(
+            "Fill in either the campaign or the statement the figure belongs to, not both."
+        ),
     )
     statement = models.ForeignKey(
         PressStatement,
@@ -461,6 +476,9 @@ class ReportedFigure(models.Model):
         blank=True,
         related_name="reported_figures",
         verbose_name=_("statement"),
+        help_text=_(
+            "Fill in either the campaign or the statement the figure belongs to, not both."
+        ),
     )
     label = models.CharField(
         _("label"),
@@ -484,7 +502,12 @@ class ReportedFigure(models.Model):
         decimal_places=1,
         help_text=_("The number exactly as published: 146 for +146%, 600 for 'nearly 600'."),
     )
-    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    unit = models.CharField(
+        _("unit"),
+        max_length=16,
+        choices=Unit.choices,
+        help_text=_("A percentage change needs both periods below; counts cannot be negative."),
+    )
     metric = models.ForeignKey(
         Metric,
         on_delete=models.PROTECT,
@@ -509,11 +532,21 @@ class ReportedFigure(models.Model):
         blank=True,
         help_text=_("For a change: the first day of the period it is compared with."),
     )
-    base_period_end = models.DateField(_("earlier period end"), null=True, blank=True)
+    base_period_end = models.DateField(
+        _("earlier period end"),
+        null=True,
+        blank=True,
+        help_text=_("The last day of the earlier period, after its start."),
+    )
     period_start = models.DateField(
         _("period start"), null=True, blank=True, help_text=_("The first day the figure covers.")
     )
-    period_end = models.DateField(_("period end"), null=True, blank=True)
+    period_end = models.DateField(
+        _("period end"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the figure covers, after its start."),
+    )
     source = models.CharField(
         _("source"),
         max_length=255,

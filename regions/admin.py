@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
@@ -17,6 +18,10 @@ from regions.models import (
     Statistic,
 )
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
+
+
+# Addresses typed without a scheme ("www.example.org") are taken as https, not http.
+ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def thumbnail(image: FieldFile | None, size: int = 64) -> str:
@@ -86,6 +91,7 @@ class PartnerMembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = ASSUME_HTTPS
     list_display = ["name", "short_name", "kind", "logo_thumbnail", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]

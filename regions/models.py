@@ -49,7 +49,15 @@ class Region(TimeStampedModel):
         unique=True,
         help_text=_("The region's web address: lower-case letters, digits and hyphens; unique."),
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=32,
+        choices=Kind.choices,
+        help_text=_(
+            "What sort of area this is. Use 'Custom grouping' for an area made for a campaign "
+            "or partner, such as a regional crime unit's area."
+        ),
+    )
     gss_code = models.CharField(
         _("ONS GSS code"),
         max_length=9,
@@ -162,7 +170,12 @@ class Organisation(TimeStampedModel):
             "The partner page's web address: lower-case letters, digits and hyphens; unique."
         ),
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=32,
+        choices=Kind.choices,
+        help_text=_("What sort of organisation this is; shown on its partner page."),
+    )
     website = models.URLField(
         _("website"), blank=True, help_text=_("Optional: the full address, starting https://.")
     )
@@ -217,6 +230,10 @@ class PartnerMembership(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="partner_membership",
         verbose_name=_("user"),
+        help_text=_(
+            "A staff account in the 'Partner data officers' group. Each account works for "
+            "one organisation only."
+        ),
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -325,10 +342,21 @@ class Statistic(TimeStampedModel):
     """The value of a metric for one region over one period (both dates inclusive)."""
 
     metric = models.ForeignKey(
-        Metric, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("metric")
+        Metric,
+        on_delete=models.PROTECT,
+        related_name="statistics",
+        verbose_name=_("metric"),
+        help_text=_("What was counted."),
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="statistics",
+        verbose_name=_("region"),
+        help_text=_(
+            "Where it was counted. Partner data officers can choose only the areas their "
+            "organisation covers."
+        ),
     )
     period_start = models.DateField(
         _("period start"), help_text=_("The first day counted, for example 1 July 2017.")
