@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from regions.figures import period_label
 from regions.models import (
     ImportBatch,
     Metric,
@@ -18,7 +19,6 @@ from regions.models import (
     Statistic,
 )
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
-
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -143,24 +143,16 @@ class StatisticAdmin(admin.ModelAdmin):
     """Partner data officers see and edit only the regions their organisation covers."""
 
     form = StatisticAdminForm
-    list_display = [
-        "region",
-        "metric",
-        "period_start",
-        "period_end",
-        "value",
-        "source",
-        "import_batch",
-    ]
-    list_filter = [
-        "metric",
-        ("region", admin.RelatedOnlyFieldListFilter),
-        "period_start",
-    ]
+    list_display = ["region", "period", "value", "metric", "source", "import_batch"]
+    list_filter = ["metric", ("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["region__name", "region__gss_code", "region__police_uk_id", "source"]
     list_select_related = ["region", "metric", "import_batch"]
     date_hierarchy = "period_start"
     readonly_fields = ["import_batch", "created_at", "updated_at"]
+
+    @admin.display(description=_("period"), ordering="period_start")
+    def period(self, statistic: Statistic) -> str:
+        return period_label(statistic.period_start, statistic.period_end)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Statistic]:
         queryset = super().get_queryset(request)

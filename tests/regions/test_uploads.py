@@ -1,0 +1,70 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from regions.models import Organisation
+from tests.conftest import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def image_upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def gif_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="GIF")
+    return buffer.getvalue()
+
+
+def organisation_form_data(**extra) -> dict:
+    return {
+        "name": "North Wales Police",
+        "slug": "north-wales-police",
+        "kind": "police_force",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def test_logo_upload_stores_the_image_and_its_size(manager_client):
+    response = manager_client.post(
+        "/admin/regions/organisation/add/",
+        organisation_form_data(logo=image_upload("logo.png", png_bytes(30, 10))),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organisation = Organisation.objects.get()
+    assert (organisation.logo_width, organisation.logo_height) == (30, 10)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("logo.gif", gif_bytes(), "Use PNG, JPEG or WebP"),
+        ("logo.png", gif_bytes(), "Use PNG, JPEG or WebP"),
+        ("logo.png", b"this is not an image at all", "Upload a valid image"),
+    ],
+    ids=["gif", "gif named png", "not an image"],
+)
+def test_logo_that_is_not_png_jpeg_or_webp_is_refused(manager_client, name, content, message):
+    response = manager_client.post(
+        "/admin/regions/organisation/add/",
+        organisation_form_data(logo=image_upload(name, content)),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_logo_over_the_size_limit_is_refused(manager_client, settings):
+    settings.MAX_IMAGE_UPLOAD_BYTES = 100
+    response = manager_client.post(
+        "/admin/regions/organisation/add/",
+        organisation_form_data(logo=image_upload("logo.png", png_bytes(200, 200))),
+    )
+    assert "the largest allowed is 100" in response.content.decode()
+    assert not Organisation.objects.exists()
