@@ -173,6 +173,7 @@ def test_region_page_shows_figures_groupings_and_campaigns(client):
     assert region.gss_code in html
     assert grouping.name in html
     assert campaign.title in html
+    assert 'href="tel:08081000900"' in html  # how to get help, wherever a visitor lands
     assert "July to December 2017" in html
     assert "up 100%" in html  # 10 -> 20
     grouping_html = client.get(grouping.get_absolute_url()).content.decode()
@@ -187,6 +188,8 @@ def test_partner_page_lists_its_campaigns_areas_and_statements(client):
     CampaignPartnerFactory(campaign=draft, organisation=organisation)
     html = client.get(organisation.get_absolute_url()).content.decode()
     assert campaign.title in html
+    assert "(partner)" in html
+    assert 'href="tel:08081000900"' in html
     assert "Secret plan" not in html
     assert regions[0].name in html
     assert organisation.statements.first().title in html
