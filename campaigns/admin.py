@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -140,10 +138,6 @@ class PressStatementAdmin(PublicLinkMixin, admin.ModelAdmin):
         (_("Issued by"), {"fields": ["issuing_organisations"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "created_at", "updated_at"]}),
     ]
-
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset.distinct(), False
 
 
 @admin.register(Person)

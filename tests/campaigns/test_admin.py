@@ -1,0 +1,405 @@
+"""The campaigns admin as campaign managers and partner data officers meet it."""
+
+import datetime
+import html
+import io
+import json
+import re
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image
+
+from campaigns.models import Campaign, Person, PressStatement, Quote, ReportedFigure, Status
+from regions.models import Metric, Organisation, Region
+from tests.campaigns.factories import CampaignFactory, PersonFactory, QuoteFactory
+from tests.regions.factories import data_officer
+
+pytestmark = pytest.mark.django_db
+
+CAMPAIGNS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "campaigns"]
+HERO_IMAGE_ERROR = (
+    "Describe the hero image for people who cannot see it, "
+    "or tick 'decorative' if it adds nothing to the text."
+)
+
+
+# --- Helpers ------------------------------------------------------------------
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def listed(response) -> list:
+    """The objects a changelist shows, in order."""
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def png_upload(name: str = "hero.png", size: tuple[int, int] = (1200, 630)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 90, 160)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def empty_inlines(page) -> dict[str, str]:
+    """Management form data for every inline on an admin form page, with no rows."""
+    prefixes = re.findall(r'name="([\w-]+)-TOTAL_FORMS"', page.text)
+    data = {}
+    for prefix in prefixes:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
+
+
+def add_inline_row(data: dict, prefix: str, **fields) -> None:
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data.update({f"{prefix}-{index}-{name}": value for name, value in fields.items()})
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+
+
+def form_errors(response) -> str:
+    """Readable form errors for an assertion message."""
+    if response.context is None or "adminform" not in response.context:
+        return ""
+    errors = [response.context["adminform"].form.errors]
+    errors += [formset.formset.errors for formset in response.context["inline_admin_formsets"]]
+    return str(errors)
+
+
+# --- Fixtures -----------------------------------------------------------------
+
+
+@pytest.fixture
+def statement(demo) -> PressStatement:
+    return demo.statements.get()
+
+
+@pytest.fixture
+def campaign_add_page(manager_client):
+    return manager_client.get(admin_url(Campaign, "add"))
+
+
+@pytest.fixture
+def campaign_data(demo, campaign_add_page) -> dict:
+    """A complete, valid campaign add form with empty inlines, as a browser would send it."""
+    return {
+        "title": "Get help early in Wales",
+        "slug": "get-help-early-in-wales",
+        "summary": "Help is free and confidential.",
+        "body": "",
+        "helpline_name": "Stop it Now! helpline",
+        "helpline_phone": "0808 1000 900",
+        "helpline_hours": "",
+        "helpline_url": "https://www.stopitnow.org.uk/",
+        "helpline_confidentiality": "Calls are confidential.",
+        "lead_organisation": Organisation.objects.get(slug="lucy-faithfull-foundation").pk,
+        "regions": [Region.objects.get(slug="north-wales").pk],
+        "metrics": [Metric.objects.get().pk],
+        "launch_date": "2019-03-01",
+        "end_date": "",
+        "hero_image_alt": "",
+        "status": Status.PUBLISHED,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        **empty_inlines(campaign_add_page),
+    }
+
+
+@pytest.fixture
+def officer_client(client, demo):
+    client.force_login(data_officer(Organisation.objects.get(slug="north-wales-police")))
+    return client
+
+
+# --- Every page renders for a campaign manager --------------------------------
+
+
+@pytest.mark.parametrize("model", CAMPAIGNS_MODELS, ids=lambda model: model._meta.model_name)
+def test_manager_can_open_every_campaigns_admin_page(manager_client, demo, model):
+    assert manager_client.get(admin_url(model, "changelist")).status_code == 200
+    assert manager_client.get(admin_url(model, "add")).status_code == 200
+
+    instance = model._default_manager.first()
+    assert instance is not None, f"create a {model.__name__} to check its change page"
+    response = manager_client.get(admin_url(model, "change", instance.pk))
+    assert response.status_code == 200
+    assert escape(str(instance)) in response.text
+
+
+def test_campaign_form_has_partner_and_figure_inlines(campaign_add_page):
+    assert set(re.findall(r'name="([\w-]+)-TOTAL_FORMS"', campaign_add_page.text)) == {
+        "partnerships",
+        "reported_figures",
+    }
+
+
+# --- Search and filters -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("draft", ["Draft campaign"]), ("published", ["Stop it Now! in North West England"])],
+)
+def test_manager_filters_campaigns_by_status(manager_client, demo, status, expected):
+    CampaignFactory(title="Draft campaign", status=Status.DRAFT, publish_at=None)
+
+    response = manager_client.get(admin_url(Campaign, "changelist"), {"status__exact": status})
+
+    titles = [campaign.title for campaign in listed(response)]
+    assert len(titles) == len(expected)
+    assert all(title.startswith(prefix) for title, prefix in zip(titles, expected, strict=True))
+
+
+def test_manager_searches_campaigns_by_title(manager_client, demo):
+    CampaignFactory(title="Unrelated campaign")
+    response = manager_client.get(admin_url(Campaign, "changelist"), {"q": "Stop it Now"})
+    assert listed(response) == [demo]
+
+
+def test_statement_found_by_quote_text_is_listed_once(manager_client, statement):
+    for text in ["Calls from Ynys Môn doubled.", "Ynys Môn led the way."]:
+        QuoteFactory(statement=statement, text=text)
+
+    response = manager_client.get(admin_url(PressStatement, "changelist"), {"q": "Ynys"})
+
+    assert listed(response) == [statement]
+
+
+def test_manager_searches_people_by_organisation(manager_client, demo):
+    response = manager_client.get(admin_url(Person, "changelist"), {"q": "Lucy Faithfull"})
+    assert [person.name for person in listed(response)] == ["Donald Findlater"]
+
+
+def test_manager_filters_reported_figures_by_region(manager_client, demo):
+    cumbria = Region.objects.get(slug="cumbria")
+    response = manager_client.get(
+        admin_url(ReportedFigure, "changelist"), {"region__id__exact": cumbria.pk}
+    )
+    assert [figure.value for figure in listed(response)] == [186]
+
+
+def test_campaign_list_links_public_campaigns_only(manager_client, demo):
+    CampaignFactory(title="Draft campaign", status=Status.DRAFT, publish_at=None)
+
+    response = manager_client.get(admin_url(Campaign, "changelist"))
+
+    assert f'<a href="{demo.get_absolute_url()}">view</a>' in response.text
+    assert response.text.count("not public yet") == 1
+
+
+# --- View on site, prepopulated slugs, help text ------------------------------
+
+
+@pytest.mark.parametrize("model", [Campaign, PressStatement], ids=["campaign", "statement"])
+def test_change_page_links_to_the_public_page(manager_client, statement, model):
+    instance = statement if model is PressStatement else statement.campaign
+    expected = {
+        Campaign: "/campaigns/stop-it-now-north-west-and-north-wales/",
+        PressStatement: (
+            "/campaigns/stop-it-now-north-west-and-north-wales/"
+            "statements/more-people-seek-help-after-campaign/"
+        ),
+    }[model]
+
+    response = manager_client.get(admin_url(model, "change", instance.pk))
+
+    link = re.search(r'<a href="([^"]+)" class="viewsitelink">View on site</a>', response.text)
+    assert link, "no 'View on site' link on the change page"
+    followed = manager_client.get(html.unescape(link.group(1)))
+    assert followed.status_code == 302
+    assert followed["Location"].endswith(expected)
+    assert manager_client.get(expected).status_code == 200
+
+
+@pytest.mark.parametrize("model", [Campaign, PressStatement], ids=["campaign", "statement"])
+def test_add_page_prefills_slug_from_title(manager_client, model):
+    response = manager_client.get(admin_url(model, "add"))
+
+    attribute = re.search(r'data-prepopulated-fields="([^"]*)"', response.text)
+    assert attribute, "no prepopulated-fields script on the add page"
+    prepopulated = json.loads(html.unescape(attribute.group(1)))
+    slug = next(field for field in prepopulated if field["id"] == "#id_slug")
+    assert slug["dependency_ids"] == ["#id_title"]
+    assert slug["maxLength"] == 120
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (Campaign, "helpline_phone"),
+        (Campaign, "hero_image_alt"),
+        (Campaign, "publish_at"),
+        (Campaign, "launch_date"),
+        (PressStatement, "summary"),
+        (Person, "role_title"),
+        (ReportedFigure, "value"),
+    ],
+)
+def test_add_page_shows_help_text(manager_client, model, field):
+    help_text = str(model._meta.get_field(field).help_text)
+    assert help_text
+    response = manager_client.get(admin_url(model, "add"))
+    assert help_text in response.text
+
+
+# --- Creating campaigns -------------------------------------------------------
+
+
+def test_manager_creates_published_campaign_with_partner_and_figure(manager_client, campaign_data):
+    titan = Organisation.objects.get(slug="titan")
+    add_inline_row(campaign_data, "partnerships", organisation=titan.pk, role="Police", order=0)
+    add_inline_row(
+        campaign_data,
+        "reported_figures",
+        label="People contacting the helpline in the first month",
+        qualifier="about",
+        value="40",
+        unit=ReportedFigure.Unit.COUNT,
+        source="The charity, 2019",
+        order="0",
+    )
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 302, form_errors(response)
+    campaign = Campaign.objects.get(slug="get-help-early-in-wales")
+    assert campaign.status == Status.PUBLISHED
+    assert campaign.is_public
+    assert [(p.organisation, p.role) for p in campaign.partnerships.all()] == [(titan, "Police")]
+    figure = campaign.reported_figures.get()
+    assert (figure.value, figure.qualifier, figure.statement) == (40, "about", None)
+    assert [region.slug for region in campaign.regions.all()] == ["north-wales"]
+
+
+@pytest.mark.parametrize(
+    ("status", "publish_at", "expected"),
+    [
+        (Status.PUBLISHED, ("", ""), "now"),
+        (Status.ARCHIVED, ("", ""), "now"),
+        (Status.DRAFT, ("", ""), None),
+        (
+            Status.PUBLISHED,
+            ("2031-05-01", "09:30:00"),
+            datetime.datetime(2031, 5, 1, 8, 30, tzinfo=datetime.UTC),
+        ),
+    ],
+    ids=["published-empty", "archived-empty", "draft-empty", "published-embargoed"],
+)
+def test_publish_time_is_set_to_now_when_publishing_without_one(
+    manager_client, campaign_data, status, publish_at, expected
+):
+    campaign_data.update(status=status, publish_at_0=publish_at[0], publish_at_1=publish_at[1])
+
+    before = timezone.now()
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    after = timezone.now()
+
+    assert response.status_code == 302, form_errors(response)
+    campaign = Campaign.objects.get(slug="get-help-early-in-wales")
+    if expected == "now":
+        assert before <= campaign.publish_at <= after
+    else:
+        assert campaign.publish_at == expected
+
+
+def test_undescribed_hero_image_is_refused(manager_client, campaign_data):
+    campaign_data.update(hero_image=png_upload(), hero_image_alt="")
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 200
+    assert escape(HERO_IMAGE_ERROR) in response.text
+    assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
+@pytest.mark.parametrize(
+    "hero_fields",
+    [{"hero_image_alt": "A phone on a kitchen table"}, {"hero_image_decorative": "on"}],
+    ids=["described", "decorative"],
+)
+def test_described_or_decorative_hero_image_is_accepted(manager_client, campaign_data, hero_fields):
+    campaign_data.update(hero_image=png_upload("kitchen.png"), **hero_fields)
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 302, form_errors(response)
+    campaign = Campaign.objects.get(slug="get-help-early-in-wales")
+    assert (campaign.hero_image_width, campaign.hero_image_height) == (1200, 630)
+    changelist = manager_client.get(admin_url(Campaign, "changelist"))
+    assert f'<img src="{campaign.hero_image.url}"' in changelist.text
+
+
+def test_bad_helpline_number_is_refused(manager_client, campaign_data):
+    campaign_data["helpline_phone"] = "call us"
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 200
+    assert "digits and spaces only, for example 0808 1000 900" in response.text
+    assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
+def test_quote_added_without_role_takes_the_persons_current_role(manager_client, demo):
+    person = PersonFactory(
+        name="Sam Jones",
+        role_title="Chief Constable",
+        organisation=Organisation.objects.get(slug="north-wales-police"),
+    )
+    url = admin_url(PressStatement, "add")
+    data = {
+        "campaign": demo.pk,
+        "title": "Police back the helpline",
+        "slug": "police-back-the-helpline",
+        "summary": "The force backs the campaign.",
+        "body": "",
+        "status": Status.DRAFT,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        **empty_inlines(manager_client.get(url)),
+    }
+    add_inline_row(data, "quotes", person=person.pk, text="Call the helpline.", order="0")
+
+    response = manager_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    quote = Quote.objects.get(statement__slug="police-back-the-helpline")
+    assert quote.role_as_quoted == "Chief Constable, North Wales Police"
+
+
+# --- Partner data officers ----------------------------------------------------
+
+
+@pytest.mark.parametrize("model", CAMPAIGNS_MODELS, ids=lambda model: model._meta.model_name)
+def test_partner_officer_cannot_open_campaigns_lists(officer_client, model):
+    assert officer_client.get(admin_url(model, "changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("view", ["add", "change"])
+def test_partner_officer_cannot_add_or_change_campaigns(officer_client, demo, view):
+    args = [demo.pk] if view == "change" else []
+    url = admin_url(Campaign, view, *args)
+
+    assert officer_client.get(url).status_code == 403
+    assert officer_client.post(url, {"title": "Hijacked"}).status_code == 403
+    demo.refresh_from_db()
+    assert demo.title.startswith("Stop it Now!")
+    assert not Campaign.objects.filter(title="Hijacked").exists()
+
+
+def test_partner_officer_admin_index_hides_campaigns(officer_client):
+    response = officer_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert admin_url(Campaign, "changelist") not in response.text
+    assert admin_url(Region, "changelist") in response.text
