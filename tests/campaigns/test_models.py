@@ -198,3 +198,14 @@ def test_markdown_body_becomes_safe_html():
     assert "<script" not in html
     assert "javascript:" not in html
     assert "<li>one</li>" in html
+
+
+def test_reported_earlier_period_must_end_after_it_starts():
+    refused(
+        lambda: ReportedFigureFactory(
+            base_period_start=datetime.date(2017, 12, 31),
+            base_period_end=datetime.date(2017, 7, 1),
+            period_start=datetime.date(2018, 1, 1),
+            period_end=datetime.date(2018, 6, 30),
+        )
+    )

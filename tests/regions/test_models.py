@@ -4,13 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from regions.models import Region, Statistic
+from regions.models import PartnerMembership, Region, Statistic
 from regions.selectors import region_member_ids, regions_covered_by
 from tests.regions.factories import (
     MetricFactory,
     OrganisationFactory,
     RegionFactory,
     StatisticFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,11 @@ def test_grouping_cycles_do_not_loop_forever():
     a.groupings.set([b])
     b.groupings.set([a])
     assert region_member_ids([a.pk]) == {a.pk, b.pk}
+
+
+def test_a_user_works_for_one_organisation_only():
+    user = UserFactory()
+    PartnerMembership.objects.create(user=user, organisation=OrganisationFactory())
+    assert_refused_by_database(
+        lambda: PartnerMembership.objects.create(user=user, organisation=OrganisationFactory())
+    )
