@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "import_export",
     "regions",
     "campaigns",
 ]
@@ -89,7 +90,12 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock instead of failing at once, and take it when their transaction
+    # starts, so two imports at the same time wait for each other rather than deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------
@@ -128,6 +134,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Largest image an editor may upload (hero images, logos), in bytes.
 MAX_IMAGE_UPLOAD_BYTES = env.int("DJANGO_MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
+
+# --- Imports ------------------------------------------------------------------
+# The largest file and the most rows one import accepts; abandoned uploads are removed after
+# IMPORT_PENDING_HOURS. An XLSX file may not unpack to more than IMPORT_MAX_XLSX_UNPACKED_BYTES.
+IMPORT_MAX_FILE_BYTES = env.int("DJANGO_IMPORT_MAX_FILE_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int(
+    "DJANGO_IMPORT_MAX_XLSX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+IMPORT_PENDING_HOURS = env.int("DJANGO_IMPORT_PENDING_HOURS", default=24)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "regions.imports.storage.DatabaseStorage"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Security -----------------------------------------------------------------
 # Visitors may be looking for help in confidence: never tell another site which page they came from.

@@ -6,10 +6,15 @@ from django.db import models
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.forms import ConfirmImportForm
 
 from regions.figures import period_label
+from regions.imports.admin import AllOrNothingImportMixin, UploadForm
+from regions.imports.statistics import StatisticResource
 from regions.models import (
     ImportBatch,
     Metric,
@@ -138,13 +143,46 @@ class StatisticAdminForm(forms.ModelForm):
         fields = ["metric", "region", "period_start", "period_end", "value", "source", "notes"]
 
 
+class StatisticUploadForm(UploadForm):
+    metric = forms.ModelChoiceField(
+        queryset=Metric.objects.all(),
+        required=False,
+        label=_("Metric"),
+        help_text=_(
+            "What the figures in the file count. Leave empty if the file has a 'metric' column "
+            "(or if there is only one metric)."
+        ),
+    )
+    field_order = ["resource", "metric", "import_file", "format"]
+
+
+class StatisticConfirmForm(ConfirmImportForm):
+    metric = forms.ModelChoiceField(
+        queryset=Metric.objects.all(), required=False, widget=forms.HiddenInput
+    )
+
+
 @admin.register(Statistic)
-class StatisticAdmin(admin.ModelAdmin):
-    """Partner data officers see and edit only the regions their organisation covers."""
+class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
+    """Partner data officers see, edit, import and export only the regions their organisation
+    covers."""
 
     form = StatisticAdminForm
+    resource_classes = [StatisticResource]
+    import_form_class = StatisticUploadForm
+    confirm_form_class = StatisticConfirmForm
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    template_columns = [
+        "region_code",
+        "metric",
+        "period_start",
+        "period_end",
+        "value",
+        "source",
+        "notes",
+    ]
     list_display = ["region", "period", "value", "metric", "source", "import_batch"]
-    list_filter = ["metric", ("region", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["metric", ("region", admin.RelatedOnlyFieldListFilter), "import_batch"]
     search_fields = ["region__name", "region__gss_code", "region__police_uk_id", "source"]
     list_select_related = ["region", "metric", "import_batch"]
     date_hierarchy = "period_start"
@@ -159,6 +197,22 @@ class StatisticAdmin(admin.ModelAdmin):
         if sees_all_regions(request.user):
             return queryset
         return queryset.filter(region__in=regions_for_user(request.user))
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None and import_form.cleaned_data.get("metric"):
+            initial["metric"] = import_form.cleaned_data["metric"].pk
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs) -> dict:
+        form = kwargs.get("form")
+        data = super().get_import_data_kwargs(**kwargs)
+        data["metric"] = form.cleaned_data.get("metric") if form is not None else None
+        return data
+
+    def get_import_success_url(self, batch: ImportBatch) -> str:
+        url = reverse("admin:regions_statistic_changelist")
+        return f"{url}?import_batch__exact={batch.pk}"
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "region":

@@ -306,6 +306,13 @@ class Metric(TimeStampedModel):
 class ImportBatch(models.Model):
     """One imported file: who brought it in, for which partner, and what it changed."""
 
+    class Kind(models.TextChoices):
+        STATISTICS = "statistics", _("Statistics")
+        REGIONS = "regions", _("Regions")
+
+    kind = models.CharField(
+        _("what was imported"), max_length=16, choices=Kind.choices, default=Kind.STATISTICS
+    )
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True, db_default=Now())
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -336,6 +343,29 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PendingImport(models.Model):
+    """An uploaded file waiting for its importer to confirm the preview.
+
+    Kept in the database rather than a temporary folder so that the preview and the confirmation
+    may be served by different app servers, and so the file is never reachable by URL. Removed on
+    confirmation; abandoned ones are removed once they are older than IMPORT_PENDING_HOURS.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]}… ({self.user})"
 
 
 class Statistic(TimeStampedModel):

@@ -1,0 +1,244 @@
+"""The admin import flow (upload, preview, confirm), built on django-import-export's views.
+
+What this changes in the library's flow:
+- importing needs both the add and the change permission on the model (403 otherwise, on every
+  import URL), never just a staff login;
+- the confirmation checks the whole file again and either writes all of it or nothing, and
+  only says "imported" when it did; failures show every problem by row and column;
+- no admin log entry per row: each import is recorded once, as an ImportBatch;
+- uploads wait in the database (PendingImport), readable only by the person who uploaded them;
+- unreadable files get a sentence a partner can act on, not an exception's name.
+"""
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportMixin
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.signals import post_import
+
+from regions.imports.core import ImportResult
+from regions.imports.formats import SpreadsheetFormat, dataset_from_bytes
+from regions.imports.reading import FileRejected, check_name_matches_content, check_size
+from regions.imports.storage import DatabaseStorage, PendingImportMissing
+
+
+class UploadForm(ImportForm):
+    """The upload step: the file, checked for size and for being what its name says."""
+
+    def __init__(self, formats, resources, *, user=None, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.user = user
+        self.fields["import_file"].help_text = gettext_lazy(
+            "A CSV (.csv) or Excel (.xlsx) file whose first row names the columns. "
+            "Nothing is saved until you have checked the preview and confirmed."
+        )
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_size(upload.size)
+            head = upload.read(8)
+            upload.seek(0)
+            check_name_matches_content(upload.name, head)
+        except FileRejected as error:
+            raise forms.ValidationError(str(error)) from None
+        upload.uploaded_by = self.user
+        return upload
+
+
+class AllOrNothingImportMixin(ImportMixin):
+    """Import through a resource whose import_data writes a whole file or nothing."""
+
+    formats = [SpreadsheetFormat]
+    import_form_class = UploadForm
+    confirm_form_class = ConfirmImportForm
+    import_template_name = "admin/regions/import.html"
+    skip_admin_log = True
+    tmp_storage_class = DatabaseStorage
+    template_columns: list[str] = []
+
+    def get_import_formats(self):
+        return self.formats
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        opts = self.opts
+        return request.user.is_active and request.user.has_perms(
+            [
+                f"{opts.app_label}.add_{opts.model_name}",
+                f"{opts.app_label}.change_{opts.model_name}",
+            ]
+        )
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import/template.<str:extension>",
+                self.admin_site.admin_view(self.template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_import_form_kwargs(self, request: HttpRequest) -> dict:
+        return {**super().get_import_form_kwargs(request), "user": request.user}
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        storage = DatabaseStorage(user=import_file.uploaded_by)
+        buffer = io.BytesIO()
+        for chunk in import_file.chunks():
+            buffer.write(chunk)
+        storage.save(buffer.getvalue())
+        return storage
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, FileRejected):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                _("This file could not be read. Save it from Excel as 'CSV UTF-8' and try again."),
+            )
+
+    def get_import_context_data(self, **kwargs) -> dict:
+        info = self.get_model_info()
+        return {
+            **super().get_import_context_data(**kwargs),
+            "template_columns": self.template_columns,
+            "template_url_name": "admin:{}_{}_import_template".format(*info),
+        }
+
+    def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if isinstance(result, ImportResult) and result.failed:
+            # The preview failed: nobody can confirm it, so the waiting file can go now.
+            form = response.context_data["form"]
+            upload = form.cleaned_data.get("import_file") if form.is_bound else None
+            name = getattr(upload, "tmp_storage_name", None)
+            if name:
+                DatabaseStorage(name=name, user=request.user).remove()
+        return response
+
+    @require_POST
+    def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
+        """Confirm: check the waiting file again, then write all of it or nothing."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return self._failed_confirmation(request, _("The confirmation form was incomplete."))
+        storage = DatabaseStorage(
+            name=confirm_form.cleaned_data["import_file_name"], user=request.user
+        )
+        try:
+            data = storage.read()
+        except PendingImportMissing:
+            return self._failed_confirmation(
+                request,
+                _(
+                    "This upload is no longer waiting: it was imported or abandoned already, or "
+                    "it expired. Nothing was imported. Upload the file again."
+                ),
+            )
+        file_name = confirm_form.cleaned_data["original_file_name"]
+        try:
+            dataset = dataset_from_bytes(data, file_name)
+        except FileRejected as error:
+            storage.remove()
+            return self._failed_confirmation(request, str(error))
+        result = self.process_dataset(dataset, confirm_form, request, file_name=file_name, **kwargs)
+        storage.remove()
+        return self.process_result(result, request)
+
+    def _failed_confirmation(self, request: HttpRequest, message: str) -> HttpResponse:
+        messages.error(request, message)
+        return HttpResponseRedirect(
+            reverse(
+                "admin:{}_{}_import".format(*self.get_model_info()),
+                current_app=self.admin_site.name,
+            )
+        )
+
+    def process_result(self, result: ImportResult, request: HttpRequest) -> HttpResponse:
+        if result.failed:
+            # Something changed since the preview (or another import got there first): nothing
+            # was written. Show every problem, and no success message.
+            messages.error(request, _("Nothing was imported: the file has problems, listed below."))
+            form = self.get_import_form_class(request)(
+                self.get_import_formats(),
+                self.get_import_resource_classes(request),
+                user=request.user,
+            )
+            context = {
+                **self.admin_site.each_context(request),
+                **self.get_import_context_data(),
+                "title": _("Import"),
+                "opts": self.model._meta,
+                "result": result,
+                "form": form,
+                "media": self.media + form.media,
+                "import_error_display": self.import_error_display,
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.import_template_name], context, status=422)
+        batch = result.batch
+        messages.success(
+            request,
+            format_html(
+                _(
+                    "Imported {file}: {new} new, {updated} updated, {unchanged} unchanged. "
+                    '<a href="{url}">Import record</a>.'
+                ),
+                file=batch.file_name,
+                new=f"{result.created:,}",
+                updated=f"{result.updated:,}",
+                unchanged=f"{result.unchanged:,}",
+                url=reverse("admin:regions_importbatch_change", args=[batch.pk]),
+            ),
+        )
+        post_import.send(sender=None, model=self.model)
+        return HttpResponseRedirect(self.get_import_success_url(batch))
+
+    def get_import_success_url(self, batch) -> str:
+        return reverse("admin:{}_{}_changelist".format(*self.get_model_info()))
+
+    def template_view(self, request: HttpRequest, extension: str) -> HttpResponse:
+        """An empty file with the right header row, for partners to fill in."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = f"{self.opts.model_name}-import-template"
+        if extension == "csv":
+            response = HttpResponse(
+                "\ufeff" + ",".join(self.template_columns) + "\r\n",
+                content_type="text/csv; charset=utf-8",
+            )
+        elif extension == "xlsx":
+            from openpyxl import Workbook
+
+            workbook = Workbook()
+            sheet = workbook.active
+            sheet.title = str(self.opts.verbose_name_plural).capitalize()[:31]
+            sheet.append(self.template_columns)
+            for index, column in enumerate(self.template_columns):
+                sheet.column_dimensions[chr(65 + index)].width = max(14, len(column) + 4)
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            response = HttpResponse(
+                buffer.getvalue(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+        return response

@@ -1,0 +1,171 @@
+"""Reading one cell: text, a date or a count, with a plain-words reason when it cannot be read.
+
+Every parser raises CellError with a message that completes "Row 7, value: ...".
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from regions.imports.reading import Cell
+
+# Cells a spreadsheet would run as a formula (CSV injection): refused on import.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BIGINT_MAX = 2**63 - 1
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_WHOLE_NUMBER = re.compile(r"^\d+$")
+_GROUPED_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$")
+_NEGATIVE_NUMBER = re.compile(r"^-\s*\d[\d,]*(\.\d+)?$")
+_DECIMAL_NUMBER = re.compile(r"^\d[\d,]*\.\d+$")
+
+
+class CellError(ValueError):
+    """A cell's content is not acceptable; str(error) says why, in plain words."""
+
+
+def is_blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip() == "")
+
+
+def check_not_formula(raw: str) -> None:
+    if raw.startswith(FORMULA_PREFIXES):
+        shown = {"\t": _("a tab"), "\r": _("a carriage return")}.get(raw[0], f"'{raw[0]}'")
+        raise CellError(
+            _(
+                "%(value)s starts with %(prefix)s, so a spreadsheet would treat it as a formula. "
+                "Remove the %(prefix)s (or the formula) and save the file as values."
+            )
+            % {"value": _quote(raw), "prefix": shown}
+        )
+
+
+def _quote(raw: str, limit: int = 40) -> str:
+    text = raw.strip()
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
+def text(cell: Cell, *, max_length: int | None = None) -> str:
+    """The cell as trimmed text ('' for an empty cell); formulas refused."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        check_not_formula(cell)
+        value = cell.strip()
+    elif isinstance(cell, bool):
+        raise CellError(_("%(value)s is a true/false cell, not text.") % {"value": cell})
+    elif isinstance(cell, float) and cell.is_integer():
+        value = str(int(cell))
+    else:
+        value = str(cell)
+    if max_length is not None and len(value) > max_length:
+        raise CellError(
+            _("is %(length)s characters long; at most %(limit)s are allowed.")
+            % {"length": len(value), "limit": max_length}
+        )
+    return value
+
+
+def date(cell: Cell) -> datetime.date:
+    """A date from an Excel date cell, ISO 2024-03-05 or UK day-first 05/03/2024."""
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    if is_blank(cell):
+        raise CellError(_("is empty; a date is required."))
+    if not isinstance(cell, str):
+        raise CellError(
+            _(
+                "%(value)s is a number, not a date. Format the column as dates in Excel, or "
+                "write dates as 2024-03-05 or 05/03/2024."
+            )
+            % {"value": cell}
+        )
+    check_not_formula(cell)
+    raw = cell.strip()
+    if match := _ISO_DATE.match(raw):
+        year, month, day = (int(part) for part in match.groups())
+        return _make_date(raw, year, month, day)
+    if match := _DAY_FIRST_DATE.match(raw):
+        day, month, year_text = match.groups()
+        if len(year_text) == 2:
+            raise CellError(
+                _(
+                    "%(value)s has a two-digit year; write the year in full, "
+                    "for example %(example)s."
+                )
+                % {
+                    "value": _quote(raw),
+                    "example": f"{int(day):02d}/{int(month):02d}/20{year_text}",
+                }
+            )
+        return _make_date(raw, int(year_text), int(month), int(day), day_first=True)
+    raise CellError(
+        _("%(value)s is not a date. Write dates as 2024-03-05 or 05/03/2024 (day first).")
+        % {"value": _quote(raw)}
+    )
+
+
+def _make_date(raw: str, year: int, month: int, day: int, day_first: bool = False) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        pass
+    if day_first and month > 12 and day <= 12:
+        raise CellError(
+            _(
+                "%(value)s is not a date: dates are read day first (DD/MM/YYYY) and there is no "
+                "month %(month)s. It looks like a US-style date (month first); write it as "
+                "%(fixed)s."
+            )
+            % {"value": _quote(raw), "month": month, "fixed": f"{month:02d}/{day:02d}/{year}"}
+        )
+    raise CellError(_("%(value)s is not a real date.") % {"value": _quote(raw)})
+
+
+def count(cell: Cell) -> int:
+    """A whole number, 0 or more; '1,747' with thousands separators is accepted."""
+    if isinstance(cell, bool):
+        raise CellError(_("%(value)s is a true/false cell, not a number.") % {"value": cell})
+    if isinstance(cell, int):
+        value = cell
+    elif isinstance(cell, float):
+        if not cell.is_integer():
+            raise CellError(_("%(value)s is not a whole number.") % {"value": cell})
+        value = int(cell)
+    elif is_blank(cell):
+        raise CellError(_("is empty; a whole number (0 or more) is required."))
+    elif isinstance(cell, str):
+        raw = cell.strip()
+        if _WHOLE_NUMBER.match(raw):
+            value = int(raw)
+        elif _GROUPED_NUMBER.match(raw):
+            value = int(raw.replace(",", ""))
+        elif _NEGATIVE_NUMBER.match(raw):
+            raise CellError(
+                _("%(value)s is negative; counts are 0 or more.") % {"value": _quote(raw)}
+            )
+        elif _DECIMAL_NUMBER.match(raw):
+            try:
+                whole = Decimal(raw.replace(",", ""))
+            except InvalidOperation:
+                whole = None
+            if whole is None or whole != whole.to_integral_value():
+                raise CellError(_("%(value)s is not a whole number.") % {"value": _quote(raw)})
+            value = int(whole)
+        else:
+            check_not_formula(cell)
+            raise CellError(_("%(value)s is not a number.") % {"value": _quote(raw)})
+    else:
+        raise CellError(_("%(value)s is not a number.") % {"value": cell})
+    if value < 0:
+        raise CellError(_("%(value)s is negative; counts are 0 or more.") % {"value": value})
+    if value > BIGINT_MAX:
+        raise CellError(
+            _("%(value)s is too large to be a count.") % {"value": _quote(str(value), 25)}
+        )
+    return value

@@ -1,0 +1,196 @@
+"""What every import shares: headers, row errors and the result shown to the person importing."""
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export.results import Error, InvalidRow, Result
+
+from regions.imports.reading import Table
+
+# The preview lists this many errors at most (the command line prints them all), and a sample of
+# this many changes of each kind.
+ERRORS_SHOWN = 1000
+SAMPLE_SIZE = 10
+FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem, placed as a spreadsheet shows it: row number (header = 1) and column."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Row %(row)s, %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+class FileErrors(Exception):
+    """Problems with the file as a whole (its columns), found before any row is read."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class Columns:
+    """Where each known column is in the file, by its canonical name."""
+
+    index: dict[str, int]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.index
+
+    def values(self, table: Table, name: str) -> list:
+        """Every data row's cell in that column (None where the row is short)."""
+        position = self.index[name]
+        return [row[position] if position < len(row) else None for row in table.rows]
+
+
+def match_columns(headers: list[str], *, required: list[str], optional: list[str]) -> Columns:
+    """Match header cells to known columns, case-insensitively and ignoring surrounding spaces."""
+    known = [*required, *optional]
+    index: dict[str, int] = {}
+    problems: list[str] = []
+    for position, header in enumerate(headers):
+        name = header.strip().lower()
+        if not name:
+            problems.append(
+                _("Column %(letter)s has no name in the header row; name it or delete it.")
+                % {"letter": column_letter(position)}
+            )
+        elif name in index:
+            problems.append(_("The column '%(name)s' appears twice.") % {"name": header.strip()})
+        elif name in known:
+            index[name] = position
+        else:
+            suggestion = difflib.get_close_matches(name.replace(" ", "_"), known, n=1)
+            hint = _(" Did you mean '%(name)s'?") % {"name": suggestion[0]} if suggestion else ""
+            problems.append(
+                _("Unknown column '%(name)s'. The columns are: %(known)s.%(hint)s")
+                % {"name": header.strip(), "known": ", ".join(known), "hint": hint}
+            )
+    for name in required:
+        if name not in index:
+            problems.append(_("The required column '%(name)s' is missing.") % {"name": name})
+    if problems:
+        raise FileErrors(problems)
+    return Columns(index=index)
+
+
+def column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def stray_cell_problems(table: Table) -> list[RowError]:
+    """Rows with values beyond the named columns: usually an unquoted comma in a CSV value."""
+    width = len(table.headers)
+    problems = []
+    for index, row in enumerate(table.rows):
+        if len(row) > width and any(cell is not None and str(cell).strip() for cell in row[width:]):
+            problems.append(
+                RowError(
+                    index + FIRST_DATA_ROW,
+                    "",
+                    _(
+                        "has values in %(cells)s cells but the header names %(width)s columns. "
+                        "In a CSV file, a value that contains a comma must be in double quotes."
+                    )
+                    % {"cells": len(row), "width": width},
+                )
+            )
+    return problems
+
+
+@dataclass
+class ChangeSample:
+    """One row of the preview: what a row will create or change."""
+
+    row: int
+    what: str
+    before: str
+    after: str
+
+
+class ImportResult(Result):
+    """The library's Result, carrying every problem by row and column and a summary."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems: list[RowError] = []
+        self.file_problems: list[str] = []
+        self.notes: list[str] = []
+        self.new_sample: list[ChangeSample] = []
+        self.changed_sample: list[ChangeSample] = []
+        self.batch = None
+        self.dry_run = True
+
+    def add_file_problems(self, messages: list[str]) -> None:
+        self.file_problems.extend(messages)
+        for message in messages:
+            self.append_base_error(Error(message))
+
+    def add_problems(self, problems: list[RowError]) -> None:
+        """Record row problems, also as the library's invalid rows so nothing can be confirmed."""
+        self.problems.extend(problems)
+        by_row: dict[int, dict[str, list[str]]] = {}
+        for problem in problems[:ERRORS_SHOWN]:
+            by_row.setdefault(problem.row, {}).setdefault(problem.column or "__all__", []).append(
+                problem.message
+            )
+        for row, messages in by_row.items():
+            self.invalid_rows.append(
+                InvalidRow(number=row, validation_error=ValidationError(messages), values=())
+            )
+        if problems and not self.invalid_rows:
+            self.invalid_rows.append(
+                InvalidRow(number=0, validation_error=ValidationError("invalid"), values=())
+            )
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.file_problems or self.problems)
+
+    @property
+    def problems_shown(self) -> list[RowError]:
+        return sorted(self.problems)[:ERRORS_SHOWN]
+
+    @property
+    def problems_not_shown(self) -> int:
+        return max(0, len(self.problems) - ERRORS_SHOWN)
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len({problem.row for problem in self.problems})
+
+    @property
+    def problems_by_column(self) -> list[tuple[str, int]]:
+        return Counter(problem.column or _("whole row") for problem in self.problems).most_common()
+
+    @property
+    def created(self) -> int:
+        return self.totals["new"]
+
+    @property
+    def updated(self) -> int:
+        return self.totals["update"]
+
+    @property
+    def unchanged(self) -> int:
+        return self.totals["skip"]

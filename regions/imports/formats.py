@@ -1,0 +1,75 @@
+"""The one import format partners choose from: CSV or Excel, told apart by the file's content."""
+
+import hashlib
+
+import tablib
+from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import Format
+
+from regions.imports.reading import Table, read_table
+
+
+class SheetDataset(tablib.Dataset):
+    """A tablib Dataset that carries the checked table instead of copying every row into tablib.
+
+    Resources here read `table` directly; the library only needs its length.
+    """
+
+    def __init__(self, table: Table, *, checksum: str = "", file_name: str = "") -> None:
+        super().__init__(headers=table.headers)
+        self.table = table
+        self.checksum = checksum
+        self.file_name = file_name
+
+    def __len__(self) -> int:
+        return len(self.table.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.table.rows)
+
+
+def dataset_from_bytes(data: bytes, file_name: str | None = None) -> SheetDataset:
+    """Read and check an uploaded file (raises FileRejected with a plain message)."""
+    table = read_table(data, file_name)
+    return SheetDataset(table, checksum=hashlib.sha256(data).hexdigest(), file_name=file_name or "")
+
+
+def table_from_dataset(dataset: tablib.Dataset) -> Table:
+    """A Table from any tablib Dataset, for callers who build one themselves."""
+    return Table(
+        headers=[str(h) for h in (dataset.headers or [])],
+        rows=[tuple(row) for row in dataset],
+        file_kind="dataset",
+    )
+
+
+class SpreadsheetFormat(Format):
+    """CSV (UTF-8, Windows-1252 or UTF-16) or XLSX, detected from the content."""
+
+    def get_title(self) -> str:
+        return str(_("CSV or Excel (.csv, .xlsx)"))
+
+    def create_dataset(self, in_stream: bytes, **kwargs) -> SheetDataset:
+        return dataset_from_bytes(in_stream)
+
+    def is_binary(self) -> bool:
+        return True
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def get_extension(self) -> str:
+        return "csv"
+
+    def get_content_type(self) -> str:
+        return "text/csv"
+
+    @classmethod
+    def is_available(cls) -> bool:
+        return True
+
+    def can_import(self) -> bool:
+        return True
+
+    def can_export(self) -> bool:
+        return False

@@ -1,0 +1,315 @@
+"""Turn an uploaded spreadsheet (CSV or XLSX) into rows of cells, refusing anything doubtful.
+
+Partners send what their systems and Excel produce: UTF-8 with or without a byte order mark,
+Windows-1252 from Excel on Windows, UTF-16 from "Unicode text", semicolon-separated CSV from
+European settings, and XLSX. Every way a file can fail to be read ends in FileRejected with a
+sentence a partner can act on, never in a decoding traceback.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+CSV_EXTENSIONS = {".csv", ".txt"}
+XLSX_EXTENSIONS = {".xlsx"}
+ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+MAX_HEADER_COLUMNS = 100
+
+Cell = str | int | float | datetime.date | datetime.datetime | bool | None
+
+
+class FileRejected(Exception):
+    """The file cannot be read; the message says why and what to do."""
+
+
+@dataclass
+class Table:
+    """A sheet: its header cells and its data rows (spreadsheet row n is rows[n - 2])."""
+
+    headers: list[str]
+    rows: list[tuple[Cell, ...]]
+    file_kind: str
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def max_file_bytes() -> int:
+    return settings.IMPORT_MAX_FILE_BYTES
+
+
+def max_rows() -> int:
+    return settings.IMPORT_MAX_ROWS
+
+
+def extension_of(file_name: str) -> str:
+    dot = file_name.rfind(".")
+    return file_name[dot:].lower() if dot != -1 else ""
+
+
+def check_size(size: int) -> None:
+    limit = max_file_bytes()
+    if size > limit:
+        raise FileRejected(
+            _(
+                "This file is %(size)s; the largest file accepted is %(limit)s. "
+                "Split it into smaller files and import them one after another."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def check_name_matches_content(file_name: str, head: bytes) -> None:
+    """Refuse a file whose name says one kind and whose first bytes say another."""
+    extension = extension_of(file_name)
+    if extension == ".xls" or head.startswith(OLE_SIGNATURE):
+        raise _old_excel()
+    if extension not in ACCEPTED_EXTENSIONS:
+        raise FileRejected(
+            _("Only CSV (.csv) and Excel (.xlsx) files can be imported; this file is '%(name)s'.")
+            % {"name": file_name}
+        )
+    if extension in XLSX_EXTENSIONS and not head.startswith(ZIP_SIGNATURE):
+        raise _not_a_workbook()
+    if extension in CSV_EXTENSIONS and head.startswith(ZIP_SIGNATURE):
+        raise FileRejected(
+            _(
+                "This file is named %(extension)s but is an Excel workbook. Rename it to end "
+                "in .xlsx, or save it from Excel as 'CSV UTF-8'."
+            )
+            % {"extension": extension}
+        )
+
+
+def _old_excel() -> FileRejected:
+    return FileRejected(
+        _(
+            "This is an old-style Excel file (.xls). Open it in Excel and save it as "
+            "'Excel Workbook (.xlsx)' or as 'CSV UTF-8', then import that."
+        )
+    )
+
+
+def read_table(data: bytes, file_name: str | None = None) -> Table:
+    """Read a CSV or XLSX file's first sheet; with a name, check it is what its name says."""
+    check_size(len(data))
+    if not data.strip():
+        raise FileRejected(_("The file is empty."))
+    if file_name is not None:
+        check_name_matches_content(file_name, data[:8])
+    if data.startswith(OLE_SIGNATURE):
+        raise _old_excel()
+    table = read_xlsx(data) if data.startswith(ZIP_SIGNATURE) else read_csv(data)
+    if not table.headers:
+        raise FileRejected(_("The file has no header row: the first row must name the columns."))
+    if not any(_row_has_values(row) for row in table.rows):
+        raise FileRejected(
+            _("The file has a header row but no data rows below it: there is nothing to import.")
+        )
+    return table
+
+
+def _row_has_values(row: tuple[Cell, ...]) -> bool:
+    return any(cell is not None and str(cell).strip() != "" for cell in row)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The file's text and the encoding it was read with; never a silent misreading."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data[len(codecs.BOM_UTF8) :], "utf-8"), "UTF-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16"), "UTF-16"
+    if b"\x00" in data:
+        # UTF-16 without a byte order mark puts a zero byte beside every ASCII character.
+        if data[1::2].count(0) > len(data) // 4:
+            return _decode(data, "utf-16-le"), "UTF-16"
+        if data[0::2].count(0) > len(data) // 4:
+            return _decode(data, "utf-16-be"), "UTF-16"
+        raise FileRejected(
+            _("This file is not text: it cannot be a CSV file. Save it from Excel as 'CSV UTF-8'.")
+        )
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: Excel on Windows saves CSV in Windows-1252. Five byte values are undefined in
+    # it; a file that uses them is in some other encoding we will not guess at.
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        raise FileRejected(
+            _(
+                "This file's characters could not be read (byte %(byte)s at position "
+                "%(position)s is not UTF-8 or Windows-1252). Save it from Excel as 'CSV UTF-8' "
+                "and import that."
+            )
+            % {"byte": f"0x{data[error.start]:02X}", "position": error.start}
+        ) from None
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise FileRejected(
+            _(
+                "This file says it is %(encoding)s but some of its characters are not. Save it "
+                "from Excel as 'CSV UTF-8' and import that."
+            )
+            % {"encoding": encoding.upper()}
+        ) from None
+
+
+def _pick_delimiter(first_line: str) -> str:
+    """Comma, unless the header is clearly split by semicolons or tabs (European Excel)."""
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def read_csv(data: bytes) -> Table:
+    text, encoding = decode_text(data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_line = text.split("\n", 1)[0]
+    delimiter = _pick_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limit = max_rows()
+    try:
+        headers = next(reader, [])
+        rows: list[tuple[Cell, ...]] = []
+        for row in reader:
+            rows.append(tuple(row))
+            if len(rows) > limit:
+                raise _too_many_rows(limit)
+    except csv.Error as error:
+        raise FileRejected(
+            _("Row %(row)s could not be read as CSV (%(error)s).")
+            % {"row": reader.line_num, "error": error}
+        ) from None
+    notes = []
+    if encoding != "UTF-8":
+        notes.append(_("Read as %(encoding)s text.") % {"encoding": encoding})
+    if delimiter != ",":
+        notes.append(
+            _("Columns are separated by %(name)s.")
+            % {"name": _("semicolons") if delimiter == ";" else _("tabs")}
+        )
+    return Table(
+        headers=_trim_headers(headers),
+        rows=_drop_trailing_blank_rows(rows),
+        file_kind="CSV",
+        encoding=encoding,
+        notes=notes,
+    )
+
+
+def _too_many_rows(limit: int) -> FileRejected:
+    return FileRejected(
+        _(
+            "This file has more than %(limit)s rows, the most one import accepts. Split it into "
+            "smaller files and import them one after another."
+        )
+        % {"limit": f"{limit:,}"}
+    )
+
+
+def _trim_headers(headers) -> list[str]:
+    cells = ["" if cell is None else str(cell) for cell in headers]
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def _drop_trailing_blank_rows(rows: list[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
+    end = len(rows)
+    while end and not _row_has_values(rows[end - 1]):
+        end -= 1
+    del rows[end:]
+    return rows
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def _not_a_workbook() -> FileRejected:
+    return FileRejected(
+        _(
+            "This file is named .xlsx but is not a readable Excel workbook (it may be damaged, "
+            "or another kind of file renamed). Open it in Excel and save it again as "
+            "'Excel Workbook (.xlsx)', or as 'CSV UTF-8'."
+        )
+    )
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse archives that are not workbooks, or that would unpack to far more than they are."""
+    if not data.startswith(ZIP_SIGNATURE):
+        raise _not_a_workbook()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if "[Content_Types].xml" not in names or not any(
+                name.startswith("xl/worksheets/") for name in names
+            ):
+                raise _not_a_workbook()
+            unpacked = sum(member.file_size for member in members)
+    except zipfile.BadZipFile:
+        raise _not_a_workbook() from None
+    if unpacked > settings.IMPORT_MAX_XLSX_UNPACKED_BYTES:
+        raise FileRejected(
+            _(
+                "This workbook would unpack to %(size)s, far more than its rows can need. "
+                "Save the sheet as 'CSV UTF-8' and import that instead."
+            )
+            % {"size": filesizeformat(unpacked)}
+        )
+
+
+def read_xlsx(data: bytes) -> Table:
+    _check_zip(data)
+    from openpyxl import load_workbook  # imported here: only XLSX uploads need it
+
+    limit = max_rows()
+    try:
+        # data_only=False keeps formulas as their text ("=A1*2"), so they are refused rather
+        # than silently replaced by whatever value Excel last cached.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            if not workbook.worksheets:
+                raise _not_a_workbook()
+            sheet = workbook.worksheets[0]
+            lines = sheet.iter_rows(values_only=True)
+            header_row = next(lines, ())
+            headers = _trim_headers(header_row[:MAX_HEADER_COLUMNS])
+            rows: list[tuple[Cell, ...]] = []
+            for line in lines:
+                rows.append(tuple(line[:MAX_HEADER_COLUMNS]))
+                if len(rows) > limit:
+                    raise _too_many_rows(limit)
+            notes = []
+            if len(workbook.worksheets) > 1:
+                notes.append(
+                    _("Only the first sheet, '%(sheet)s', was read.") % {"sheet": sheet.title}
+                )
+        finally:
+            workbook.close()
+    except FileRejected:
+        raise
+    except Exception:  # openpyxl raises many kinds of error for damaged files
+        raise _not_a_workbook() from None
+    return Table(
+        headers=headers, rows=_drop_trailing_blank_rows(rows), file_kind="XLSX", notes=notes
+    )
