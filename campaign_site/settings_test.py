@@ -1,6 +1,8 @@
 """Settings for the test suite: fast hashing, uploads in a temporary folder, plain static files."""
 
+import os
 import tempfile
+from pathlib import Path
 
 from campaign_site.settings import *  # noqa: F403
 
@@ -11,3 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory, so tests with several threads get real SQLite locking.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"campaign-test-{os.getpid()}.sqlite3")
+    }

@@ -14,6 +14,7 @@ from import_export.forms import ConfirmImportForm
 
 from regions.figures import period_label
 from regions.imports.admin import AllOrNothingImportMixin, UploadForm
+from regions.imports.regions import RegionResource
 from regions.imports.statistics import StatisticResource
 from regions.models import (
     ImportBatch,
@@ -64,8 +65,10 @@ class RegionAdminForm(forms.ModelForm):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AllOrNothingImportMixin, admin.ModelAdmin):
     form = RegionAdminForm
+    resource_classes = [RegionResource]
+    template_columns = ["gss_code", "name", "kind", "police_uk_id", "groupings", "slug"]
     list_display = ["name", "kind", "gss_code", "police_uk_id", "grouping_names"]
     list_filter = ["kind", ("groupings", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "gss_code", "police_uk_id"]
@@ -224,14 +227,16 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = [
         "file_name",
+        "kind",
         "created_at",
         "user",
         "organisation",
         "rows_created",
         "rows_updated",
         "rows_unchanged",
+        "statistics_link",
     ]
-    list_filter = ["organisation", "created_at"]
+    list_filter = ["kind", "organisation", "created_at"]
     search_fields = ["file_name", "checksum", "user__username"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "created_at"
@@ -241,6 +246,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if sees_all_regions(request.user):
             return queryset
         return queryset.filter(organisation=organisation_of(request.user))
+
+    @admin.display(description=_("figures it last wrote"))
+    def statistics_link(self, batch: ImportBatch) -> str:
+        if batch.kind != ImportBatch.Kind.STATISTICS:
+            return "–"
+        url = reverse("admin:regions_statistic_changelist")
+        return format_html('<a href="{}?import_batch__exact={}">{}</a>', url, batch.pk, _("view"))
 
     # Batches are a record: written by imports, never edited by hand.
     def has_add_permission(self, request: HttpRequest) -> bool:

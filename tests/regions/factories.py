@@ -21,10 +21,16 @@ class RegionFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Partner {n}")
     slug = factory.Sequence(lambda n: f"partner-{n}")
     kind = Organisation.Kind.POLICE_FORCE
+
+    @factory.post_generation
+    def regions(self, create: bool, extracted: list[Region] | None, **kwargs) -> None:
+        if create and extracted:
+            self.regions.set(extracted)
 
 
 class MetricFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,372 @@
+"""Importing regions: codes, names, kinds and the groupings each belongs to, all or nothing.
+
+A row is the region with that GSS code; a row without one (a custom grouping) is the region
+with that slug (the slug column, or the name made into a slug). The groupings column, when
+present, states every grouping a region belongs to: its codes or slugs separated by ';'.
+They may name regions created by the same file.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from import_export import resources
+
+from regions.imports import cells
+from regions.imports.core import (
+    FIRST_DATA_ROW,
+    SAMPLE_SIZE,
+    ChangeSample,
+    FileErrors,
+    ImportResult,
+    RowError,
+    match_columns,
+    stray_cell_problems,
+)
+from regions.imports.formats import SheetDataset, table_from_dataset
+from regions.imports.reading import Table
+from regions.models import GSS_CODE_PATTERN, ImportBatch, Region
+from regions.permissions import organisation_of
+
+REQUIRED_COLUMNS = ["gss_code", "name", "kind"]
+OPTIONAL_COLUMNS = ["police_uk_id", "groupings", "slug"]
+FIELDS = ("name", "kind", "gss_code", "police_uk_id", "slug")
+_SLUG = re.compile(r"^[-a-z0-9_]+$")
+_KINDS = {
+    **{kind.value: kind.value for kind in Region.Kind},
+    **{str(kind.label).lower(): kind.value for kind in Region.Kind},
+    **{kind.value.replace("_", " "): kind.value for kind in Region.Kind},
+}
+
+
+@dataclass
+class PlannedRegion:
+    row: int
+    values: dict
+    groupings: list[str] | None
+    existing: Region | None = None
+
+
+@dataclass
+class RegionsPlan:
+    problems: list[RowError] = field(default_factory=list)
+    rows: list[PlannedRegion] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_sample: list[ChangeSample] = field(default_factory=list)
+    changed_sample: list[ChangeSample] = field(default_factory=list)
+
+
+def _kind(cell) -> str:
+    raw = cells.text(cell)
+    kind = _KINDS.get(raw.lower().replace("-", " ").strip())
+    if kind is None:
+        raise cells.CellError(
+            _("'%(value)s' is not a kind of region. Use one of: %(kinds)s.")
+            % {"value": raw, "kinds": ", ".join(k.value for k in Region.Kind)}
+        )
+    return kind
+
+
+def _gss_code(cell) -> str | None:
+    code = cells.text(cell).upper()
+    if not code:
+        return None
+    if not re.match(GSS_CODE_PATTERN, code):
+        raise cells.CellError(
+            _("'%(value)s' is not a GSS code: a capital E, W, S or N and eight digits.")
+            % {"value": code}
+        )
+    return code
+
+
+def _slug_cell(cell) -> str | None:
+    value = cells.text(cell).lower()
+    if not value:
+        return None
+    if not _SLUG.match(value):
+        raise cells.CellError(
+            _("'%(value)s' may contain only lower-case letters, digits, hyphens and underscores.")
+            % {"value": value}
+        )
+    return value
+
+
+def plan_regions(table: Table) -> RegionsPlan:
+    """Check a regions file and work out what importing it would do; writes nothing."""
+    columns = match_columns(table.headers, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    plan = RegionsPlan()
+    problems = plan.problems
+    problems.extend(stray_cell_problems(table))
+    existing = list(Region.objects.prefetch_related("groupings"))
+    by_gss = {r.gss_code: r for r in existing if r.gss_code}
+    by_slug = {r.slug: r for r in existing}
+    by_police = {r.police_uk_id: r for r in existing if r.police_uk_id}
+
+    def cell(row: tuple, name: str):
+        position = columns.index.get(name)
+        return row[position] if position is not None and position < len(row) else None
+
+    seen_keys: dict[str, int] = {}
+    seen_police: dict[str, int] = {}
+    for index, row in enumerate(table.rows):
+        if all(cells.is_blank(value) for value in row):
+            continue
+        number = index + FIRST_DATA_ROW
+        row_problems: list[RowError] = []
+
+        def read(name: str, parse, row=row, number=number, row_problems=row_problems):
+            try:
+                return parse(cell(row, name))
+            except cells.CellError as error:
+                row_problems.append(RowError(number, name, str(error)))
+                return None
+
+        name = read("name", lambda c: cells.text(c, max_length=120))
+        if name == "":
+            row_problems.append(RowError(number, "name", _("is empty; every region needs a name.")))
+        kind = read("kind", _kind)
+        gss_code = read("gss_code", _gss_code)
+        police_uk_id = read("police_uk_id", _slug_cell)
+        slug = read("slug", _slug_cell)
+        groupings = None
+        if "groupings" in columns:
+            text = read("groupings", cells.text)
+            groupings = [part.strip() for part in (text or "").split(";") if part.strip()]
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+
+        current = by_gss.get(gss_code) if gss_code else None
+        if current is None and not gss_code:
+            current = by_slug.get(slug or slugify(name))
+        if slug is None:
+            slug = current.slug if current else slugify(name)[:120]
+        if not slug:
+            problems.append(
+                RowError(number, "name", _("cannot be made into a web address; add a slug column."))
+            )
+            continue
+        key = gss_code or slug
+        if key in seen_keys:
+            problems.append(
+                RowError(
+                    number,
+                    "gss_code" if gss_code else "slug",
+                    _("'%(key)s' is also on row %(first)s; each region may appear once.")
+                    % {"key": key, "first": seen_keys[key]},
+                )
+            )
+            continue
+        seen_keys[key] = number
+        owner = by_slug.get(slug)
+        if owner is not None and owner is not current:
+            problems.append(
+                RowError(
+                    number,
+                    "slug",
+                    _("'%(slug)s' is already the slug of %(region)s; choose another.")
+                    % {"slug": slug, "region": owner.name},
+                )
+            )
+            continue
+        if police_uk_id:
+            holder = by_police.get(police_uk_id)
+            if (holder is not None and holder is not current) or police_uk_id in seen_police:
+                where = (
+                    holder.name
+                    if holder is not None and holder is not current
+                    else _("row %(row)s") % {"row": seen_police[police_uk_id]}
+                )
+                problems.append(
+                    RowError(
+                        number,
+                        "police_uk_id",
+                        _("'%(value)s' is already used by %(where)s.")
+                        % {"value": police_uk_id, "where": where},
+                    )
+                )
+                continue
+            seen_police[police_uk_id] = number
+        values = {
+            "name": name,
+            "kind": kind,
+            "gss_code": gss_code,
+            "police_uk_id": police_uk_id,
+            "slug": slug,
+        }
+        plan.rows.append(PlannedRegion(number, values, groupings, current))
+
+    _check_groupings(plan, by_gss, by_slug, by_police)
+    if problems:
+        return plan
+    _classify(plan)
+    return plan
+
+
+def _grouping_key(code: str) -> str:
+    return code.upper() if re.match(GSS_CODE_PATTERN, code.upper()) else code.lower()
+
+
+def _check_groupings(plan: RegionsPlan, by_gss, by_slug, by_police) -> None:
+    in_file = {}
+    for planned in plan.rows:
+        values = planned.values
+        for key in (values["gss_code"], values["slug"], values["police_uk_id"]):
+            if key:
+                in_file[key] = planned
+    for planned in plan.rows:
+        for code in planned.groupings or []:
+            key = _grouping_key(code)
+            target = in_file.get(key) or by_gss.get(key) or by_slug.get(key) or by_police.get(key)
+            if target is None:
+                plan.problems.append(
+                    RowError(
+                        planned.row,
+                        "groupings",
+                        _("'%(code)s' is not a known region (nor one in this file).")
+                        % {"code": code},
+                    )
+                )
+            elif target is planned or (planned.existing is not None and target is planned.existing):
+                plan.problems.append(
+                    RowError(
+                        planned.row,
+                        "groupings",
+                        _("a region cannot be a grouping of itself ('%(code)s').") % {"code": code},
+                    )
+                )
+
+
+def _names(region: Region) -> set[str]:
+    """Every code a file may use for a region."""
+    return {key for key in (region.gss_code, region.slug, region.police_uk_id) if key}
+
+
+def _same_groupings(current: Region, wanted: set[str]) -> bool:
+    """Whether the codes in a file name exactly the groupings a region already has."""
+    groupings = list(current.groupings.all())
+    return len(groupings) == len(wanted) and all(_names(g) & wanted for g in groupings)
+
+
+def _classify(plan: RegionsPlan) -> None:
+    for planned in plan.rows:
+        values = planned.values
+        described = f"{values['name']} ({values['gss_code'] or values['slug']})"
+        current = planned.existing
+        if current is None:
+            plan.created += 1
+            if len(plan.new_sample) < SAMPLE_SIZE:
+                plan.new_sample.append(ChangeSample(planned.row, described, "", values["kind"]))
+            continue
+        wanted = None if planned.groupings is None else set(map(_grouping_key, planned.groupings))
+        same_fields = all(getattr(current, name) == values[name] for name in FIELDS)
+        same_groupings = wanted is None or _same_groupings(current, wanted)
+        if same_fields and same_groupings:
+            plan.unchanged += 1
+            continue
+        plan.updated += 1
+        if len(plan.changed_sample) < SAMPLE_SIZE:
+            if same_groupings:
+                before = ", ".join(f"{getattr(current, n)}" for n in FIELDS if getattr(current, n))
+                after = ", ".join(f"{values[n]}" for n in FIELDS if values[n])
+            else:
+                before = "; ".join(sorted(g.name for g in current.groupings.all()))
+                after = "; ".join(planned.groupings)
+            plan.changed_sample.append(ChangeSample(planned.row, described, before, after))
+
+
+def regions_write(
+    plan: RegionsPlan, *, user: AbstractBaseUser | None, file_name: str, checksum: str
+) -> ImportBatch:
+    """Write a checked regions plan in one transaction, recorded as one ImportBatch."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.REGIONS,
+            user=user,
+            organisation=organisation_of(user) if user is not None else None,
+            file_name=file_name[:255],
+            checksum=checksum,
+            rows_created=plan.created,
+            rows_updated=plan.updated,
+            rows_unchanged=plan.unchanged,
+        )
+        saved: list[tuple[PlannedRegion, Region]] = []
+        for planned in plan.rows:
+            region = planned.existing or Region()
+            if planned.existing is None or any(
+                getattr(region, name) != planned.values[name] for name in FIELDS
+            ):
+                for name, value in planned.values.items():
+                    setattr(region, name, value)
+                region.full_clean(exclude=["groupings"])
+                region.save()
+            saved.append((planned, region))
+        lookup: dict[str, Region] = {}
+        for region in Region.objects.all():
+            for key in _names(region):
+                lookup.setdefault(key, region)
+        for planned, region in saved:
+            if planned.groupings is None:
+                continue
+            wanted = [lookup[_grouping_key(code)] for code in planned.groupings]
+            if {g.pk for g in wanted} != set(region.groupings.values_list("pk", flat=True)):
+                region.groupings.set(wanted)
+    return batch
+
+
+class RegionResource(resources.ModelResource):
+    """Regions in the partner file format; import is all-or-nothing, for campaign managers."""
+
+    class Meta:
+        model = Region
+        fields = ("gss_code", "name", "kind", "police_uk_id", "slug")
+        import_id_fields = ()
+        name = _("Regions (gss_code, name, kind, police_uk_id, groupings, slug)")
+
+    def __init__(self, *, user: AbstractBaseUser | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+
+    def get_result_class(self):
+        return ImportResult
+
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ) -> ImportResult:
+        result = ImportResult()
+        result.dry_run = dry_run
+        table = dataset.table if isinstance(dataset, SheetDataset) else table_from_dataset(dataset)
+        result.notes = list(table.notes)
+        result.total_rows = len(table.rows)
+        user = kwargs.get("user", self.user)
+        if user is not None and not user.is_authenticated:
+            user = None
+        try:
+            plan = plan_regions(table)
+        except FileErrors as error:
+            result.add_file_problems(error.messages)
+            return result
+        if plan.problems:
+            result.add_problems(plan.problems)
+            return result
+        result.totals["new"] = plan.created
+        result.totals["update"] = plan.updated
+        result.totals["skip"] = plan.unchanged
+        result.new_sample = plan.new_sample
+        result.changed_sample = plan.changed_sample
+        if not dry_run:
+            result.batch = regions_write(
+                plan,
+                user=user,
+                file_name=kwargs.get("file_name") or getattr(dataset, "file_name", "") or "",
+                checksum=getattr(dataset, "checksum", ""),
+            )
+        return result
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        """Never reset the primary-key sequence (the library's default races on PostgreSQL)."""
