@@ -185,7 +185,11 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
         "notes",
     ]
     list_display = ["region", "period", "value", "metric", "source", "import_batch"]
-    list_filter = ["metric", ("region", admin.RelatedOnlyFieldListFilter), "import_batch"]
+    list_filter = [
+        "metric",
+        ("region", admin.RelatedOnlyFieldListFilter),
+        ("import_batch", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["region__name", "region__gss_code", "region__police_uk_id", "source"]
     list_select_related = ["region", "metric", "import_batch"]
     date_hierarchy = "period_start"

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -120,17 +121,18 @@ class AllOrNothingImportMixin(ImportMixin):
 
     def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
         response = super().import_action(request, **kwargs)
-        result = getattr(response, "context_data", {}).get("result")
-        if isinstance(result, ImportResult) and result.failed:
-            # The preview failed: nobody can confirm it, so the waiting file can go now.
-            form = response.context_data["form"]
-            upload = form.cleaned_data.get("import_file") if form.is_bound else None
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        if form is not None and form.is_bound and "confirm_form" not in context:
+            # The file could not be read or has problems: nobody can confirm it, so the
+            # waiting copy goes now rather than at expiry.
+            upload = getattr(form, "cleaned_data", {}).get("import_file")
             name = getattr(upload, "tmp_storage_name", None)
             if name:
                 DatabaseStorage(name=name, user=request.user).remove()
         return response
 
-    @require_POST
+    @method_decorator(require_POST)
     def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
         """Confirm: check the waiting file again, then write all of it or nothing."""
         if not self.has_import_permission(request):

@@ -288,7 +288,7 @@ def plan_statistics(
     if problems:
         return plan
 
-    _classify(plan, candidates, codes, has_source=has_source, has_notes=has_notes)
+    _classify(plan, candidates, codes)
     return plan
 
 
@@ -312,14 +312,7 @@ def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
     }
 
 
-def _classify(
-    plan: StatisticsPlan,
-    candidates: list[PlannedRow],
-    codes: RegionCodes,
-    *,
-    has_source: bool,
-    has_notes: bool,
-) -> None:
+def _classify(plan: StatisticsPlan, candidates: list[PlannedRow], codes: RegionCodes) -> None:
     existing = _existing(candidates)
     metric_names = dict(Metric.objects.values_list("pk", "name"))
     for row in candidates:
@@ -332,28 +325,44 @@ def _classify(
                 plan.new_sample.append(_sample(row, codes, metric_names, before=""))
             continue
         value, source, notes = stored
-        if not has_source:
-            row.source = source
-        if not has_notes:
-            row.notes = notes
+        # An empty source or notes cell (or no such column) keeps what is stored: clearing
+        # text is done in the admin, never by a gap in a spreadsheet.
+        row.source = row.source or source
+        row.notes = row.notes or notes
         if (row.value, row.source, row.notes) == (value, source, notes):
             plan.unchanged += 1
             continue
         plan.changed.append(row)
         if len(plan.changed_sample) < SAMPLE_SIZE:
-            before = f"{value:,}" if row.value != value else _("(source or notes change)")
-            plan.changed_sample.append(_sample(row, codes, metric_names, before=before))
+            plan.changed_sample.append(
+                _sample(
+                    row,
+                    codes,
+                    metric_names,
+                    before=_described(value, (source, notes), (row.source, row.notes)),
+                    after=_described(row.value, (row.source, row.notes), (source, notes)),
+                )
+            )
+
+
+def _described(value: int, text: tuple[str, str], other: tuple[str, str]) -> str:
+    """A value for the preview, with its source and notes where they differ from the other."""
+    described = f"{value:,}"
+    for label, mine, theirs in zip((_("source"), _("notes")), text, other, strict=True):
+        if mine != theirs:
+            described += f" · {label}: {mine or '–'}"
+    return described
 
 
 def _sample(
-    row: PlannedRow, codes: RegionCodes, metric_names: dict, *, before: str
+    row: PlannedRow, codes: RegionCodes, metric_names: dict, *, before: str, after: str = ""
 ) -> ChangeSample:
     what = _("%(region)s, %(period)s (%(metric)s)") % {
         "region": codes.names[row.region_id],
         "period": period_label(row.period_start, row.period_end),
         "metric": metric_names[row.metric_id],
     }
-    return ChangeSample(row=row.row, what=what, before=before, after=f"{row.value:,}")
+    return ChangeSample(row=row.row, what=what, before=before, after=after or f"{row.value:,}")
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
