@@ -142,8 +142,21 @@ def plan_regions(table: Table) -> RegionsPlan:
             continue
 
         current = by_gss.get(gss_code) if gss_code else None
-        if current is None and not gss_code:
+        if not gss_code:
             current = by_slug.get(slug or slugify(name))
+            if current is not None and current.gss_code:
+                problems.append(
+                    RowError(
+                        number,
+                        "gss_code",
+                        _(
+                            "is empty, but '%(slug)s' is %(region)s, whose GSS code is %(code)s. "
+                            "Give that code, or a different slug for a new grouping."
+                        )
+                        % {"slug": current.slug, "region": current.name, "code": current.gss_code},
+                    )
+                )
+                continue
         if slug is None:
             slug = current.slug if current else slugify(name)[:120]
         if not slug:

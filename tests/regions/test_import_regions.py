@@ -1,0 +1,157 @@
+import io
+import tempfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from regions.models import ImportBatch, Region
+from tests.regions.factories import OrganisationFactory, data_officer
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "gss_code,name,kind,police_uk_id,groupings\n"
+
+
+def snapshot() -> list:
+    rows = sorted(map(repr, Region.objects.values_list()))
+    links = sorted(map(repr, Region.groupings.through.objects.values_list()))
+    return [rows, links, ImportBatch.objects.count()]
+
+
+def import_regions(text: str, *args: str) -> str:
+    """Run the command on a file holding the text; its output, or FAILED and its errors."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as handle:
+        handle.write(text.encode())
+    err = io.StringIO()
+    out = io.StringIO()
+    try:
+        call_command("import_regions", handle.name, *args, stdout=out, stderr=err)
+    except CommandError:
+        return "FAILED\n" + err.getvalue()
+    return out.getvalue()
+
+
+def test_new_regions_and_groupings_from_the_same_file(demo):
+    output = import_regions(
+        HEADER
+        + "W15000002,Dyfed-Powys,Police force area,dyfed-powys,W92000004;welsh-forces\n"
+        + ",Welsh forces,grouping,,W92000004\n"
+    )
+    assert "2 new, 0 updated, 0 unchanged" in output
+    dyfed = Region.objects.get(gss_code="W15000002")
+    assert dyfed.kind == Region.Kind.POLICE_FORCE_AREA
+    assert dyfed.slug == "dyfed-powys"
+    assert dyfed.police_uk_id == "dyfed-powys"
+    assert {g.slug for g in dyfed.groupings.all()} == {"wales", "welsh-forces"}
+    assert Region.objects.get(slug="welsh-forces").gss_code is None
+    batch = ImportBatch.objects.get()
+    assert batch.kind == ImportBatch.Kind.REGIONS
+    assert (batch.rows_created, batch.rows_updated) == (2, 0)
+
+
+def test_reimporting_the_same_regions_changes_nothing(demo):
+    groupings = "W92000004;north-west-and-north-wales"
+    text = HEADER + f"W15000001,North Wales,police_force_area,north-wales,{groupings}\n"
+    before = snapshot()[:2]
+    assert "0 new, 0 updated, 1 unchanged" in import_regions(text)
+    assert snapshot()[:2] == before
+
+
+def test_groupings_column_states_the_full_list(demo):
+    assert "1 updated" in import_regions(
+        HEADER + "W15000001,North Wales,police_force_area,north-wales,W92000004\n"
+    )
+    north_wales = Region.objects.get(gss_code="W15000001")
+    assert [g.slug for g in north_wales.groupings.all()] == ["wales"]
+
+
+def test_a_row_without_the_groupings_column_keeps_them(demo):
+    import_regions("gss_code,name,kind\nW15000001,Gogledd Cymru,police_force_area\n")
+    north_wales = Region.objects.get(gss_code="W15000001")
+    assert north_wales.name == "Gogledd Cymru"
+    assert north_wales.groupings.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("X1,Nowhere,grouping,,\n", "Row 3, gss_code: 'X1' is not a GSS code"),
+        ("W15000009,,police_force_area,,\n", "Row 3, name: is empty"),
+        ("W15000009,Somewhere,planet,,\n", "Row 3, kind: 'planet' is not a kind of region"),
+        (
+            "W15000009,Somewhere,grouping,,atlantis\n",
+            "Row 3, groupings: 'atlantis' is not a known region",
+        ),
+        (
+            "W15000009,Somewhere,grouping,,W15000009\n",
+            "Row 3, groupings: a region cannot be a grouping of itself",
+        ),
+        (
+            "W15000009,Somewhere,police_force_area,north-wales,\n",
+            "Row 3, police_uk_id: 'north-wales' is already used by North Wales",
+        ),
+        (
+            "W15000009,A,grouping,,\nW15000009,B,grouping,,\n",
+            "Row 4, gss_code: 'W15000009' is also on row 3",
+        ),
+        (
+            "W15000009,=cmd|' /C calc'!A0,grouping,,\n",
+            "Row 3, name: '=cmd|' /C calc'!A0' starts with '='",
+        ),
+        (
+            ",Cumbria,grouping,,\n",
+            "Row 3, gss_code: is empty, but 'cumbria' is Cumbria, whose GSS code is E23000002",
+        ),
+    ],
+)
+def test_bad_rows_import_nothing_and_are_named(demo, rows, message):
+    before = snapshot()
+    output = import_regions(HEADER + "W15000003,Gwent,police_force_area,gwent,\n" + rows)
+    assert output.startswith("FAILED")
+    assert message in output
+    assert snapshot() == before
+
+
+def test_missing_and_unknown_columns_are_named(demo):
+    output = import_regions("gss_code,nmae,kind\nW15000003,Gwent,police_force_area\n")
+    assert "Unknown column 'nmae'" in output and "Did you mean 'name'?" in output
+    assert "The required column 'name' is missing." in output
+
+
+def test_only_people_who_may_add_and_change_regions_can_import(demo, client):
+    officer = data_officer(OrganisationFactory())
+    client.force_login(officer)
+    assert client.get("/admin/regions/region/import/").status_code == 403
+    assert client.get("/admin/regions/region/import/template.csv").status_code == 403
+    response = client.post(
+        "/admin/regions/region/import/",
+        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("r.csv", b"x")},
+    )
+    assert response.status_code == 403
+    output = import_regions(
+        HEADER + "W15000003,Gwent,police_force_area,gwent,\n", "--user", officer.username
+    )
+    assert "may not import these" in output or "FAILED" in output
+    assert not Region.objects.filter(gss_code="W15000003").exists()
+
+
+def test_manager_imports_regions_through_the_admin(demo, manager_client):
+    upload = SimpleUploadedFile(
+        "regions.csv", (HEADER + "W15000003,Gwent,police_force_area,gwent,W92000004\n").encode()
+    )
+    preview = manager_client.post(
+        "/admin/regions/region/import/", {"format": "0", "resource": "0", "import_file": upload}
+    )
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "create 1 new region" in html
+    confirm = preview.context["confirm_form"]
+    response = manager_client.post(
+        "/admin/regions/region/process_import/",
+        {name: confirm[name].value() for name in confirm.fields},
+    )
+    assert response.status_code == 302
+    gwent = Region.objects.get(gss_code="W15000003")
+    assert [g.slug for g in gwent.groupings.all()] == ["wales"]
+    assert ImportBatch.objects.get().user.groups.filter(name="Campaign managers").exists()
