@@ -1,0 +1,275 @@
+"""Make the import test corpus: real files, good and bad, as partners' systems and Excel save them.
+
+Run from the project root to (re)write every file beside this script:
+
+    .venv/bin/python tests/regions/import_files/make_corpus.py
+
+The files are committed, so the tests never depend on this script having been run; it documents
+how each file was made and makes them again byte for byte (the XLSX files carry a fixed
+timestamp). Every good file holds the same two rows (GOOD_ROWS), in a different encoding or
+format, so the tests can expect the same figures from each. The region codes are the demo
+data's: W15000001 and north-wales are North Wales; E23000002 is Cumbria.
+"""
+
+import codecs
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HEADER = ["region_code", "period_start", "period_end", "value", "source", "notes"]
+
+# "é" and "£" are one byte in Windows-1252 and two in UTF-8; "’" (0x92 in Windows-1252) is a
+# control character in Latin-1, so only a true Windows-1252 reading gets all three right.
+SOURCE = "Café £ figures"
+NOTES = "Partners’ count"
+GOOD_ROWS = [
+    # 05/03/2024 is 5 March 2024 (UK, day first); "1,747" has a thousands separator.
+    ["W15000001", "05/03/2024", "04/09/2024", "1,747", SOURCE, NOTES],
+    ["north-wales", "2024-09-05", "2025-03-04", "139", SOURCE, ""],
+]
+FIXED_TIME = datetime.datetime(2024, 3, 5, 12, 0)  # noqa: DTZ001 - stored in the XLSX as-is
+
+
+def csv_text(rows: list[list[str]], delimiter: str = ",", header: list[str] = HEADER) -> str:
+    """CSV as Excel writes it: CRLF line ends, quotes only where a value needs them."""
+    lines = []
+    for row in [header, *rows]:
+        cells = []
+        for cell in row:
+            if delimiter in cell or '"' in cell or "\n" in cell:
+                cell = '"' + cell.replace('"', '""') + '"'
+            cells.append(cell)
+        lines.append(delimiter.join(cells))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def raw_lines(*lines: str) -> str:
+    """Hand-written CSV, exactly as given (for files a CSV writer would quote correctly)."""
+    return "\r\n".join(lines) + "\r\n"
+
+
+def xlsx_bytes(rows: list[list], header: list[str] = HEADER) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    sheet = workbook.active
+    sheet.title = "Figures"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "DD/MM/YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """Rewrite a zip with fixed member times, so the file is the same on every run."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(member.filename))
+    return buffer.getvalue()
+
+
+def good_xlsx() -> bytes:
+    """Real Excel date cells and numeric cells (an int and a float, as Excel stores numbers)."""
+    return xlsx_bytes(
+        [
+            [
+                "W15000001",
+                datetime.datetime(2024, 3, 5),  # noqa: DTZ001 - Excel dates have no zone
+                datetime.datetime(2024, 9, 4),  # noqa: DTZ001
+                1747,
+                SOURCE,
+                NOTES,
+            ],
+            ["north-wales", datetime.date(2024, 9, 5), datetime.date(2025, 3, 4), 139.0, SOURCE],
+        ]
+    )
+
+
+def formula_xlsx() -> bytes:
+    """Real formula cells: openpyxl stores a string starting with '=' as a formula."""
+    return xlsx_bytes(
+        [
+            ["W15000001", datetime.date(2024, 3, 5), datetime.date(2024, 9, 4), "=SUM(1,1)"],
+            [
+                "W15000001",
+                datetime.date(2024, 9, 5),
+                datetime.date(2025, 3, 4),
+                139,
+                '=HYPERLINK("https://example.com","Café £ figures")',
+            ],
+        ]
+    )
+
+
+def zip_bomb() -> bytes:
+    """A small zip whose sheet unpacks to 5 MiB (the tests lower the 200 MB limit to 1 MB)."""
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    )
+    sheet = b'<?xml version="1.0" encoding="UTF-8"?><worksheet>' + b" " * (5 * 1024 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in [
+            ("[Content_Types].xml", content_types.encode()),
+            ("xl/worksheets/sheet1.xml", sheet),
+        ]:
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6]),
+                data,
+                zipfile.ZIP_DEFLATED,
+            )
+    return buffer.getvalue()
+
+
+def utf16_tab_text() -> bytes:
+    """Excel's "Unicode text": UTF-16 little-endian with a byte order mark, tab-separated."""
+    return codecs.BOM_UTF16_LE + csv_text(GOOD_ROWS, delimiter="\t").encode("utf-16-le")
+
+
+def corpus() -> dict[str, bytes]:
+    good_csv = csv_text(GOOD_ROWS).encode("utf-8")
+    good = good_xlsx()
+    files = {
+        # --- Good files: each holds GOOD_ROWS --------------------------------------------------
+        "good.csv": good_csv,
+        "good-bom.csv": codecs.BOM_UTF8 + good_csv,
+        "good-cp1252.csv": csv_text(GOOD_ROWS).encode("cp1252"),
+        "good-utf16.txt": utf16_tab_text(),
+        "good-utf16.csv": utf16_tab_text(),
+        # European Excel: semicolons; 1747 without a separator (a comma reads as a decimal mark).
+        "good-semicolon.csv": csv_text(
+            [[*GOOD_ROWS[0][:3], "1747", *GOOD_ROWS[0][4:]], GOOD_ROWS[1]], delimiter=";"
+        ).encode("utf-8"),
+        "good.xlsx": good,
+        # --- Other good files, for particular tests ----------------------------------------------
+        # GOOD_ROWS with north-wales's value changed from 139 to 140.
+        "good-changed.csv": csv_text(
+            [GOOD_ROWS[0], [*GOOD_ROWS[1][:3], "140", *GOOD_ROWS[1][4:]]]
+        ).encode(),
+        # GOOD_ROWS with a metric column naming the demo metric on every row.
+        "good-metric-column.csv": csv_text(
+            [[*row, "helpline-contacts-online-behaviour"] for row in GOOD_ROWS],
+            header=[*HEADER, "metric"],
+        ).encode(),
+        # The demo's North Wales figure for July-December 2017 (84), changed to 85; no source or
+        # notes column, so the stored source must stay.
+        "no-source.csv": raw_lines(
+            "region_code,period_start,period_end,value", "W15000001,01/07/2017,31/12/2017,85"
+        ).encode(),
+        # For TITAN: a member area by GSS code, one by police.uk id, and the grouping's slug.
+        "titan.csv": raw_lines(
+            ",".join(HEADER),
+            "E23000002,2024-03-05,2024-09-04,31,TITAN,",
+            "cheshire,2024-03-05,2024-09-04,32,TITAN,",
+            "north-west-and-north-wales,2024-03-05,2024-09-04,3549,TITAN,",
+        ).encode(),
+        # --- Bad files ---------------------------------------------------------------------------
+        "missing-column.csv": raw_lines(
+            "region_code,period_start,value,source,notes", "W15000001,05/03/2024,1747,Helpline,"
+        ).encode(),
+        "unknown-column.csv": raw_lines(
+            "region_code,period_start,period_end,value,sources,notes",
+            "W15000001,05/03/2024,04/09/2024,1747,Helpline,",
+        ).encode(),
+        "bad-dates.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,31/02/2024,31/08/2024,10,,",  # no 31 February
+            "W15000001,March 2024,30/09/2024,10,,",  # words
+            "W15000001,01/10/2024,31/03/25,10,,",  # two-digit year
+        ).encode(),
+        "us-dates.csv": raw_lines(
+            ",".join(HEADER), "W15000001,03/25/2024,09/24/2024,10,,"
+        ).encode(),
+        "negative.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,05/03/2024,04/09/2024,-5,,",
+            'W15000001,05/09/2024,04/03/2025,"-1,747",,',
+        ).encode(),
+        "fractional.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,05/03/2024,04/09/2024,2.5,,",
+            'W15000001,05/09/2024,04/03/2025,"1,747.5",,',
+        ).encode(),
+        "huge.csv": raw_lines(
+            ",".join(HEADER), "W15000001,05/03/2024,04/09/2024,99999999999999999999,,"
+        ).encode(),
+        "unknown-region.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,05/03/2024,04/09/2024,10,,",
+            "E23999999,05/03/2024,04/09/2024,11,,",
+        ).encode(),
+        "other-partners-region.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,05/03/2024,04/09/2024,10,,",
+            "E23000002,05/03/2024,04/09/2024,11,,",
+        ).encode(),
+        # The same region (by GSS code and by police.uk id) and period twice.
+        "duplicate-keys.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,05/03/2024,04/09/2024,10,,",
+            "north-wales,2024-03-05,2024-09-04,11,,",
+        ).encode(),
+        "formula-cells.csv": raw_lines(
+            ",".join(HEADER),
+            'W15000001,05/03/2024,04/09/2024,10,"=SUM(1,1)",',
+            "W15000001,05/09/2024,04/03/2025,11,Helpline,@cmd",
+            "W15000001,05/03/2025,04/09/2025,12,+1,",
+            "\tW15000001,05/09/2025,04/03/2026,13,,",
+        ).encode(),
+        "formula-cells.xlsx": formula_xlsx(),
+        "empty.csv": b"",
+        "header-only.csv": raw_lines(",".join(HEADER)).encode(),
+        "truncated.xlsx": good[: len(good) // 2],
+        "not-xlsx.xlsx": good_csv,
+        "old-excel.xls": bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504,
+        "zip-bomb.xlsx": zip_bomb(),
+        # "Café, £ figures" was not quoted: its comma makes a seventh cell.
+        "unquoted-comma.csv": raw_lines(
+            ",".join(HEADER), "W15000001,05/03/2024,04/09/2024,10,Café, £ figures,First half"
+        ).encode(),
+        "period-end-before-start.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,04/09/2024,05/03/2024,10,,",  # ends before it starts
+            "W15000001,2024-03-05,2024-03-05,11,,",  # ends the day it starts
+        ).encode(),
+        # --- More bad files -----------------------------------------------------------------------
+        # 0x81 is undefined in Windows-1252 and not UTF-8: no encoding we read fits.
+        "bad-encoding.csv": raw_lines(",".join(HEADER)).encode()
+        + b"W15000001,05/03/2024,04/09/2024,10,Caf\x81,\r\n",
+        "empty-cells.csv": raw_lines(
+            ",".join(HEADER),
+            ",05/03/2024,04/09/2024,10,,",
+            "W15000001,,04/09/2024,11,,",
+            "W15000001,05/09/2024,04/03/2025,,,",
+        ).encode(),
+        "unknown-metric.csv": raw_lines(
+            ",".join([*HEADER, "metric"]), "W15000001,05/03/2024,04/09/2024,10,,,no-such-metric"
+        ).encode(),
+        "not-a-spreadsheet.pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n",
+        "xlsx-named.csv": good,
+    }
+    return files
+
+
+def main() -> None:
+    for name, data in corpus().items():
+        (HERE / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,526 @@
+"""Reading import files and their cells: encodings, delimiters, dates, counts, limits, file kinds.
+
+No database: these are the building blocks the admin and the command share
+(regions.imports.reading and regions.imports.cells).
+"""
+
+import codecs
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from regions.imports import cells
+from regions.imports.reading import (
+    FileRejected,
+    check_name_matches_content,
+    check_size,
+    decode_text,
+    read_csv,
+    read_table,
+    read_xlsx,
+)
+
+CORPUS = Path(__file__).parent / "import_files"
+NBSP = "\N{NO-BREAK SPACE}"  # Django's filesizeformat keeps "189 bytes" on one line
+HEADER = ["region_code", "period_start", "period_end", "value", "source", "notes"]
+# Every good file in the corpus holds these two rows (see make_corpus.py).
+GOOD_TEXT_ROWS = [
+    ("W15000001", "05/03/2024", "04/09/2024", "1,747", "Café £ figures", "Partners’ count"),
+    ("north-wales", "2024-09-05", "2025-03-04", "139", "Café £ figures", ""),
+]
+NOT_A_WORKBOOK = (
+    "This file is named .xlsx but is not a readable Excel workbook (it may be damaged, or another "
+    "kind of file renamed). Open it in Excel and save it again as 'Excel Workbook (.xlsx)', or as "
+    "'CSV UTF-8'."
+)
+OLD_EXCEL = (
+    "This is an old-style Excel file (.xls). Open it in Excel and save it as 'Excel Workbook "
+    "(.xlsx)' or as 'CSV UTF-8', then import that."
+)
+
+
+def corpus(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
+
+
+def rejection(data: bytes, file_name: str | None = None) -> str:
+    with pytest.raises(FileRejected) as caught:
+        read_table(data, file_name)
+    return str(caught.value)
+
+
+def xlsx(*rows, sheets: tuple[str, ...] = ()) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Figures"
+    for row in rows:
+        sheet.append(list(row))
+    for title in sheets:
+        workbook.create_sheet(title)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Encodings ----------------------------------------------------------------------------------
+
+
+TEXT = "region_code,source\r\nW15000001,Café £ figures – Partners’\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        pytest.param(TEXT.encode("utf-8"), "UTF-8", id="utf-8"),
+        pytest.param(codecs.BOM_UTF8 + TEXT.encode("utf-8"), "UTF-8", id="utf-8-bom"),
+        pytest.param(TEXT.encode("cp1252"), "Windows-1252", id="windows-1252"),
+        pytest.param(TEXT.encode("utf-16"), "UTF-16", id="utf-16-bom"),
+        pytest.param(codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "UTF-16", id="utf-16-be-bom"),
+        pytest.param(TEXT.encode("utf-16-le"), "UTF-16", id="utf-16-le-no-bom"),
+        pytest.param(TEXT.encode("utf-16-be"), "UTF-16", id="utf-16-be-no-bom"),
+    ],
+)
+def test_text_is_decoded_in_its_own_encoding(data, encoding):
+    text, found = decode_text(data)
+    assert found == encoding
+    assert text.lstrip("\ufeff") == TEXT
+
+
+def test_windows_1252_is_not_mistaken_for_latin_1():
+    # 0x92 is a curly apostrophe in Windows-1252 and an invisible control character in Latin-1.
+    text, encoding = decode_text("Partners’ £".encode("cp1252"))
+    assert (text, encoding) == ("Partners’ £", "Windows-1252")
+
+
+def test_bytes_no_encoding_fits_are_refused_with_the_byte_and_its_position():
+    message = rejection(b"region_code,source\r\nW15000001,Caf\x81\r\n")
+    assert message == (
+        "This file's characters could not be read (byte 0x81 at position 33 is not UTF-8 or "
+        "Windows-1252). Save it from Excel as 'CSV UTF-8' and import that."
+    )
+
+
+def test_file_with_a_utf8_bom_but_other_bytes_is_refused():
+    message = rejection(codecs.BOM_UTF8 + "region_code\r\nCafé\r\n".encode("cp1252"))
+    assert message == (
+        "This file says it is UTF-8 but some of its characters are not. Save it from Excel as "
+        "'CSV UTF-8' and import that."
+    )
+
+
+def test_binary_file_is_refused_as_not_text():
+    assert rejection(bytes(range(256)) * 4, "figures.csv") == (
+        "This file is not text: it cannot be a CSV file. Save it from Excel as 'CSV UTF-8'."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "notes"),
+    [
+        ("good.csv", "UTF-8", []),
+        ("good-bom.csv", "UTF-8", []),
+        ("good-cp1252.csv", "Windows-1252", ["Read as Windows-1252 text."]),
+        ("good-utf16.txt", "UTF-16", ["Read as UTF-16 text.", "Columns are separated by tabs."]),
+        ("good-utf16.csv", "UTF-16", ["Read as UTF-16 text.", "Columns are separated by tabs."]),
+    ],
+)
+def test_corpus_text_files_are_read_and_their_encoding_reported(name, encoding, notes):
+    table = read_table(corpus(name), name)
+    assert table.file_kind == "CSV"
+    assert table.encoding == encoding
+    assert table.notes == notes
+    assert table.headers == HEADER  # no byte order mark left on the first header
+    assert table.rows == GOOD_TEXT_ROWS
+
+
+# --- Delimiters ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "note"),
+    [
+        (",", None),
+        (";", "Columns are separated by semicolons."),
+        ("\t", "Columns are separated by tabs."),
+    ],
+)
+def test_delimiter_is_found_from_the_header_row(delimiter, note):
+    data = delimiter.join(["region_code", "value", "source"]) + "\r\n"
+    data += delimiter.join(["W15000001", "139", "Helpline"]) + "\r\n"
+    table = read_csv(data.encode())
+    assert table.headers == ["region_code", "value", "source"]
+    assert table.rows == [("W15000001", "139", "Helpline")]
+    assert table.notes == ([note] if note else [])
+
+
+def test_semicolon_file_from_the_corpus_keeps_commas_inside_values():
+    table = read_table(corpus("good-semicolon.csv"), "good-semicolon.csv")
+    assert table.notes == ["Columns are separated by semicolons."]
+    assert table.rows[0] == (
+        "W15000001",
+        "05/03/2024",
+        "04/09/2024",
+        "1747",
+        *GOOD_TEXT_ROWS[0][4:],
+    )
+
+
+def test_a_quoted_comma_stays_inside_its_value():
+    table = read_csv(b'region_code,source\r\nW15000001,"Helpline, website"\r\n')
+    assert table.rows == [("W15000001", "Helpline, website")]
+
+
+def test_an_unquoted_comma_makes_an_extra_cell():
+    table = read_table(corpus("unquoted-comma.csv"), "unquoted-comma.csv")
+    assert len(table.headers) == 6
+    assert table.rows == [
+        ("W15000001", "05/03/2024", "04/09/2024", "10", "Café", " £ figures", "First half")
+    ]
+
+
+def test_blank_rows_at_the_end_and_blank_headers_at_the_right_are_dropped():
+    table = read_csv(b"region_code,value,,\r\nW15000001,10,,\r\n,,,\r\n\r\n")
+    assert table.headers == ["region_code", "value"]
+    assert table.rows == [("W15000001", "10", "", "")]
+
+
+def test_a_field_too_long_for_csv_is_refused_with_its_row():
+    # An unclosed quote swallows the rest of the file into one enormous cell.
+    data = b'region_code,source\r\nW15000001,"never closed\r\n' + b"x" * 200_000 + b"\r\n"
+    message = rejection(data, "figures.csv")
+    assert message.startswith("Row ")
+    assert "could not be read as CSV" in message
+
+
+# --- Dates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2024-03-05", datetime.date(2024, 3, 5)),
+        ("2024-3-5", datetime.date(2024, 3, 5)),
+        ("05/03/2024", datetime.date(2024, 3, 5)),  # 5 March: UK, day first
+        ("5/3/2024", datetime.date(2024, 3, 5)),
+        ("05.03.2024", datetime.date(2024, 3, 5)),
+        ("05-03-2024", datetime.date(2024, 3, 5)),
+        (" 31/12/2024 ", datetime.date(2024, 12, 31)),
+        ("29/02/2024", datetime.date(2024, 2, 29)),
+        # Excel date cells, as openpyxl reads them.
+        (datetime.datetime(2024, 3, 5, 0, 0), datetime.date(2024, 3, 5)),  # noqa: DTZ001
+        (datetime.date(2024, 3, 5), datetime.date(2024, 3, 5)),
+    ],
+)
+def test_dates_are_read_iso_uk_or_from_excel(cell, expected):
+    assert cells.date(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("31/02/2024", "'31/02/2024' is not a real date."),
+        ("29/02/2023", "'29/02/2023' is not a real date."),
+        ("2024-13-01", "'2024-13-01' is not a real date."),
+        (
+            "March 2024",
+            "'March 2024' is not a date. Write dates as 2024-03-05 or 05/03/2024 (day first).",
+        ),
+        (
+            "05/03/24",
+            "'05/03/24' has a two-digit year; write the year in full, for example 05/03/2024.",
+        ),
+        (
+            "03/25/2024",
+            "'03/25/2024' is not a date: dates are read day first (DD/MM/YYYY) and there is no "
+            "month 25. It looks like a US-style date (month first); write it as 25/03/2024.",
+        ),
+        ("", "is empty; a date is required."),
+        (None, "is empty; a date is required."),
+        (
+            45356,
+            "45356 is a number, not a date. Format the column as dates in Excel, or write dates "
+            "as 2024-03-05 or 05/03/2024.",
+        ),
+        (
+            "=TODAY()",
+            "'=TODAY()' starts with '=', so a spreadsheet would treat it as a formula. Remove the "
+            "'=' (or the formula) and save the file as values.",
+        ),
+    ],
+)
+def test_bad_dates_say_why(cell, message):
+    with pytest.raises(cells.CellError) as caught:
+        cells.date(cell)
+    assert str(caught.value) == message
+
+
+# --- Counts -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1,747", 1747),
+        ("1747", 1747),
+        (" 139 ", 139),
+        ("0", 0),
+        ("1,000,000", 1_000_000),
+        ("3.0", 3),
+        ("1,747.00", 1747),
+        (1747, 1747),
+        (139.0, 139),  # Excel stores every number as a float
+        (str(2**63 - 1), 2**63 - 1),
+    ],
+)
+def test_counts_are_whole_numbers_with_or_without_thousands_separators(cell, expected):
+    assert cells.count(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("-5", "'-5' is negative; counts are 0 or more."),
+        ("-1,747", "'-1,747' is negative; counts are 0 or more."),
+        (-5, "-5 is negative; counts are 0 or more."),
+        ("2.5", "'2.5' is not a whole number."),
+        ("1.747", "'1.747' is not a whole number."),
+        (2.5, "2.5 is not a whole number."),
+        ("99999999999999999999", "'99999999999999999999' is too large to be a count."),
+        (str(2**63), f"'{2**63}' is too large to be a count."),
+        ("1,74", "'1,74' is not a number."),
+        ("1 747", "'1 747' is not a number."),
+        ("twelve", "'twelve' is not a number."),
+        ("", "is empty; a whole number (0 or more) is required."),
+        (None, "is empty; a whole number (0 or more) is required."),
+        (True, "True is a true/false cell, not a number."),
+        (
+            "=SUM(1,1)",
+            "'=SUM(1,1)' starts with '=', so a spreadsheet would treat it as a formula. Remove the "
+            "'=' (or the formula) and save the file as values.",
+        ),
+    ],
+)
+def test_bad_counts_say_why(cell, message):
+    with pytest.raises(cells.CellError) as caught:
+        cells.count(cell)
+    assert str(caught.value) == message
+
+
+# --- Text and formulas --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "prefix"),
+    [
+        ('=HYPERLINK("https://example.com")', "'='"),
+        ("+1", "'+'"),
+        ("-1+1", "'-'"),
+        ("@cmd", "'@'"),
+        ("\tW15000001", "a tab"),
+        ("\rW15000001", "a carriage return"),
+    ],
+)
+def test_text_that_a_spreadsheet_would_run_is_refused(cell, prefix):
+    with pytest.raises(cells.CellError) as caught:
+        cells.text(cell)
+    assert f"starts with {prefix}, so a spreadsheet would treat it as a formula." in str(
+        caught.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "instruction"),
+    [("\tW15000001", "Remove the tab "), ("\rW15000001", "Remove the carriage return ")],
+)
+def test_formula_message_for_invisible_prefixes_reads_as_english(cell, instruction):
+    with pytest.raises(cells.CellError) as caught:
+        cells.text(cell)
+    assert instruction in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [(None, ""), ("  Helpline  ", "Helpline"), (139.0, "139"), (2.5, "2.5"), (7, "7")],
+)
+def test_text_cells(cell, expected):
+    assert cells.text(cell) == expected
+
+
+def test_text_longer_than_the_column_allows_is_refused():
+    with pytest.raises(cells.CellError) as caught:
+        cells.text("x" * 256, max_length=255)
+    assert str(caught.value) == "is 256 characters long; at most 255 are allowed."
+
+
+# --- Limits -------------------------------------------------------------------------------------
+
+
+def test_file_larger_than_the_limit_is_refused(settings):
+    settings.IMPORT_MAX_FILE_BYTES = 100
+    data = corpus("good.csv")
+    assert len(data) > 100
+    assert rejection(data, "good.csv") == (
+        f"This file is {len(data)}{NBSP}bytes; the largest file accepted is 100{NBSP}bytes. "
+        "Split it into smaller files and import them one after another."
+    )
+    with pytest.raises(FileRejected):
+        check_size(101)
+    check_size(100)
+
+
+def test_file_at_the_limit_is_read(settings):
+    data = corpus("good.csv")
+    settings.IMPORT_MAX_FILE_BYTES = len(data)
+    assert len(read_table(data, "good.csv").rows) == 2
+
+
+@pytest.mark.parametrize("name", ["good.csv", "good.xlsx", "good-utf16.txt"])
+def test_more_rows_than_the_limit_are_refused(settings, name):
+    settings.IMPORT_MAX_ROWS = 1
+    assert rejection(corpus(name), name) == (
+        "This file has more than 1 rows, the most one import accepts. Split it into smaller "
+        "files and import them one after another."
+    )
+
+
+@pytest.mark.parametrize("name", ["good.csv", "good.xlsx"])
+def test_rows_up_to_the_limit_are_read(settings, name):
+    settings.IMPORT_MAX_ROWS = 2
+    assert len(read_table(corpus(name), name).rows) == 2
+
+
+def test_workbook_that_would_unpack_beyond_the_limit_is_refused(settings):
+    settings.IMPORT_MAX_XLSX_UNPACKED_BYTES = 1024 * 1024
+    assert rejection(corpus("zip-bomb.xlsx"), "zip-bomb.xlsx") == (
+        f"This workbook would unpack to 5.0{NBSP}MB, far more than its rows can need. Save the "
+        "sheet as 'CSV UTF-8' and import that instead."
+    )
+
+
+def test_good_workbook_is_within_the_unpacked_limit(settings):
+    settings.IMPORT_MAX_XLSX_UNPACKED_BYTES = 1024 * 1024
+    assert len(read_table(corpus("good.xlsx"), "good.xlsx").rows) == 2
+
+
+# --- Empty files --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"   \r\n\r\n"])
+def test_empty_file_is_refused(data):
+    assert rejection(data, "figures.csv") == "The file is empty."
+
+
+def test_header_only_file_is_refused():
+    assert rejection(corpus("header-only.csv"), "header-only.csv") == (
+        "The file has a header row but no data rows below it: there is nothing to import."
+    )
+
+
+def test_workbook_with_only_a_header_row_is_refused():
+    assert rejection(xlsx(HEADER), "figures.xlsx") == (
+        "The file has a header row but no data rows below it: there is nothing to import."
+    )
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def test_workbook_cells_keep_their_types():
+    table = read_table(corpus("good.xlsx"), "good.xlsx")
+    assert table.file_kind == "XLSX"
+    assert table.headers == HEADER
+    first, second = table.rows
+    assert cells.date(first[1]) == datetime.date(2024, 3, 5)
+    assert cells.date(first[2]) == datetime.date(2024, 9, 4)
+    assert cells.count(first[3]) == 1747
+    assert first[4:] == ("Café £ figures", "Partners’ count")
+    assert cells.date(second[1]) == datetime.date(2024, 9, 5)
+    assert cells.count(second[3]) == 139
+
+
+def test_formula_cells_are_read_as_their_formula_not_a_cached_value():
+    table = read_table(corpus("formula-cells.xlsx"), "formula-cells.xlsx")
+    assert table.rows[0][3] == "=SUM(1,1)"
+    assert str(table.rows[1][4]).startswith("=HYPERLINK(")
+
+
+def test_only_the_first_sheet_is_read_and_that_is_said():
+    data = xlsx(HEADER, GOOD_TEXT_ROWS[0], sheets=("Notes",))
+    table = read_table(data, "figures.xlsx")
+    assert table.notes == ["Only the first sheet, 'Figures', was read."]
+    assert table.rows == [GOOD_TEXT_ROWS[0]]
+
+
+@pytest.mark.parametrize("name", ["truncated.xlsx", "not-xlsx.xlsx"])
+def test_damaged_or_renamed_workbooks_are_refused(name):
+    assert rejection(corpus(name), name) == NOT_A_WORKBOOK
+
+
+def test_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("photo.jpg", b"not a sheet")
+    assert rejection(buffer.getvalue(), "figures.xlsx") == NOT_A_WORKBOOK
+    with pytest.raises(FileRejected):
+        read_xlsx(buffer.getvalue())
+
+
+# --- File names against content -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("old-excel.xls", corpus("old-excel.xls"), OLD_EXCEL),
+        ("figures.csv", corpus("old-excel.xls"), OLD_EXCEL),  # OLE content, whatever the name
+        ("figures.xls", corpus("good.csv"), OLD_EXCEL),
+        ("not-xlsx.xlsx", corpus("not-xlsx.xlsx"), NOT_A_WORKBOOK),
+        (
+            "xlsx-named.csv",
+            corpus("xlsx-named.csv"),
+            "This file is named .csv but is an Excel workbook. Rename it to end in .xlsx, or "
+            "save it from Excel as 'CSV UTF-8'.",
+        ),
+        (
+            "figures.txt",
+            corpus("good.xlsx"),
+            "This file is named .txt but is an Excel workbook. Rename it to end in .xlsx, or "
+            "save it from Excel as 'CSV UTF-8'.",
+        ),
+        (
+            "not-a-spreadsheet.pdf",
+            corpus("not-a-spreadsheet.pdf"),
+            "Only CSV (.csv) and Excel (.xlsx) files can be imported; this file is "
+            "'not-a-spreadsheet.pdf'.",
+        ),
+        (
+            "figures",
+            corpus("good.csv"),
+            "Only CSV (.csv) and Excel (.xlsx) files can be imported; this file is 'figures'.",
+        ),
+    ],
+)
+def test_name_and_content_must_agree(name, data, message):
+    with pytest.raises(FileRejected) as caught:
+        check_name_matches_content(name, data[:8])
+    assert str(caught.value) == message
+    assert rejection(data, name) == message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("figures.csv", "good.csv"),
+        ("FIGURES.CSV", "good.csv"),
+        ("figures.txt", "good-utf16.txt"),
+        ("figures.xlsx", "good.xlsx"),
+        ("Figures.XLSX", "good.xlsx"),
+    ],
+)
+def test_matching_names_are_accepted_in_any_letter_case(name, content):
+    check_name_matches_content(name, corpus(content)[:8])
+    assert len(read_table(corpus(content), name).rows) == 2
