@@ -14,6 +14,7 @@ data's: W15000001 and north-wales are North Wales; E23000002 is Cumbria.
 import codecs
 import datetime
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -71,14 +72,25 @@ def xlsx_bytes(rows: list[list], header: list[str] = HEADER) -> bytes:
 
 
 def _fixed_zip_times(data: bytes) -> bytes:
-    """Rewrite a zip with fixed member times, so the file is the same on every run."""
+    """Rewrite a zip with fixed member times, so the file is the same on every run.
+
+    openpyxl stamps the save time as the workbook's "modified" property whatever it was set
+    to, so that is fixed here too.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2024-03-05T12:00:00Z\g<2>",
+                    content,
+                )
             info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(member.filename))
+            target.writestr(info, content)
     return buffer.getvalue()
 
 
