@@ -148,7 +148,9 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "regions.imports.storage.DatabaseStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The library's own escaping only drops one leading "=" (and turns every cell into text);
+# exports escape every formula prefix in the resource instead (regions.imports.cells).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # --- Security -----------------------------------------------------------------
 # Visitors may be looking for help in confidence: never tell another site which page they came from.

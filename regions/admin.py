@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm
 
 from regions.figures import period_label
@@ -175,6 +176,7 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
     import_form_class = StatisticUploadForm
     confirm_form_class = StatisticConfirmForm
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    export_formats = [base_formats.CSV, base_formats.XLSX]
     template_columns = [
         "region_code",
         "metric",

@@ -60,7 +60,7 @@ class UploadForm(ImportForm):
 class AllOrNothingImportMixin(ImportMixin):
     """Import through a resource whose import_data writes a whole file or nothing."""
 
-    formats = [SpreadsheetFormat]
+    import_formats = [SpreadsheetFormat]
     import_form_class = UploadForm
     confirm_form_class = ConfirmImportForm
     import_template_name = "admin/regions/import.html"
@@ -69,7 +69,7 @@ class AllOrNothingImportMixin(ImportMixin):
     template_columns: list[str] = []
 
     def get_import_formats(self):
-        return self.formats
+        return self.import_formats
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         opts = self.opts
@@ -125,9 +125,9 @@ class AllOrNothingImportMixin(ImportMixin):
         form = context.get("form")
         if form is not None and form.is_bound and "confirm_form" not in context:
             # The file could not be read or has problems: nobody can confirm it, so the
-            # waiting copy goes now rather than at expiry.
-            upload = getattr(form, "cleaned_data", {}).get("import_file")
-            name = getattr(upload, "tmp_storage_name", None)
+            # waiting copy goes now rather than at expiry. (A form error on the file removes
+            # it from cleaned_data, so it is taken from the request.)
+            name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
             if name:
                 DatabaseStorage(name=name, user=request.user).remove()
         return response

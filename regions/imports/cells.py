@@ -33,14 +33,26 @@ def is_blank(cell: Cell) -> bool:
 
 def check_not_formula(raw: str) -> None:
     if raw.startswith(FORMULA_PREFIXES):
-        shown = {"\t": _("a tab"), "\r": _("a carriage return")}.get(raw[0], f"'{raw[0]}'")
+        invisible = {
+            "\t": (_("a tab"), _("the tab")),
+            "\r": (_("a carriage return"), _("the carriage return")),
+        }
+        prefix, remove = invisible.get(raw[0], (f"'{raw[0]}'", _("the '%(c)s'") % {"c": raw[0]}))
         raise CellError(
             _(
                 "%(value)s starts with %(prefix)s, so a spreadsheet would treat it as a formula. "
-                "Remove the %(prefix)s (or the formula) and save the file as values."
+                "Remove %(remove)s (or the formula) and save the file as values."
             )
-            % {"value": _quote(raw), "prefix": shown}
+            % {"value": _quote(raw), "prefix": prefix, "remove": remove}
         )
+
+
+def escape_formula(value):
+    """For exports: text a spreadsheet would run as a formula gets a leading apostrophe,
+    which spreadsheets read as "this is text"."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def _quote(raw: str, limit: int = 40) -> str:
