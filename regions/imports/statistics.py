@@ -41,7 +41,7 @@ SOURCE_MAX_LENGTH = Statistic._meta.get_field("source").max_length
 Progress = Callable[[str, int], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedRow:
     row: int
     metric_id: int
