@@ -15,14 +15,18 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.signals import post_import
@@ -132,11 +136,12 @@ class AllOrNothingImportMixin(ImportMixin):
                 DatabaseStorage(name=name, user=request.user).remove()
         return response
 
-    @method_decorator(require_POST)
     def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
         """Confirm: check the waiting file again, then write all of it or nothing."""
         if not self.has_import_permission(request):
-            raise PermissionDenied
+            raise PermissionDenied  # before the method check: 403 on every import URL
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         confirm_form = self.create_confirm_form(request)
         if not confirm_form.is_valid():
             return self._failed_confirmation(request, _("The confirmation form was incomplete."))
