@@ -54,6 +54,9 @@ class RegionAdminForm(forms.ModelForm):
             "gss_code",
             "police_uk_id",
             "groupings",
+            "population",
+            "population_year",
+            "population_source",
             "valid_from",
             "valid_to",
         ]
@@ -69,7 +72,17 @@ class RegionAdminForm(forms.ModelForm):
 class RegionAdmin(AllOrNothingImportMixin, admin.ModelAdmin):
     form = RegionAdminForm
     resource_classes = [RegionResource]
-    template_columns = ["gss_code", "name", "kind", "police_uk_id", "groupings", "slug"]
+    template_columns = [
+        "gss_code",
+        "name",
+        "kind",
+        "police_uk_id",
+        "groupings",
+        "slug",
+        "population",
+        "population_year",
+        "population_source",
+    ]
     list_display = ["name", "kind", "gss_code", "police_uk_id", "grouping_names"]
     list_filter = ["kind", ("groupings", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "gss_code", "police_uk_id"]
@@ -79,6 +92,7 @@ class RegionAdmin(AllOrNothingImportMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "kind", "description"]}),
         (_("Codes"), {"fields": ["gss_code", "police_uk_id"]}),
         (_("Groupings"), {"fields": ["groupings"]}),
+        (_("Population"), {"fields": ["population", "population_year", "population_source"]}),
         (_("Boundary dates"), {"fields": ["valid_from", "valid_to"], "classes": ["collapse"]}),
     ]
 

@@ -97,6 +97,29 @@ class Region(TimeStampedModel):
             "North Wales is in Wales and in the North West and North Wales grouping."
         ),
     )
+    population = models.PositiveBigIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: the number of people living here, for rates per 100,000 people. "
+            "Give its year and source too."
+        ),
+    )
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"),
+        null=True,
+        blank=True,
+        help_text=_("The year the population figure is for, for example 2022."),
+    )
+    population_source = models.CharField(
+        _("population source"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Where the population figure comes from, for example 'ONS mid-2022 estimates'."
+        ),
+    )
     valid_from = models.DateField(
         _("valid from"),
         null=True,
@@ -123,6 +146,11 @@ class Region(TimeStampedModel):
                 violation_error_message=_(
                     "The ONS GSS code must be a capital E, W, S or N followed by eight digits."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population_year__isnull=False),
+                name="region_population_has_year",
+                violation_error_message=_("Give the year the population figure is for."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)

@@ -7,11 +7,18 @@ from django.db.models import QuerySet
 from regions.models import Organisation, Region, Statistic
 
 
-def region_member_ids(region_ids: Iterable[int]) -> set[int]:
-    """The given regions and every region inside them, however deep (one query)."""
+def grouping_edges() -> list[tuple[int, int]]:
+    """Every (grouping id, member id) pair, in one query."""
+    return list(Region.groupings.through.objects.values_list("to_region_id", "from_region_id"))
+
+
+def region_member_ids(
+    region_ids: Iterable[int], *, edges: list[tuple[int, int]] | None = None
+) -> set[int]:
+    """The given regions and every region inside them, however deep (one query, or none when
+    the grouping edges are given)."""
     children: dict[int, set[int]] = {}
-    edges = Region.groupings.through.objects.values_list("to_region_id", "from_region_id")
-    for grouping_id, member_id in edges:
+    for grouping_id, member_id in grouping_edges() if edges is None else edges:
         children.setdefault(grouping_id, set()).add(member_id)
     found = set(region_ids)
     frontier = list(found)

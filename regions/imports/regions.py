@@ -32,8 +32,15 @@ from regions.models import GSS_CODE_PATTERN, ImportBatch, Region
 from regions.permissions import organisation_of
 
 REQUIRED_COLUMNS = ["gss_code", "name", "kind"]
-OPTIONAL_COLUMNS = ["police_uk_id", "groupings", "slug"]
-FIELDS = ("name", "kind", "gss_code", "police_uk_id", "slug")
+OPTIONAL_COLUMNS = [
+    "police_uk_id",
+    "groupings",
+    "slug",
+    "population",
+    "population_year",
+    "population_source",
+]
+POPULATION_COLUMNS = ("population", "population_year", "population_source")
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
 _KINDS = {
     **{kind.value: kind.value for kind in Region.Kind},
@@ -82,6 +89,17 @@ def _gss_code(cell) -> str | None:
             % {"value": code}
         )
     return code
+
+
+def _optional_count(cell) -> int | None:
+    return None if cells.is_blank(cell) else cells.count(cell)
+
+
+def _year(cell) -> int | None:
+    year = _optional_count(cell)
+    if year is not None and not 1800 <= year <= 2200:
+        raise cells.CellError(_("%(year)s is not a year.") % {"year": year})
+    return year
 
 
 def _slug_cell(cell) -> str | None:
@@ -133,6 +151,17 @@ def plan_regions(table: Table) -> RegionsPlan:
         gss_code = read("gss_code", _gss_code)
         police_uk_id = read("police_uk_id", _slug_cell)
         slug = read("slug", _slug_cell)
+        population = {}
+        if "population" in columns:
+            population["population"] = read("population", _optional_count)
+            population["population_year"] = read("population_year", _year)
+            population["population_source"] = read(
+                "population_source", lambda c: cells.text(c, max_length=255)
+            )
+            if population["population"] is not None and population["population_year"] is None:
+                row_problems.append(
+                    RowError(number, "population_year", _("is needed with a population."))
+                )
         groupings = None
         if "groupings" in columns:
             text = read("groupings", cells.text)
@@ -211,6 +240,7 @@ def plan_regions(table: Table) -> RegionsPlan:
             "gss_code": gss_code,
             "police_uk_id": police_uk_id,
             "slug": slug,
+            **population,
         }
         plan.rows.append(PlannedRegion(number, values, groupings, current))
 
@@ -277,7 +307,7 @@ def _classify(plan: RegionsPlan) -> None:
                 plan.new_sample.append(ChangeSample(planned.row, described, "", values["kind"]))
             continue
         wanted = None if planned.groupings is None else set(map(_grouping_key, planned.groupings))
-        same_fields = all(getattr(current, name) == values[name] for name in FIELDS)
+        same_fields = all(getattr(current, name) == value for name, value in values.items())
         same_groupings = wanted is None or _same_groupings(current, wanted)
         if same_fields and same_groupings:
             plan.unchanged += 1
@@ -285,8 +315,8 @@ def _classify(plan: RegionsPlan) -> None:
         plan.updated += 1
         if len(plan.changed_sample) < SAMPLE_SIZE:
             if same_groupings:
-                before = ", ".join(f"{getattr(current, n)}" for n in FIELDS if getattr(current, n))
-                after = ", ".join(f"{values[n]}" for n in FIELDS if values[n])
+                before = ", ".join(str(getattr(current, n)) for n in values if getattr(current, n))
+                after = ", ".join(str(value) for value in values.values() if value)
             else:
                 before = "; ".join(sorted(g.name for g in current.groupings.all()))
                 after = "; ".join(planned.groupings)
@@ -312,7 +342,7 @@ def regions_write(
         for planned in plan.rows:
             region = planned.existing or Region()
             if planned.existing is None or any(
-                getattr(region, name) != planned.values[name] for name in FIELDS
+                getattr(region, name) != value for name, value in planned.values.items()
             ):
                 for name, value in planned.values.items():
                     setattr(region, name, value)
@@ -337,7 +367,7 @@ class RegionResource(resources.ModelResource):
 
     class Meta:
         model = Region
-        fields = ("gss_code", "name", "kind", "police_uk_id", "slug")
+        fields = ("gss_code", "name", "kind", "police_uk_id", "slug", *POPULATION_COLUMNS)
         import_id_fields = ()
         name = _("Regions (gss_code, name, kind, police_uk_id, groupings, slug)")
 

@@ -155,3 +155,23 @@ def test_manager_imports_regions_through_the_admin(demo, manager_client):
     gwent = Region.objects.get(gss_code="W15000003")
     assert [g.slug for g in gwent.groupings.all()] == ["wales"]
     assert ImportBatch.objects.get().user.groups.filter(name="Campaign managers").exists()
+
+
+def test_population_with_year_and_source_is_imported(demo):
+    output = import_regions(
+        "gss_code,name,kind,population,population_year,population_source\n"
+        'W15000001,North Wales,police_force_area,"700,000",2022,ONS mid-2022 estimates\n'
+    )
+    assert "1 updated" in output
+    north_wales = Region.objects.get(gss_code="W15000001")
+    assert (north_wales.population, north_wales.population_year) == (700_000, 2022)
+    assert north_wales.population_source == "ONS mid-2022 estimates"
+
+
+def test_population_needs_its_year(demo):
+    output = import_regions(
+        "gss_code,name,kind,population,population_year\n"
+        "W15000001,North Wales,police_force_area,700000,\n"
+    )
+    assert "Row 2, population_year: is needed with a population." in output
+    assert Region.objects.get(gss_code="W15000001").population is None
