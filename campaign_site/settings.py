@@ -170,6 +170,15 @@ if PRODUCTION:
 
 # --- Site ---------------------------------------------------------------------
 SITE_NAME = env.str("DJANGO_SITE_NAME", default="Campaigns")
+# The licence line every statistics download carries.
+STATISTICS_LICENCE = env.str(
+    "DJANGO_STATISTICS_LICENCE",
+    default=(
+        "Open Government Licence v3.0 "
+        "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/): "
+        "free to reuse with attribution to the sources named."
+    ),
+)
 # Public URLs for models whose app does not own the public pages (regions never imports campaigns).
 ABSOLUTE_URL_OVERRIDES = {
     "regions.region": lambda region: reverse(

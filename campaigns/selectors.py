@@ -4,140 +4,18 @@ The number of queries does not grow with the number of regions, partners, statem
 statistics: related rows come in one query each, and figures are matched up in one pass.
 """
 
-import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from campaigns.impact import Impact, build_impact_from_table, build_impacts, region_sort_key
 from campaigns.models import Campaign, CampaignPartner, PressStatement, Quote, ReportedFigure
-from regions.figures import Change, change_between, period_label
-from regions.models import Metric, Organisation, Region, Statistic
-from regions.selectors import statistics_for
+from regions.models import Metric, Organisation, Region
+from regions.selectors import grouping_edges
+from regions.series import Figures, MetricTable
 
 LATEST_STATEMENTS_WITH_QUOTES = 3
-
-# Areas that contain others are listed after the areas they contain.
-_KIND_ORDER = {
-    Region.Kind.LOCAL_AUTHORITY: 0,
-    Region.Kind.COUNTY: 1,
-    Region.Kind.POLICE_FORCE_AREA: 2,
-    Region.Kind.ONS_REGION: 3,
-    Region.Kind.GROUPING: 4,
-    Region.Kind.NATION: 5,
-}
-
-
-def region_sort_key(region: Region) -> tuple[int, str]:
-    return (_KIND_ORDER.get(region.kind, 9), region.name)
-
-
-@dataclass
-class Period:
-    start: datetime.date
-    end: datetime.date
-
-    @property
-    def label(self) -> str:
-        return period_label(self.start, self.end)
-
-
-@dataclass
-class ImpactRow:
-    """One region's figures for one metric: last period before launch, first after."""
-
-    region: Region
-    before: Statistic | None
-    after: Statistic | None
-    reported: ReportedFigure | None = None
-
-    @property
-    def change(self) -> Change | None:
-        if self.before is None or self.after is None:
-            return None
-        return change_between(self.before.value, self.after.value)
-
-    @property
-    def before_period(self) -> Period | None:
-        return Period(self.before.period_start, self.before.period_end) if self.before else None
-
-    @property
-    def after_period(self) -> Period | None:
-        return Period(self.after.period_start, self.after.period_end) if self.after else None
-
-
-@dataclass
-class ImpactTable:
-    metric: Metric
-    rows: list[ImpactRow]
-
-    def _common(self, attribute: str) -> Period | None:
-        periods = {(p.start, p.end) for row in self.rows if (p := getattr(row, attribute))}
-        if len(periods) == 1:
-            start, end = periods.pop()
-            return Period(start, end)
-        return None
-
-    @property
-    def before_period(self) -> Period | None:
-        """The period every row's 'before' figure covers, when they all share one."""
-        return self._common("before_period")
-
-    @property
-    def after_period(self) -> Period | None:
-        return self._common("after_period")
-
-    @property
-    def has_figures(self) -> bool:
-        return any(row.before or row.after or row.reported for row in self.rows)
-
-    @property
-    def sources(self) -> list[str]:
-        found: dict[str, None] = {}
-        for row in self.rows:
-            for item in (row.before, row.after):
-                if item is not None and item.source:
-                    found[item.source] = None
-        return list(found)
-
-
-def impact_tables(
-    *,
-    metrics: Iterable[Metric],
-    regions: Iterable[Region],
-    launch_date: datetime.date,
-    reported_figures: Iterable[ReportedFigure] = (),
-) -> list[ImpactTable]:
-    """Before/after tables, one per metric, from one query over the statistics."""
-    metrics = list(metrics)
-    regions = sorted(regions, key=region_sort_key)
-    series: dict[tuple[int, int], list[Statistic]] = defaultdict(list)
-    for statistic in statistics_for(
-        metric_ids=[m.pk for m in metrics], region_ids=[r.pk for r in regions]
-    ):
-        series[(statistic.metric_id, statistic.region_id)].append(statistic)
-
-    reported_changes: dict[tuple[int | None, int], ReportedFigure] = {}
-    for figure in reported_figures:
-        if figure.is_change and figure.region_id is not None:
-            reported_changes.setdefault((figure.metric_id, figure.region_id), figure)
-
-    tables = []
-    for metric in metrics:
-        rows = []
-        for region in regions:
-            values = series.get((metric.pk, region.pk), [])
-            before = next((s for s in reversed(values) if s.period_end < launch_date), None)
-            after = next((s for s in values if s.period_start >= launch_date), None)
-            row = ImpactRow(region=region, before=before, after=after)
-            if row.change is None:
-                row.reported = reported_changes.get((metric.pk, region.pk)) or reported_changes.get(
-                    (None, region.pk)
-                )
-            rows.append(row)
-        tables.append(ImpactTable(metric=metric, rows=rows))
-    return tables
 
 
 @dataclass
@@ -146,7 +24,7 @@ class CampaignPage:
     partnerships: list[CampaignPartner]
     regions: list[Region]
     statements: list[PressStatement]
-    impact: list[ImpactTable]
+    impact: list[Impact]
     headline_figures: list[ReportedFigure] = field(default_factory=list)
 
     @property
@@ -192,29 +70,44 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
             Q(campaign=campaign) | Q(statement__in=[s.pk for s in statements])
         ).select_related("region", "metric", "statement")
     )
-    tables = impact_tables(
-        metrics=metrics, regions=regions, launch_date=campaign.launch_date, reported_figures=figures
+    impacts = build_impacts(
+        metrics=metrics, regions=regions, launch=campaign.launch_date, reported_figures=figures
     )
     # A reported change for an area a table shows is shown in that table (or replaced there by
     # the change computed from counts), so it is not listed a second time.
-    shown = {(table.metric.pk, row.region.pk) for table in tables for row in table.rows}
-    table_metrics = [table.metric.pk for table in tables]
+    shown = {(i.metric.pk, row.region.pk) for i in impacts for row in i.rows}
+    metric_ids = [i.metric.pk for i in impacts]
     placed = {
         f.pk
         for f in figures
         if f.is_change
-        and any(
-            (m, f.region_id) in shown for m in ([f.metric_id] if f.metric_id else table_metrics)
-        )
+        and any((m, f.region_id) in shown for m in ([f.metric_id] if f.metric_id else metric_ids))
     }
     return CampaignPage(
         campaign=campaign,
         partnerships=partnerships,
         regions=sorted(regions, key=region_sort_key),
         statements=statements,
-        impact=tables,
+        impact=impacts,
         headline_figures=[f for f in figures if f.pk not in placed],
     )
+
+
+def campaign_statistics(campaign: Campaign) -> tuple[list[Impact], list[ReportedFigure]]:
+    """A campaign's figures for download, and its published reported figures."""
+    statements = campaign.statements.published()
+    figures = list(
+        ReportedFigure.objects.filter(Q(campaign=campaign) | Q(statement__in=statements))
+        .select_related("region", "metric")
+        .order_by("order", "pk")
+    )
+    impacts = build_impacts(
+        metrics=campaign.metrics.all(),
+        regions=campaign.regions.all(),
+        launch=campaign.launch_date,
+        reported_figures=figures,
+    )
+    return impacts, figures
 
 
 @dataclass
@@ -235,11 +128,11 @@ def statement_page(statement: PressStatement) -> StatementPage:
 
 
 @dataclass
-class MetricHistory:
-    """Every period of one metric in one region, each with its change from the one before."""
+class CampaignFigures:
+    """A campaign's figures for one region: each metric it shows, either side of its launch."""
 
-    metric: Metric
-    points: list[tuple[Statistic, Change | None]]
+    campaign: Campaign
+    impacts: list[Impact]
 
 
 @dataclass
@@ -248,33 +141,63 @@ class RegionPage:
     groupings: list[Region]
     members: list[Region]
     organisations: list[Organisation]
-    campaigns: list[Campaign]
-    history: list[MetricHistory]
+    campaigns: list[CampaignFigures]
+    history: list[MetricTable]
     reported_figures: list[ReportedFigure]
 
 
+def region_ancestor_ids(region_id: int, edges: list[tuple[int, int]]) -> set[int]:
+    """Every grouping a region is in, however far up."""
+    parents: dict[int, set[int]] = defaultdict(set)
+    for grouping_id, member_id in edges:
+        parents[member_id].add(grouping_id)
+    found: set[int] = set()
+    frontier = [region_id]
+    while frontier:
+        for parent in parents.get(frontier.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                frontier.append(parent)
+    return found
+
+
 def region_page(region: Region) -> RegionPage:
-    statistics = (
-        Statistic.objects.filter(region=region)
-        .select_related("metric")
-        .order_by("metric__name", "metric_id", "period_start", "period_end")
+    """A region, every published campaign that covers it (directly or through a grouping) with
+    its figures for this region, and every figure counted here."""
+    edges = grouping_edges()
+    covering = {region.pk} | region_ancestor_ids(region.pk, edges)
+    campaigns = list(
+        Campaign.objects.published()
+        .filter(regions__in=covering)
+        .distinct()
+        .select_related("lead_organisation")
+        .prefetch_related("metrics")
+        .order_by("-launch_date", "title")
     )
-    history: list[MetricHistory] = []
-    for statistic in statistics:
-        if not history or history[-1].metric.pk != statistic.metric_id:
-            history.append(MetricHistory(metric=statistic.metric, points=[]))
-        points = history[-1].points
-        previous = points[-1][0] if points else None
-        change = change_between(previous.value, statistic.value) if previous else None
-        points.append((statistic, change))
+    metrics = {m.pk: m for campaign in campaigns for m in campaign.metrics.all()}
+    for metric in Metric.objects.filter(statistics__region=region).distinct():
+        metrics.setdefault(metric.pk, metric)
+    figures = Figures(metrics=metrics.values(), regions=[region], edges=edges)
+    history = [
+        table
+        for metric in sorted(metrics.values(), key=lambda m: m.name)
+        if (table := figures.table(metric)).series[0].has_figures
+    ]
+    by_metric = {table.metric.pk: table for table in history}
+    campaign_figures = []
+    for campaign in campaigns:
+        impacts = [
+            build_impact_from_table(by_metric[m.pk], campaign.launch_date)
+            for m in campaign.metrics.all()
+            if m.pk in by_metric
+        ]
+        campaign_figures.append(CampaignFigures(campaign=campaign, impacts=impacts))
     return RegionPage(
         region=region,
         groupings=list(region.groupings.all()),
         members=sorted(region.members.all(), key=region_sort_key),
         organisations=list(region.organisations.all()),
-        campaigns=list(
-            Campaign.objects.published().filter(regions=region).select_related("lead_organisation")
-        ),
+        campaigns=campaign_figures,
         history=history,
         reported_figures=published_reported_figures(region=region),
     )

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("campaigns/<slug:slug>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path(
+        "campaigns/<slug:slug>/statistics.<str:format>",
+        views.CampaignStatisticsView.as_view(),
+        name="campaign_statistics",
+    ),
+    path(
         "campaigns/<slug:campaign_slug>/statements/<slug:slug>/",
         views.StatementDetailView.as_view(),
         name="statement_detail",

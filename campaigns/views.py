@@ -1,10 +1,12 @@
 """Public pages. Each view finds its object through a published() queryset and hands the rest
 to a selector, so the publish rules and the query budget live in one place each."""
 
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views import View
 from django.views.generic import TemplateView
 
-from campaigns import selectors
+from campaigns import downloads, selectors
 from campaigns.models import Campaign, PressStatement
 from regions.models import Organisation, Region
 
@@ -25,6 +27,28 @@ class CampaignDetailView(TemplateView):
             slug=kwargs["slug"],
         )
         return super().get_context_data(page=selectors.campaign_page(campaign), **kwargs)
+
+
+class CampaignStatisticsView(View):
+    """The campaign's figures as CSV or JSON, after the same suppression as the page."""
+
+    def get(self, request: HttpRequest, slug: str, format: str) -> HttpResponse:
+        if format not in ("csv", "json"):
+            raise Http404
+        campaign = get_object_or_404(Campaign.objects.published(), slug=slug)
+        impacts, reported = selectors.campaign_statistics(campaign)
+        if format == "json":
+            response = JsonResponse(
+                downloads.as_json(campaign, impacts, reported), json_dumps_params={"indent": 1}
+            )
+        else:
+            response = HttpResponse(
+                downloads.as_csv(impacts), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="{campaign.slug}-statistics.csv"'
+            )
+        return response
 
 
 class StatementDetailView(TemplateView):

@@ -172,7 +172,7 @@ class Series:
     changes: list[Change | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.changes = [None] + [
+        self.changes = [None][: len(self.cells)] + [
             change_of(earlier, later)
             for earlier, later in zip(self.cells, self.cells[1:], strict=False)
         ]
@@ -207,10 +207,16 @@ class MetricTable:
 class Figures:
     """The statistics of some metrics over some regions and all their members, fetched once."""
 
-    def __init__(self, *, metrics: Iterable[Metric], regions: Iterable[Region]) -> None:
+    def __init__(
+        self,
+        *,
+        metrics: Iterable[Metric],
+        regions: Iterable[Region],
+        edges: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.metrics = list(metrics)
         self.regions = list(regions)
-        self.edges = grouping_edges()
+        self.edges = grouping_edges() if edges is None else edges
         self.members: dict[int, list[int]] = defaultdict(list)
         for grouping_id, member_id in self.edges:
             self.members[grouping_id].append(member_id)

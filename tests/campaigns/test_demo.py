@@ -111,8 +111,14 @@ def test_demo_regions_carry_their_codes_and_groupings(demo):
 def test_campaign_page_shows_the_published_figures_with_their_periods(client, demo):
     html = client.get(demo.get_absolute_url()).content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    assert re.search(r"North Wales\s+84\s+139\s+up 65%\s+\(\+55\)", text)
-    assert re.search(r"North West and North Wales\s+1,747\s+3,549\s+up 103%", text)
+    assert re.search(
+        r"North Wales\s+84\s+about 14 a month\s+139\s+about 23 a month\s+up 65%\s+\(\+55\)", text
+    )
+    assert re.search(
+        r"North West and North Wales\s+1,747\s+about 290 a month\s+3,549\s+about 590 a month"
+        r"\s+up 103%\s+\(\+1,802\)",
+        text,
+    )
     for area, percent in [("Lancashire", 146), ("Cheshire", 193), ("Cumbria", 186)]:
         assert re.search(
             rf"{area}\s+no figure\s+no figure\s+up {percent}%\s+as reported",

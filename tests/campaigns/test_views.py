@@ -112,7 +112,7 @@ def test_campaign_page_shows_help_first_and_everything_it_covers(client):
 
 
 def test_impact_table_computes_changes_and_marks_reported_figures(client):
-    metric = MetricFactory()
+    metric = MetricFactory(small_number_threshold=0)  # no suppression: a 0 base shows as "new"
     computed, reported_only, missing, zero_base = RegionFactory.create_batch(4)
     campaign = CampaignFactory(launch_date=datetime.date(2018, 1, 1))
     campaign.regions.set([computed, reported_only, missing, zero_base])

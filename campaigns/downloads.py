@@ -1,0 +1,145 @@
+"""A campaign's figures as open data (CSV and JSON), with the same suppression as its page."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.conf import settings
+
+from campaigns.impact import Impact
+from campaigns.models import Campaign, ReportedFigure
+from regions.imports.cells import escape_formula
+from regions.series import State
+
+COLUMNS = [
+    "metric",
+    "metric_name",
+    "region_code",
+    "region_name",
+    "period_start",
+    "period_end",
+    "after_launch",
+    "value",
+    "value_note",
+    "change_from_previous",
+    "change_from_previous_percent",
+    "change_across_launch",
+    "change_across_launch_percent",
+    "per_month",
+    "per_100000_people",
+    "source",
+]
+
+ROUNDING = (
+    "Percentage changes are worked out from the counts and rounded to the nearest whole number "
+    "(a half rounds away from zero); 'new' means the earlier count was 0."
+)
+
+
+def _note(cell) -> str:
+    if cell.state == State.INCOMPLETE:
+        return cell.text
+    if cell.suppressed:
+        return cell.text
+    if cell.state == State.SUM:
+        return "sum of its areas"
+    return ""
+
+
+def _percent(change) -> int | str | None:
+    if change is None:
+        return None
+    return "new" if change.is_new else change.percent
+
+
+def rows(impacts: list[Impact]) -> list[dict]:
+    """One row per metric, region and period that has anything to say."""
+    found = []
+    for impact in impacts:
+        for row in impact.rows:
+            for cell, change in row.series.points:
+                if cell.state == State.MISSING:
+                    continue
+                across = row.change if cell.period == impact.after_period else None
+                found.append(
+                    {
+                        "metric": impact.metric.slug,
+                        "metric_name": impact.metric.name,
+                        "region_code": row.region.code,
+                        "region_name": row.region.name,
+                        "period_start": cell.period.start.isoformat(),
+                        "period_end": cell.period.end.isoformat(),
+                        "after_launch": cell.period.start >= impact.launch,
+                        "value": cell.shown,
+                        "value_note": _note(cell),
+                        "change_from_previous": change.absolute if change else None,
+                        "change_from_previous_percent": _percent(change),
+                        "change_across_launch": across.absolute if across else None,
+                        "change_across_launch_percent": _percent(across),
+                        "per_month": cell.monthly_value,
+                        "per_100000_people": cell.per_100k_value,
+                        "source": cell.source if cell.state == State.STORED else "",
+                    }
+                )
+    return found
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFigure]) -> dict:
+    thresholds = {impact.metric.slug: impact.metric.small_number_threshold for impact in impacts}
+    return {
+        "campaign": {
+            "title": campaign.title,
+            "slug": campaign.slug,
+            "launch_date": campaign.launch_date.isoformat(),
+        },
+        "licence": settings.STATISTICS_LICENCE,
+        "rounding": ROUNDING,
+        "small_numbers": {
+            "thresholds": thresholds,
+            "rule": (
+                "Values below a metric's threshold are withheld (value null, value_note 'fewer "
+                "than N'), and so is any total in a period in which one of its areas is withheld."
+            ),
+        },
+        "figures": [{k: _plain(v) for k, v in row.items()} for row in rows(impacts)],
+        "reported_figures": [
+            {
+                "label": figure.label,
+                "value": float(figure.value),
+                "unit": figure.unit,
+                "as_published": figure.display_value,
+                "region_code": figure.region.code if figure.region else None,
+                "period": figure.period_text,
+                "source": figure.source,
+            }
+            for figure in reported
+        ],
+    }
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return escape_formula(value)
+    return value
+
+
+def as_csv(impacts: list[Impact]) -> str:
+    """UTF-8 with a byte order mark so Excel reads it right; formula-like text escaped."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows(impacts):
+        writer.writerow([_csv_value(row[name]) for name in COLUMNS])
+    writer.writerow([f"# Licence: {settings.STATISTICS_LICENCE} {ROUNDING}"])
+    return buffer.getvalue()

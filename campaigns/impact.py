@@ -1,0 +1,251 @@
+"""What a campaign changed, metric by metric and region by region, and the chart that shows it.
+
+Built on regions.series, so grouping sums, incomplete groupings and small-number suppression
+follow the same rules here as on every other public output. A figure published only as a
+percentage (a ReportedFigure) is shown as reported where no change can be computed, and is
+never turned into counts.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from campaigns.models import ReportedFigure
+from regions.figures import Change
+from regions.models import Metric, Region
+from regions.series import Cell, Figures, MetricTable, Period, Series, State, change_of
+
+# Areas that contain others are listed after the areas they contain.
+_KIND_ORDER = {
+    Region.Kind.LOCAL_AUTHORITY: 0,
+    Region.Kind.COUNTY: 1,
+    Region.Kind.POLICE_FORCE_AREA: 2,
+    Region.Kind.ONS_REGION: 3,
+    Region.Kind.GROUPING: 4,
+    Region.Kind.NATION: 5,
+}
+
+
+def region_sort_key(region: Region) -> tuple[int, str]:
+    return (_KIND_ORDER.get(region.kind, 9), region.name)
+
+
+def launch_periods(
+    periods: list[Period], launch: datetime.date
+) -> tuple[Period | None, Period | None]:
+    """The last period that ends before the launch and the first that starts on or after it."""
+    before = [p for p in periods if p.end < launch]
+    after = [p for p in periods if p.start >= launch]
+    return (before[-1] if before else None, after[0] if after else None)
+
+
+@dataclass
+class ImpactRow:
+    """One region: its series, its figures either side of the launch, and the change."""
+
+    series: Series
+    before: Cell | None
+    after: Cell | None
+    reported: ReportedFigure | None = None
+
+    @property
+    def region(self) -> Region:
+        return self.series.region
+
+    @property
+    def change(self) -> Change | None:
+        return change_of(self.before, self.after)
+
+
+@dataclass
+class Impact:
+    table: MetricTable
+    rows: list[ImpactRow]
+    before_period: Period | None
+    after_period: Period | None
+    launch: datetime.date
+
+    @property
+    def metric(self) -> Metric:
+        return self.table.metric
+
+    @property
+    def periods(self) -> list[Period]:
+        return self.table.periods
+
+    @property
+    def period_columns(self) -> list[tuple[Period, bool]]:
+        """Each period with whether it starts on or after the launch."""
+        return [(period, period.start >= self.launch) for period in self.periods]
+
+    @property
+    def has_suppressed(self) -> bool:
+        return any(cell.suppressed for row in self.rows for cell in row.series.cells)
+
+    @property
+    def has_incomplete(self) -> bool:
+        return any(cell.state == State.INCOMPLETE for row in self.rows for cell in row.series.cells)
+
+    @property
+    def has_sums(self) -> bool:
+        return any(cell.state == State.SUM for row in self.rows for cell in row.series.cells)
+
+    @property
+    def has_rates(self) -> bool:
+        return any(row.region.population for row in self.rows)
+
+    @property
+    def has_figures(self) -> bool:
+        return any(row.series.has_figures or row.reported for row in self.rows)
+
+    @property
+    def chart(self) -> "Chart":
+        return Chart.for_impact(self)
+
+
+def build_impacts(
+    *,
+    metrics: Iterable[Metric],
+    regions: Iterable[Region],
+    launch: datetime.date,
+    reported_figures: Iterable[ReportedFigure] = (),
+) -> list[Impact]:
+    """One Impact per metric, from one statistics query and one grouping query."""
+    metrics = list(metrics)
+    regions = sorted(regions, key=region_sort_key)
+    if not metrics:
+        return []
+    figures = Figures(metrics=metrics, regions=regions)
+    reported: dict[tuple[int | None, int], ReportedFigure] = {}
+    for figure in reported_figures:
+        if figure.is_change and figure.region_id is not None:
+            reported.setdefault((figure.metric_id, figure.region_id), figure)
+    return [
+        build_impact_from_table(figures.table(metric, regions), launch, reported)
+        for metric in metrics
+    ]
+
+
+def build_impact_from_table(
+    table: MetricTable,
+    launch: datetime.date,
+    reported: dict[tuple[int | None, int], ReportedFigure] | None = None,
+) -> Impact:
+    """Split a metric's table at the launch, filling in reported changes where none is
+    computed."""
+    before, after = launch_periods(table.periods, launch)
+    rows = []
+    for series in table.series:
+        cells = dict(zip(table.periods, series.cells, strict=True))
+        row = ImpactRow(series=series, before=cells.get(before), after=cells.get(after))
+        if row.change is None and reported:
+            row.reported = reported.get((table.metric.pk, series.region.pk)) or reported.get(
+                (None, series.region.pk)
+            )
+        rows.append(row)
+    return Impact(table, rows, before, after, launch)
+
+
+# --- The chart ---------------------------------------------------------------------------------
+
+CHART_WIDTH = 360
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 34
+ROW_GAP = 14
+BARS_WIDTH = 190
+LEGEND_HEIGHT = 30
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    after_launch: bool
+    title: str
+    mark: str = ""  # '<5' or '?' where no bar can be drawn
+
+
+@dataclass
+class ChartRow:
+    name: str
+    y: float
+    bars: list[Bar]
+    summary: str
+
+
+@dataclass
+class Chart:
+    """Geometry for a small-multiples bar chart: one row per region, one bar per period.
+
+    Each row is drawn to its own scale (a grouping's totals would otherwise flatten its members'
+    bars); the numbers are in the summary beside each row and in the table. Bars before the
+    launch are hatched and after it solid, so colour never carries the meaning alone.
+    """
+
+    rows: list[ChartRow]
+    height: float
+    launch_x: float | None
+    title: str
+    description: str
+    width: int = CHART_WIDTH
+    bars_width: int = BARS_WIDTH
+
+    @classmethod
+    def for_impact(cls, impact: Impact) -> "Chart":
+        periods = impact.periods
+        count = max(len(periods), 1)
+        gap = 4 if count > 1 else 0
+        bar_width = min(40.0, (BARS_WIDTH - gap * (count - 1)) / count)
+        launch_index = next(
+            (i for i, (_p, after) in enumerate(impact.period_columns) if after), None
+        )
+        launch_x = (
+            launch_index * (bar_width + gap) - gap / 2 if launch_index not in (None, 0) else None
+        )
+        rows = []
+        y = LEGEND_HEIGHT
+        for row in impact.rows:
+            if not row.series.has_figures and not row.reported:
+                continue
+            shown = [cell.shown for cell in row.series.cells if cell.shown is not None]
+            top = max(shown, default=0) or 1
+            bars = []
+            for index, (cell, (_period, after)) in enumerate(
+                zip(row.series.cells, impact.period_columns, strict=True)
+            ):
+                x = index * (bar_width + gap)
+                base = y + LABEL_HEIGHT + BAR_HEIGHT
+                title = f"{row.region.name}, {cell.period.label}: {cell.text}"
+                if cell.shown is not None:
+                    height = max(1.0, BAR_HEIGHT * cell.shown / top)
+                    bars.append(Bar(x, base - height, bar_width, height, after, title))
+                elif cell.state != State.MISSING:
+                    mark = f"<{cell.threshold}" if cell.suppressed else "?"
+                    bars.append(Bar(x, base - 2, bar_width, 0, after, title, mark))
+            rows.append(ChartRow(row.region.name, y, bars, _row_summary(row)))
+            y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+        return cls(
+            rows=rows,
+            height=max(y, LEGEND_HEIGHT + 10),
+            launch_x=launch_x,
+            title=_("%(metric)s by area and period") % {"metric": impact.metric.name},
+            description=_(
+                "A bar for each period, in date order, for each area, each area drawn to its own "
+                "scale. Hatched bars are before the campaign launched, solid bars after. The same "
+                "figures are in the tables on this page."
+            ),
+        )
+
+
+def _row_summary(row: ImpactRow) -> str:
+    """'84 → 139, up 65%', or what is known instead."""
+    if row.change is not None:
+        return f"{row.before.text} → {row.after.text}, {row.change.describe()}"
+    if row.reported is not None:
+        return _("%(change)s (as reported)") % {"change": row.reported.describe()}
+    last = next((cell for cell in reversed(row.series.cells) if cell.state != State.MISSING), None)
+    return last.short_text if last is not None else ""
