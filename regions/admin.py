@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
@@ -26,6 +26,7 @@ from regions.models import (
     Statistic,
 )
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
+from regions.selectors import grouping_discrepancies
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -220,6 +221,24 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
         if sees_all_regions(request.user):
             return queryset
         return queryset.filter(region__in=regions_for_user(request.user))
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        """Warn when a grouping's stored figure disagrees with the sum of its areas' figures."""
+        if request.method == "GET":
+            found = grouping_discrepancies(self.get_queryset(request))
+            for discrepancy in found[:5]:
+                messages.warning(
+                    request,
+                    _("This grouping's figure does not match its areas: %(what)s.")
+                    % {"what": discrepancy},
+                )
+            if len(found) > 5:
+                messages.warning(
+                    request,
+                    _("%(count)s more grouping figures do not match their areas.")
+                    % {"count": len(found) - 5},
+                )
+        return super().changelist_view(request, extra_context)
 
     def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
         initial = super().get_confirm_form_initial(request, import_form)

@@ -1,6 +1,7 @@
 """Reads about regions and their figures, each in a fixed number of queries."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -43,3 +44,47 @@ def statistics_for(*, metric_ids: Iterable[int], region_ids: Iterable[int]) -> Q
         .only("metric_id", "region_id", "period_start", "period_end", "value", "source")
         .order_by("metric_id", "region_id", "period_start", "period_end")
     )
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A grouping's stored figure that differs from the sum of its members' figures."""
+
+    statistic: Statistic
+    members_total: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.statistic.region.name}, {self.statistic.metric.name}, "
+            f"{self.statistic.period_start:%d/%m/%Y}–{self.statistic.period_end:%d/%m/%Y}: "
+            f"stored {self.statistic.value:,}, its areas add up to {self.members_total:,}"
+        )
+
+
+def grouping_discrepancies(statistics: QuerySet[Statistic]) -> list[Discrepancy]:
+    """Stored grouping figures among `statistics` whose direct members all have a figure for
+    the same metric and period, adding up to a different total (three queries)."""
+    members: dict[int, set[int]] = {}
+    for grouping_id, member_id in grouping_edges():
+        members.setdefault(grouping_id, set()).add(member_id)
+    totals = list(statistics.filter(region_id__in=list(members)).select_related("region", "metric"))
+    if not totals:
+        return []
+    wanted = set().union(*(members[s.region_id] for s in totals))
+    values = {
+        (metric_id, region_id, start, end): value
+        for metric_id, region_id, start, end, value in Statistic.objects.filter(
+            metric_id__in={s.metric_id for s in totals}, region_id__in=wanted
+        ).values_list("metric_id", "region_id", "period_start", "period_end", "value")
+    }
+    found = []
+    for total in totals:
+        keys = [
+            (total.metric_id, member, total.period_start, total.period_end)
+            for member in members[total.region_id]
+        ]
+        if all(key in values for key in keys):
+            members_total = sum(values[key] for key in keys)
+            if members_total != total.value:
+                found.append(Discrepancy(total, members_total))
+    return found

@@ -1,0 +1,210 @@
+"""Campaign impact on the public pages and in the downloads."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from campaigns.models import Status
+from regions.models import Region
+from tests.campaigns.factories import CampaignFactory
+from tests.regions.factories import MetricFactory, RegionFactory, StatisticFactory
+
+pytestmark = pytest.mark.django_db
+
+LAUNCH = datetime.date(2018, 1, 1)
+
+
+def half_years(count: int, first_year: int = 2016) -> list[tuple[datetime.date, datetime.date]]:
+    periods = []
+    for index in range(count):
+        year = first_year + index // 2
+        if index % 2 == 0:
+            periods.append((datetime.date(year, 1, 1), datetime.date(year, 6, 30)))
+        else:
+            periods.append((datetime.date(year, 7, 1), datetime.date(year, 12, 31)))
+    return periods
+
+
+def campaign_with(regions: int, periods: int):
+    metric = MetricFactory()
+    areas = RegionFactory.create_batch(regions)
+    grouping = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None)
+    for area in areas:
+        area.groupings.add(grouping)
+    StatisticFactory._meta.model.objects.bulk_create(
+        [
+            StatisticFactory.build(
+                metric=metric, region=area, period_start=start, period_end=end, value=10 + i + j
+            )
+            for i, area in enumerate(areas)
+            for j, (start, end) in enumerate(half_years(periods))
+        ]
+    )
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([*areas, grouping])
+    campaign.metrics.set([metric])
+    return campaign
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("suffix", ["", "statistics.csv", "statistics.json"])
+def test_query_count_is_fixed_from_6x2_to_300x10(client, suffix):
+    small = campaign_with(6, 2)
+    large = campaign_with(300, 10)
+    small_count = queries(client, small.get_absolute_url() + suffix)
+    assert queries(client, large.get_absolute_url() + suffix) == small_count
+    assert small_count <= 10
+
+
+def page_text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_the_demo_figures_appear_exactly(client, demo):
+    response = client.get(demo.get_absolute_url())
+    text = page_text(response)
+    for figure in ["84", "139", "65%", "1,747", "3,549", "103%", "146%", "193%", "186%"]:
+        assert figure in text
+    assert "rounded to the nearest whole per cent" in text
+    html = response.content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
+    assert "84 → 139, up 65%" in html
+    assert "up 146% (as reported)" in html
+    assert "<script" not in html
+
+
+def test_chart_and_tables_show_withheld_and_incomplete_figures_in_words(client):
+    metric = MetricFactory(small_number_threshold=5)
+    small, big, silent = RegionFactory.create_batch(3)
+    grouping = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None, name="All areas")
+    for area in (small, big, silent):
+        area.groupings.add(grouping)
+    for start, end in half_years(4):
+        StatisticFactory(metric=metric, region=small, period_start=start, period_end=end, value=3)
+        StatisticFactory(metric=metric, region=big, period_start=start, period_end=end, value=80)
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([small, big, silent, grouping])
+    campaign.metrics.set([metric])
+
+    response = client.get(campaign.get_absolute_url())
+    text = page_text(response)
+    assert "fewer than 5" in text
+    assert "incomplete: 2 of 3 areas reported" in text
+    html = response.content.decode()
+    assert "&lt;5" in html  # the chart marks a withheld bar rather than drawing it
+    assert "a total is not shown for any period in which one of its areas" in text
+    # Every period is listed, with the change from the period before.
+    assert "Every period, with the change from the period before" in text
+    assert "January to June 2016" in text and "July to December 2017" in text
+
+
+def test_region_page_shows_each_campaigns_figures_for_that_region(client, demo):
+    north_wales = Region.objects.get(slug="north-wales")
+    text = page_text(client.get(north_wales.get_absolute_url()))
+    assert demo.title in text
+    assert "84 (July to December 2017) to 139 (January to June 2018), up 65%" in text
+    assert "about 23" in text
+    cumbria = Region.objects.get(slug="cumbria")
+    text = page_text(client.get(cumbria.get_absolute_url()))
+    assert demo.title in text  # covered directly, and through the grouping
+
+
+def test_campaign_page_links_to_every_area_it_covers(client, demo):
+    html = client.get(demo.get_absolute_url()).content.decode()
+    picker = html.split('class="area-picker"')[1].split("</nav>")[0]
+    for slug in [
+        "cumbria",
+        "lancashire",
+        "merseyside",
+        "greater-manchester",
+        "cheshire",
+        "north-wales",
+        "north-west-and-north-wales",
+    ]:
+        assert f'href="/regions/{slug}/"' in picker
+
+
+def test_csv_download(client, demo):
+    response = client.get(demo.get_absolute_url() + "statistics.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    assert response.cookies == {}
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    lines = body[1:].splitlines()
+    assert lines[-1].startswith("# Licence: Open Government Licence v3.0")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[:-1]))))
+    by_key = {(r["region_code"], r["period_start"]): r for r in rows}
+    before = by_key[("W15000001", "2017-07-01")]
+    after = by_key[("W15000001", "2018-01-01")]
+    assert (before["value"], after["value"]) == ("84", "139")
+    assert after["change_from_previous"] == "55"
+    assert after["change_from_previous_percent"] == "65"
+    assert after["change_across_launch_percent"] == "65"
+    assert after["after_launch"] == "true" and before["after_launch"] == "false"
+    assert after["region_name"] == "North Wales"
+    total = by_key[("north-west-and-north-wales", "2018-01-01")]
+    assert (total["value"], total["change_from_previous_percent"]) == ("3549", "103")
+    assert total["per_month"] == "591.5"
+
+
+def test_downloads_withhold_small_numbers_and_escape_formulas(client):
+    metric = MetricFactory(small_number_threshold=5)
+    area = RegionFactory(name='=HYPERLINK("http://x")')
+    StatisticFactory(metric=metric, region=area, value=3, source="@SUM(A1)")
+    StatisticFactory(
+        metric=metric,
+        region=area,
+        value=30,
+        source="+cmd",
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2018, 6, 30),
+    )
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([area])
+    campaign.metrics.set([metric])
+    body = client.get(campaign.get_absolute_url() + "statistics.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(body[1:].rsplit("\r\n# Licence", 1)[0])))
+    withheld = rows[0]
+    assert withheld["value"] == "" and withheld["value_note"] == "fewer than 5"
+    assert rows[1]["change_from_previous"] == ""  # 30 - change would reveal the 3
+    assert withheld["region_name"] == '\'=HYPERLINK("http://x")'
+    assert withheld["source"] == "'@SUM(A1)" and rows[1]["source"] == "'+cmd"
+    data = client.get(campaign.get_absolute_url() + "statistics.json").json()
+    assert data["figures"][0]["value"] is None
+    assert data["figures"][0]["value_note"] == "fewer than 5"
+    hidden = data["figures"][0]
+    numbers = ["value", "change_from_previous", "per_month", "per_100000_people"]
+    assert [hidden[name] for name in numbers] == [None] * len(numbers)
+
+
+def test_json_download(client, demo):
+    data = client.get(demo.get_absolute_url() + "statistics.json").json()
+    assert data["licence"].startswith("Open Government Licence v3.0")
+    assert data["campaign"]["slug"] == demo.slug
+    assert data["small_numbers"]["thresholds"] == {"helpline-contacts-online-behaviour": 5}
+    values = {(f["region_code"], f["period_start"]): f["value"] for f in data["figures"]}
+    assert values[("W15000001", "2017-07-01")] == 84
+    assert values[("north-west-and-north-wales", "2018-01-01")] == 3549
+    reported = {f["region_code"]: f["as_published"] for f in data["reported_figures"]}
+    assert reported["E23000003"] == "+146%"
+
+
+def test_downloads_of_unpublished_campaigns_are_404(client):
+    draft = CampaignFactory(status=Status.DRAFT, publish_at=None)
+    for suffix in ["statistics.csv", "statistics.json"]:
+        assert client.get(draft.get_absolute_url() + suffix).status_code == 404
+    published = CampaignFactory()
+    assert client.get(published.get_absolute_url() + "statistics.xml").status_code == 404

@@ -1,0 +1,213 @@
+"""The public figures' rules: grouping sums, incomplete groupings, small numbers, rates."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from regions.models import Region, Statistic
+from regions.selectors import grouping_discrepancies
+from regions.series import Figures, Period, State, approximate
+from tests.regions.factories import MetricFactory, RegionFactory, StatisticFactory
+
+pytestmark = pytest.mark.django_db
+
+H1 = (datetime.date(2017, 7, 1), datetime.date(2017, 12, 31))
+H2 = (datetime.date(2018, 1, 1), datetime.date(2018, 6, 30))
+
+
+def grouping_of(*members: Region, **kwargs) -> Region:
+    grouping = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None, **kwargs)
+    for member in members:
+        member.groupings.add(grouping)
+    return grouping
+
+
+def stat(metric, region, period, value) -> Statistic:
+    return StatisticFactory(
+        metric=metric, region=region, period_start=period[0], period_end=period[1], value=value
+    )
+
+
+def table_for(metric, *regions):
+    return Figures(metrics=[metric], regions=regions).table(metric)
+
+
+def cells_of(table, region) -> list:
+    return next(s for s in table.series if s.region == region).cells
+
+
+def test_a_grouping_without_figures_sums_its_members_only_when_all_reported():
+    metric = MetricFactory()
+    a, b, c = RegionFactory.create_batch(3)
+    grouping = grouping_of(a, b, c)
+    for region, value in [(a, 10), (b, 20), (c, 30)]:
+        stat(metric, region, H1, value)
+    stat(metric, a, H2, 11)
+    stat(metric, b, H2, 21)  # c did not report for H2
+
+    first, second = cells_of(table_for(metric, grouping), grouping)
+    assert (first.state, first.value, first.text) == (State.SUM, 60, "60")
+    assert second.state == State.INCOMPLETE
+    assert second.shown is None
+    assert second.text == "incomplete: 2 of 3 areas reported"
+
+
+def test_nested_groupings_add_up_through_their_members():
+    metric = MetricFactory()
+    a, b, c = RegionFactory.create_batch(3)
+    inner = grouping_of(a, b)
+    outer = grouping_of(inner, c)
+    for region, value in [(a, 10), (b, 20), (c, 30)]:
+        stat(metric, region, H1, value)
+    (cell,) = cells_of(table_for(metric, outer), outer)
+    assert (cell.state, cell.value) == (State.SUM, 60)
+
+
+def test_a_groupings_own_figure_is_shown_as_stored():
+    metric = MetricFactory()
+    a, b = RegionFactory.create_batch(2)
+    grouping = grouping_of(a, b)
+    stat(metric, grouping, H1, 1747)
+    stat(metric, grouping, H2, 3549)
+    first, second = cells_of(table_for(metric, grouping), grouping)
+    assert (first.state, first.text, second.text) == (State.STORED, "1,747", "3,549")
+    series = table_for(metric, grouping).series[0]
+    assert series.changes[1].percent == 103
+
+
+def test_small_numbers_are_withheld_and_totals_do_not_give_them_away():
+    metric = MetricFactory(small_number_threshold=5)
+    small, big = RegionFactory.create_batch(2)
+    grouping = grouping_of(small, big)
+    stat(metric, small, H1, 3)
+    stat(metric, big, H1, 40)
+    stat(metric, small, H2, 9)
+    stat(metric, big, H2, 41)
+    stat(metric, grouping, H2, 50)  # a stored total, with no member withheld this time
+
+    table = table_for(metric, small, big, grouping)
+    small_h1, small_h2 = cells_of(table, small)
+    assert small_h1.suppressed and small_h1.shown is None
+    assert small_h1.text == "fewer than 5"
+    # 43 - 40 would reveal the 3: the total is withheld for that period too.
+    total_h1, total_h2 = cells_of(table, grouping)
+    assert total_h1.state == State.SUM and total_h1.suppressed and total_h1.shown is None
+    assert total_h2.shown == 50
+    # No change is given that involves a withheld figure (139 - 55 would reveal 84).
+    small_series = next(s for s in table.series if s.region == small)
+    assert small_series.changes[1] is None
+    assert cells_of(table, big)[0].shown == 40
+
+
+def test_a_stored_total_is_withheld_when_a_member_is():
+    metric = MetricFactory()
+    small, big = RegionFactory.create_batch(2)
+    grouping = grouping_of(small, big)
+    stat(metric, small, H1, 2)
+    stat(metric, grouping, H1, 100)
+    (cell,) = cells_of(table_for(metric, grouping), grouping)
+    assert cell.state == State.STORED and cell.suppressed
+
+
+def test_zero_base_is_new_where_small_numbers_may_be_shown():
+    metric = MetricFactory(small_number_threshold=0)
+    region = RegionFactory()
+    stat(metric, region, H1, 0)
+    stat(metric, region, H2, 12)
+    series = table_for(metric, region).series[0]
+    assert series.changes[1].describe() == "new"
+
+
+def test_zero_base_below_the_threshold_gives_no_change():
+    metric = MetricFactory(small_number_threshold=5)
+    region = RegionFactory()
+    stat(metric, region, H1, 0)
+    stat(metric, region, H2, 12)
+    series = table_for(metric, region).series[0]
+    assert series.cells[0].text == "fewer than 5"
+    assert series.changes[1] is None
+
+
+def test_single_period_and_region_without_data():
+    metric = MetricFactory()
+    counted, silent = RegionFactory.create_batch(2)
+    stat(metric, counted, H1, 84)
+    table = table_for(metric, counted, silent)
+    assert [p.label for p in table.periods] == ["July to December 2017"]
+    assert table.series[0].changes == [None]
+    assert cells_of(table, silent)[0].state == State.MISSING
+    assert cells_of(table, silent)[0].text == "no figure"
+    assert not next(s for s in table.series if s.region == silent).has_figures
+
+
+@pytest.mark.parametrize(
+    ("value", "months", "text"),
+    [(3549, 6, "about 590 a month"), (139, 6, "about 23 a month"), (27, 6, "about 4.5 a month")],
+)
+def test_monthly_rate(value, months, text):
+    metric = MetricFactory(small_number_threshold=0)
+    region = RegionFactory()
+    stat(metric, region, H1 if months == 6 else H2, value)
+    assert table_for(metric, region).series[0].cells[0].monthly == text
+
+
+def test_rate_per_100000_people_needs_a_population():
+    metric = MetricFactory()
+    counted = RegionFactory(population=700_000, population_year=2022)
+    unknown = RegionFactory()
+    stat(metric, counted, H1, 139)
+    stat(metric, unknown, H1, 139)
+    table = table_for(metric, counted, unknown)
+    assert cells_of(table, counted)[0].per_100k == "19.9 per 100,000 people"
+    assert cells_of(table, unknown)[0].per_100k is None
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("591.5"), "590"),
+        (Decimal("1234"), "1,200"),
+        (Decimal("23.2"), "23"),
+        (Decimal("4.54"), "4.5"),
+        (Decimal("99.5"), "100"),
+    ],
+)
+def test_approximate(value, text):
+    assert approximate(value) == text
+
+
+def test_period_months():
+    assert Period(*H1).months == 6
+    assert Period(datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)).months == 12
+    days = Period(datetime.date(2024, 1, 15), datetime.date(2024, 2, 14)).months
+    assert Decimal("1.0") <= days <= Decimal("1.03")
+
+
+def test_stored_grouping_figures_that_disagree_with_their_members_are_found():
+    metric = MetricFactory()
+    a, b = RegionFactory.create_batch(2)
+    grouping = grouping_of(a, b, name="North West and North Wales")
+    stat(metric, a, H1, 40)
+    stat(metric, b, H1, 50)
+    wrong = stat(metric, grouping, H1, 100)
+    stat(metric, a, H2, 40)  # b has no H2 figure: nothing to compare
+    stat(metric, grouping, H2, 100)
+    found = grouping_discrepancies(Statistic.objects.all())
+    assert [(d.statistic, d.members_total) for d in found] == [(wrong, 90)]
+    assert "stored 100, its areas add up to 90" in str(found[0])
+    wrong.value = 90
+    wrong.save()
+    assert grouping_discrepancies(Statistic.objects.all()) == []
+
+
+def test_admin_flags_a_grouping_that_does_not_add_up(manager_client):
+    metric = MetricFactory()
+    a, b = RegionFactory.create_batch(2)
+    grouping = grouping_of(a, b, name="North West and North Wales")
+    stat(metric, a, H1, 40)
+    stat(metric, b, H1, 50)
+    stat(metric, grouping, H1, 100)
+    html = manager_client.get("/admin/regions/statistic/").content.decode()
+    assert "does not match its areas" in html
+    assert "stored 100, its areas add up to 90" in html
