@@ -151,11 +151,12 @@ def build_impact_from_table(
 # --- The chart ---------------------------------------------------------------------------------
 
 CHART_WIDTH = 360
-LABEL_HEIGHT = 18
+LABEL_HEIGHT = 20
 BAR_HEIGHT = 34
 ROW_GAP = 14
-BARS_WIDTH = 190
+BARS_WIDTH = 170
 LEGEND_HEIGHT = 30
+MAX_ROWS_WITH_BAR_TITLES = 30
 
 
 @dataclass
@@ -176,6 +177,22 @@ class ChartRow:
     bars: list[Bar]
     summary: str
 
+    @property
+    def name_y(self) -> float:
+        return self.y + LABEL_HEIGHT - 6
+
+    @property
+    def bars_top(self) -> float:
+        return self.y + LABEL_HEIGHT
+
+    @property
+    def bars_bottom(self) -> float:
+        return self.y + LABEL_HEIGHT + BAR_HEIGHT
+
+    @property
+    def summary_y(self) -> float:
+        return self.y + LABEL_HEIGHT + BAR_HEIGHT - 8
+
 
 @dataclass
 class Chart:
@@ -193,6 +210,12 @@ class Chart:
     description: str
     width: int = CHART_WIDTH
     bars_width: int = BARS_WIDTH
+
+    @property
+    def bar_titles(self) -> bool:
+        """Hover titles on each bar, for charts small enough that they are worth their weight
+        (the numbers are always in the tables)."""
+        return len(self.rows) <= MAX_ROWS_WITH_BAR_TITLES
 
     @classmethod
     def for_impact(cls, impact: Impact) -> "Chart":

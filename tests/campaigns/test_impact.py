@@ -208,3 +208,11 @@ def test_downloads_of_unpublished_campaigns_are_404(client):
         assert client.get(draft.get_absolute_url() + suffix).status_code == 404
     published = CampaignFactory()
     assert client.get(published.get_absolute_url() + "statistics.xml").status_code == 404
+
+
+def test_large_public_pages_are_sent_compressed(client):
+    campaign = campaign_with(60, 4)
+    response = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    plain = client.get(campaign.get_absolute_url())
+    assert len(response.content) * 5 < len(plain.content)
