@@ -13,21 +13,18 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from import_export import resources
 
 from regions.imports import cells
 from regions.imports.core import (
     FIRST_DATA_ROW,
     SAMPLE_SIZE,
     ChangeSample,
-    FileErrors,
-    ImportResult,
     RowError,
     match_columns,
     stray_cell_problems,
 )
-from regions.imports.formats import SheetDataset, table_from_dataset
 from regions.imports.reading import Table
+from regions.imports.resources import AllOrNothingResource
 from regions.models import GSS_CODE_PATTERN, ImportBatch, Region
 from regions.permissions import organisation_of
 
@@ -362,7 +359,7 @@ def regions_write(
     return batch
 
 
-class RegionResource(resources.ModelResource):
+class RegionResource(AllOrNothingResource):
     """Regions in the partner file format; import is all-or-nothing, for campaign managers."""
 
     class Meta:
@@ -371,45 +368,8 @@ class RegionResource(resources.ModelResource):
         import_id_fields = ()
         name = _("Regions (gss_code, name, kind, police_uk_id, groupings, slug)")
 
-    def __init__(self, *, user: AbstractBaseUser | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.user = user
+    def plan(self, table: Table, *, user: AbstractBaseUser | None, **kwargs) -> RegionsPlan:
+        return plan_regions(table)
 
-    def get_result_class(self):
-        return ImportResult
-
-    def import_data_inner(
-        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
-    ) -> ImportResult:
-        result = ImportResult()
-        result.dry_run = dry_run
-        table = dataset.table if isinstance(dataset, SheetDataset) else table_from_dataset(dataset)
-        result.notes = list(table.notes)
-        result.total_rows = len(table.rows)
-        user = kwargs.get("user", self.user)
-        if user is not None and not user.is_authenticated:
-            user = None
-        try:
-            plan = plan_regions(table)
-        except FileErrors as error:
-            result.add_file_problems(error.messages)
-            return result
-        if plan.problems:
-            result.add_problems(plan.problems)
-            return result
-        result.totals["new"] = plan.created
-        result.totals["update"] = plan.updated
-        result.totals["skip"] = plan.unchanged
-        result.new_sample = plan.new_sample
-        result.changed_sample = plan.changed_sample
-        if not dry_run:
-            result.batch = regions_write(
-                plan,
-                user=user,
-                file_name=kwargs.get("file_name") or getattr(dataset, "file_name", "") or "",
-                checksum=getattr(dataset, "checksum", ""),
-            )
-        return result
-
-    def after_import(self, dataset, result, **kwargs) -> None:
-        """Never reset the primary-key sequence (the library's default races on PostgreSQL)."""
+    def write(self, plan: RegionsPlan, *, user, file_name: str, checksum: str, **kwargs):
+        return regions_write(plan, user=user, file_name=file_name, checksum=checksum)

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from regions.figures import period_label
 from regions.imports import cells
@@ -24,13 +24,12 @@ from regions.imports.core import (
     ChangeSample,
     Columns,
     FileErrors,
-    ImportResult,
     RowError,
     match_columns,
     stray_cell_problems,
 )
-from regions.imports.formats import SheetDataset, table_from_dataset
 from regions.imports.reading import Table
+from regions.imports.resources import AllOrNothingResource
 from regions.models import ImportBatch, Metric, Region, Statistic
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
 
@@ -64,6 +63,14 @@ class StatisticsPlan:
     rows: int = 0
     new_sample: list[ChangeSample] = field(default_factory=list)
     changed_sample: list[ChangeSample] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.new)
+
+    @property
+    def updated(self) -> int:
+        return len(self.changed)
 
 
 class RegionCodes:
@@ -489,7 +496,7 @@ class RegionCodeWidget(widgets.Widget):
         return value.code if value is not None else ""
 
 
-class StatisticResource(resources.ModelResource):
+class StatisticResource(AllOrNothingResource):
     """Statistics in the partner file format, for import (all-or-nothing) and export."""
 
     region_code = fields.Field(
@@ -513,15 +520,9 @@ class StatisticResource(resources.ModelResource):
         import_id_fields = ()
         name = _("Statistics (region_code, metric, period_start, period_end, value, source, notes)")
 
-    def __init__(
-        self, *, user: AbstractBaseUser | None = None, metric: Metric | None = None, **kwargs
-    ) -> None:
+    def __init__(self, *, metric: Metric | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.user = user
         self.metric = metric
-
-    def get_result_class(self):
-        return ImportResult
 
     def export_field(self, field, instance, **kwargs):
         return cells.escape_formula(super().export_field(field, instance, **kwargs))
@@ -529,43 +530,15 @@ class StatisticResource(resources.ModelResource):
     def get_export_queryset(self, request=None):
         return super().get_export_queryset(request).select_related("region", "metric")
 
-    def import_data_inner(
-        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
-    ) -> ImportResult:
-        result = ImportResult()
-        result.dry_run = dry_run
-        table = dataset.table if isinstance(dataset, SheetDataset) else table_from_dataset(dataset)
-        result.notes = list(table.notes)
-        result.total_rows = len(table.rows)
-        user = kwargs.get("user", self.user)
-        if user is not None and not user.is_authenticated:
-            user = None
-        progress = kwargs.get("progress")
-        try:
-            plan = plan_statistics(
-                table, user=user, metric=kwargs.get("metric", self.metric), progress=progress
-            )
-        except FileErrors as error:
-            result.add_file_problems(error.messages)
-            return result
-        if plan.problems:
-            result.add_problems(plan.problems)
-            return result
-        result.totals["new"] = len(plan.new)
-        result.totals["update"] = len(plan.changed)
-        result.totals["skip"] = plan.unchanged
-        result.new_sample = plan.new_sample
-        result.changed_sample = plan.changed_sample
-        if not dry_run:
-            result.batch = statistics_write(
-                plan,
-                user=user,
-                file_name=kwargs.get("file_name") or getattr(dataset, "file_name", "") or "",
-                checksum=getattr(dataset, "checksum", ""),
-                progress=progress,
-            )
-        return result
+    def plan(self, table: Table, *, user: AbstractBaseUser | None, **kwargs) -> StatisticsPlan:
+        return plan_statistics(
+            table,
+            user=user,
+            metric=kwargs.get("metric", self.metric),
+            progress=kwargs.get("progress"),
+        )
 
-    def after_import(self, dataset, result, **kwargs) -> None:
-        """Nothing to do: unlike the library's default, never reset the primary-key sequence,
-        which races with concurrent imports on PostgreSQL."""
+    def write(self, plan: StatisticsPlan, *, user, file_name: str, checksum: str, **kwargs):
+        return statistics_write(
+            plan, user=user, file_name=file_name, checksum=checksum, progress=kwargs.get("progress")
+        )
