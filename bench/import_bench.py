@@ -17,7 +17,6 @@ import gc
 import html.parser
 import io
 import json
-import logging
 import os
 import platform
 import random
@@ -525,46 +524,6 @@ def measure_phases(db: Database, data: bytes, user, metric) -> dict:
 # --- The admin flow ------------------------------------------------------------------------------
 
 
-def check_confirm_view() -> str | None:
-    """None if the admin's confirmation view works; else what is wrong, after a bench-only fix.
-
-    Must run before the URLconf is loaded, because the admin's URLs bind the view method then.
-    A POST-only view answers a GET with 405 before doing anything; `require_POST` put directly on
-    a method instead reads `self.method` and raises AttributeError on every request, so the
-    confirmation step of the real admin answers 500. To still time the flow, this process (and
-    only this process; no file is changed) wraps the same method with method_decorator.
-    """
-    from django.contrib import admin
-    from django.http import HttpResponseNotAllowed
-    from django.test import RequestFactory
-    from django.utils.decorators import method_decorator
-    from django.views.decorators.http import require_POST
-
-    from regions.imports.admin import AllOrNothingImportMixin
-    from regions.models import Statistic
-
-    model_admin = admin.site._registry[Statistic]
-    request_log = logging.getLogger("django.request")
-    level = request_log.level
-    request_log.setLevel(logging.ERROR)  # the expected 405 is logged as a warning
-    try:
-        response = model_admin.process_import(RequestFactory().get("/"))
-    except AttributeError as error:
-        view = AllOrNothingImportMixin.__dict__["process_import"]
-        AllOrNothingImportMixin.process_import = method_decorator(require_POST)(view.__wrapped__)
-        return (
-            f"AllOrNothingImportMixin.process_import raises AttributeError ({error}): "
-            "@require_POST on a method treats `self` as the request, so every confirmation "
-            "answers 500. Timed here with method_decorator(require_POST) applied in the "
-            "benchmark process only."
-        )
-    finally:
-        request_log.setLevel(level)
-    if not isinstance(response, HttpResponseNotAllowed):
-        return f"process_import answered a GET with {response.status_code}, not 405"
-    return None
-
-
 class ConfirmFormParser(html.parser.HTMLParser):
     """The named inputs of the form that posts to `action`."""
 
@@ -819,7 +778,7 @@ def memory_measures(memory: dict) -> list[tuple[str, int]]:
     return measures
 
 
-def evaluate(steps: dict, memory: dict, confirm_view_problem: str | None) -> list[dict]:
+def evaluate(steps: dict, memory: dict) -> list[dict]:
     ours, reimport, bulk = steps["ours"], steps["reimport"], steps["bulk_create"]
     library, admin = steps["library"], steps["admin"]
     peak_bytes = max(value for _name, value in memory_measures(memory))
@@ -862,13 +821,8 @@ def evaluate(steps: dict, memory: dict, confirm_view_problem: str | None) -> lis
         ),
         target(
             f"admin {admin.rows:,}-row flow < {TARGET_ADMIN_SECONDS} s",
-            admin.best < TARGET_ADMIN_SECONDS and not confirm_view_problem,
-            f"{admin.best:.2f} s"
-            + (
-                " only with a bench-only fix: as shipped, confirming answers 500"
-                if confirm_view_problem
-                else ""
-            ),
+            admin.best < TARGET_ADMIN_SECONDS,
+            f"{admin.best:.2f} s",
         ),
         target(
             f"preview page small (< {TARGET_PREVIEW_BYTES // 1000} KB)",
@@ -897,7 +851,6 @@ def run(options) -> int:
         from regions.models import Metric
         from regions.permissions import regions_for_user, sees_all_regions
 
-        confirm_view_problem = check_confirm_view()
         info = machine()
         print(
             f"Import benchmark: {info['cpus']} CPUs ({info['cpu_model']}), Python "
@@ -950,9 +903,7 @@ def run(options) -> int:
         memory = measure_memory(db, folder, data)
 
         print_table(steps, phases, memory, steps["admin"])
-        targets = evaluate(steps, memory, confirm_view_problem)
-        if confirm_view_problem:
-            print(f"\nAdmin confirmation view is broken as shipped: {confirm_view_problem}")
+        targets = evaluate(steps, memory)
         print()
         for item in targets:
             verdict = "PASS" if item["passed"] else "FAIL"
@@ -980,7 +931,6 @@ def run(options) -> int:
             "steps": {key: step.as_json() for key, step in steps.items()},
             "ours_phases_one_run": phases,
             "memory": memory,
-            "admin_confirm_view_problem": confirm_view_problem,
             "targets": targets,
             "elapsed_s": round(elapsed, 1),
         }
