@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format migrations-check check demo-passwords bench clean
+.PHONY: run test test-browser test-postgres lint format migrations-check check demo-passwords bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: $(VENV)/.runtime .env
 ## test: set everything up and run the whole test suite
 test: $(VENV)/.dev
 	$(BIN)/pytest
+
+## test-browser: the public site in Chromium (needs Debian's chromium: apt-get install chromium)
+test-browser: $(VENV)/.dev
+	$(BIN)/pytest -m browser
 
 ## test-postgres: the test suite against a local PostgreSQL (installs and starts one; needs root)
 test-postgres: $(VENV)/.dev

@@ -1,0 +1,95 @@
+"""What a visitor's browser sees: accessible, narrow-screen friendly, private, no JavaScript."""
+
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+PAGES = [
+    "/",
+    "/campaigns/stop-it-now-north-west-and-north-wales/",
+    "/campaigns/stop-it-now-north-west-and-north-wales/statements/more-people-seek-help-after-campaign/",
+    "/regions/north-wales/",
+    "/regions/north-west-and-north-wales/",
+    "/partners/north-wales-police/",
+    "/no-such-page/",
+]
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_pages_have_no_accessibility_violations_and_fit_the_screen(browser, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    axe = Axe()
+    for path in PAGES:
+        page.goto(site + path)
+        results = axe.run(
+            page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}
+        )
+        assert results.violations_count == 0, (path, results.generate_report())
+        # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    page.close()
+
+
+def test_no_request_leaves_the_site_and_no_cookie_is_set(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    for path in PAGES:
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+    assert hosts == {urlparse(site).netloc}
+    assert context.cookies() == []
+    context.close()
+
+
+def test_everything_reads_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(site + PAGES[1])
+    text = page.inner_text("main")
+    for figure in ["0808 1000 900", "84", "139", "up 65%", "1,747", "3,549", "up 103%", "146%"]:
+        assert figure in text
+    assert page.locator("a[href='tel:08081000900']").first.is_visible()
+    context.close()
+
+
+def test_the_helpline_is_on_screen_without_scrolling_on_a_small_phone(browser, site):
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(site + PAGES[1])
+    phone = page.locator("a.helpline-phone").bounding_box()
+    assert phone is not None and phone["y"] + phone["height"] <= 640 * 1.6
+    page.close()
+
+
+def test_keyboard_users_can_skip_to_the_content(browser, site):
+    page = browser.new_page()
+    page.goto(site + PAGES[1])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.close()
+
+
+def test_the_chart_is_an_image_with_a_text_alternative(browser, site):
+    page = browser.new_page()
+    page.goto(site + PAGES[1])
+    chart = page.locator("figure.chart svg[role='img']").first
+    labelled = chart.get_attribute("aria-labelledby").split()
+    names = [page.locator(f"#{ident}").text_content() for ident in labelled]
+    assert "by area and period" in names[0]
+    assert "Hatched bars are before the campaign launched" in names[1]
+    page.close()
+
+
+def test_pages_print_without_the_site_chrome(browser, site):
+    page = browser.new_page()
+    page.goto(site + PAGES[1])
+    page.emulate_media(media="print")
+    assert not page.locator("header.site-header").is_visible()
+    assert page.locator("figure.chart").first.is_visible()
+    assert page.locator(".helpline").is_visible()
+    page.close()
