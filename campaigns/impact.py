@@ -93,14 +93,6 @@ class Impact:
         return any(cell.state == State.SUM for row in self.rows for cell in row.series.cells)
 
     @property
-    def has_rates(self) -> bool:
-        return any(row.region.population for row in self.rows)
-
-    @property
-    def has_figures(self) -> bool:
-        return any(row.series.has_figures or row.reported for row in self.rows)
-
-    @property
     def chart(self) -> "Chart":
         return Chart.for_impact(self)
 

@@ -37,15 +37,6 @@ def regions_covered_by(organisation: Organisation) -> QuerySet[Region]:
     return Region.objects.filter(pk__in=region_member_ids(own))
 
 
-def statistics_for(*, metric_ids: Iterable[int], region_ids: Iterable[int]) -> QuerySet[Statistic]:
-    """Statistics for the given metrics and regions, in period order, in one query."""
-    return (
-        Statistic.objects.filter(metric_id__in=list(metric_ids), region_id__in=list(region_ids))
-        .only("metric_id", "region_id", "period_start", "period_end", "value", "source")
-        .order_by("metric_id", "region_id", "period_start", "period_end")
-    )
-
-
 @dataclass(frozen=True)
 class Discrepancy:
     """A grouping's stored figure that differs from the sum of its members' figures."""

@@ -158,10 +158,6 @@ class ImportResult(Result):
             self.invalid_rows.append(
                 InvalidRow(number=row, validation_error=ValidationError(messages), values=())
             )
-        if problems and not self.invalid_rows:
-            self.invalid_rows.append(
-                InvalidRow(number=0, validation_error=ValidationError("invalid"), values=())
-            )
 
     @property
     def failed(self) -> bool:
