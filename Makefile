@@ -24,8 +24,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 ## run: set everything up and serve the demo on http://127.0.0.1:8000/
 run: $(VENV)/.runtime .env
 	mkdir -p var
-	$(MANAGE) migrate --no-input
+	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) collectstatic --no-input --verbosity 0
+	@echo "Database ready (var/db.sqlite3)."
 	$(MANAGE) load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl+C stops."
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
