@@ -26,7 +26,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.signals import post_import
@@ -126,6 +126,21 @@ class AllOrNothingImportMixin(ImportMixin):
     def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if isinstance(result, ImportResult) and result.failed:
+            # Said at the top of the page, where the eye lands after uploading.
+            count = len(result.problems) or len(result.file_problems)
+            messages.error(
+                request,
+                ngettext(
+                    "Nothing can be imported from this file yet: %(count)s problem, listed below "
+                    "the form. No row has been saved.",
+                    "Nothing can be imported from this file yet: %(count)s problems, listed below "
+                    "the form. No row has been saved.",
+                    count,
+                )
+                % {"count": count},
+            )
         form = context.get("form")
         if form is not None and form.is_bound and "confirm_form" not in context:
             # The file could not be read or has problems: nobody can confirm it, so the

@@ -175,3 +175,15 @@ def test_population_needs_its_year(demo):
     )
     assert "Row 2, population_year: is needed with a population." in output
     assert Region.objects.get(gss_code="W15000001").population is None
+
+
+def test_a_failed_preview_says_so_at_the_top_of_the_page(demo, manager_client):
+    upload = SimpleUploadedFile("regions.csv", (HEADER + "X1,Nowhere,grouping,,\n").encode())
+    response = manager_client.post(
+        "/admin/regions/region/import/", {"format": "0", "resource": "0", "import_file": upload}
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Nothing can be imported from this file yet: 1 problem, listed below the form. "
+        "No row has been saved."
+    ]
