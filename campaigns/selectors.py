@@ -48,6 +48,15 @@ def published_reported_figures(**filters) -> "list[ReportedFigure]":
     )
 
 
+def campaign_reported_figures(campaign: Campaign, statements) -> list[ReportedFigure]:
+    """The campaign's own reported figures and those of the given (published) statements."""
+    return list(
+        ReportedFigure.objects.filter(Q(campaign=campaign) | Q(statement__in=statements))
+        .select_related("region", "metric", "statement")
+        .order_by("order", "pk")
+    )
+
+
 def campaign_page(campaign: Campaign) -> CampaignPage:
     """All a campaign page shows, in a fixed number of queries."""
     partnerships = list(campaign.partnerships.select_related("organisation"))
@@ -65,11 +74,7 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
     for statement in latest:
         statement.latest_quotes = quotes[statement.pk]
 
-    figures = list(
-        ReportedFigure.objects.filter(
-            Q(campaign=campaign) | Q(statement__in=[s.pk for s in statements])
-        ).select_related("region", "metric", "statement")
-    )
+    figures = campaign_reported_figures(campaign, [s.pk for s in statements])
     impacts = build_impacts(
         metrics=metrics, regions=regions, launch=campaign.launch_date, reported_figures=figures
     )
@@ -95,12 +100,7 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
 
 def campaign_statistics(campaign: Campaign) -> tuple[list[Impact], list[ReportedFigure]]:
     """A campaign's figures for download, and its published reported figures."""
-    statements = campaign.statements.published()
-    figures = list(
-        ReportedFigure.objects.filter(Q(campaign=campaign) | Q(statement__in=statements))
-        .select_related("region", "metric")
-        .order_by("order", "pk")
-    )
+    figures = campaign_reported_figures(campaign, campaign.statements.published())
     impacts = build_impacts(
         metrics=campaign.metrics.all(),
         regions=campaign.regions.all(),
