@@ -122,37 +122,44 @@ class Cell:
         return self.text
 
     @property
-    def monthly(self) -> str | None:
-        """'about 590 a month', or None."""
+    def _monthly_exact(self) -> Decimal | None:
         if self.shown is None or self.period.months <= 0:
             return None
-        return _("about %(number)s a month") % {
-            "number": approximate(Decimal(self.shown) / self.period.months)
-        }
+        return Decimal(self.shown) / self.period.months
+
+    @property
+    def _per_100k_exact(self) -> Decimal | None:
+        if self.shown is None or not self.population:
+            return None
+        return Decimal(self.shown) * 100_000 / Decimal(self.population)
+
+    @property
+    def monthly(self) -> str | None:
+        """'about 590 a month', or None."""
+        rate = self._monthly_exact
+        if rate is None:
+            return None
+        return _("about %(number)s a month") % {"number": approximate(rate)}
+
+    @property
+    def monthly_value(self) -> Decimal | None:
+        """The monthly rate to one decimal place, for downloads."""
+        rate = self._monthly_exact
+        return None if rate is None else rate.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def per_100k_value(self) -> Decimal | None:
+        """The rate per 100,000 people to one decimal place, or None without a population."""
+        rate = self._per_100k_exact
+        return None if rate is None else rate.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
     def per_100k(self) -> str | None:
         """'12.3 per 100,000 people', or None without a population."""
-        if self.shown is None or not self.population:
+        rate = self.per_100k_value
+        if rate is None:
             return None
-        rate = Decimal(self.shown) * 100_000 / Decimal(self.population)
-        return _("%(rate)s per 100,000 people") % {
-            "rate": number_format(rate.quantize(Decimal("0.1"), ROUND_HALF_UP), decimal_pos=1)
-        }
-
-    @property
-    def per_100k_value(self) -> Decimal | None:
-        if self.shown is None or not self.population:
-            return None
-        return (Decimal(self.shown) * 100_000 / Decimal(self.population)).quantize(
-            Decimal("0.1"), ROUND_HALF_UP
-        )
-
-    @property
-    def monthly_value(self) -> Decimal | None:
-        if self.shown is None or self.period.months <= 0:
-            return None
-        return (Decimal(self.shown) / self.period.months).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return _("%(rate)s per 100,000 people") % {"rate": number_format(rate, decimal_pos=1)}
 
 
 def change_of(earlier: Cell | None, later: Cell | None) -> Change | None:
