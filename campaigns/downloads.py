@@ -104,7 +104,10 @@ def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFi
             "thresholds": thresholds,
             "rule": (
                 "Values below a metric's threshold are withheld (value null, value_note 'fewer "
-                "than N'), and so is any total in a period in which one of its areas is withheld."
+                "than N'). A total is withheld too (value null, value_note 'withheld') in a period "
+                "in which one of its areas is withheld, or in which the figures given for its "
+                "areas add up to within N of it, so that no small figure can be worked out by "
+                "subtraction."
             ),
         },
         "figures": [{k: _plain(v) for k, v in row.items()} for row in rows(impacts)],

@@ -132,7 +132,9 @@ def build_impact_from_table(
     for series in table.series:
         cells = dict(zip(table.periods, series.cells, strict=True))
         row = ImpactRow(series=series, before=cells.get(before), after=cells.get(after))
-        if row.change is None and reported:
+        # A reported percentage beside the counts could give away a withheld one among them.
+        hides_small = any(cell.suppressed for cell in series.cells)
+        if row.change is None and reported and not hides_small:
             row.reported = reported.get((table.metric.pk, series.region.pk)) or reported.get(
                 (None, series.region.pk)
             )
@@ -239,7 +241,9 @@ class Chart:
                     height = max(1.0, BAR_HEIGHT * cell.shown / top)
                     bars.append(Bar(x, base - height, bar_width, height, after, title))
                 elif cell.state != State.MISSING:
-                    mark = f"<{cell.threshold}" if cell.suppressed else "?"
+                    mark = "?"
+                    if cell.suppressed:
+                        mark = "×" if cell.withheld else f"<{cell.threshold}"
                     bars.append(Bar(x, base - 2, bar_width, 0, after, title, mark))
             rows.append(ChartRow(row.region.name, y, bars, _row_summary(row)))
             y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP

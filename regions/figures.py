@@ -58,7 +58,9 @@ class Change:
             return _("new")
         percent = self.percent
         if percent == 0:
-            return _("no change") if self.absolute == 0 else _("up less than 1%")
+            if self.absolute == 0:
+                return _("no change")
+            return _("up less than 1%") if self.absolute > 0 else _("down less than 1%")
         if percent > 0:
             return _("up %(percent)s%%") % {"percent": percent}
         return _("down %(percent)s%%") % {"percent": -percent}

@@ -8,7 +8,9 @@ one set of rules applies everywhere:
   otherwise *incomplete* (never a silent partial sum).
 - Values below the metric's small-number threshold are *suppressed*: shown as "fewer than N".
   So that a suppressed value cannot be worked out by subtraction, a grouping's value for a
-  period is suppressed too whenever any of its members' values for that period is suppressed.
+  period is *withheld* too whenever any of its members' values for that period is suppressed,
+  and a grouping's stored total is withheld when its members that are shown add up to within
+  the threshold of it (the members with no figure would then be known to be small).
 - Changes are computed from counts, and never involve a suppressed or incomplete value.
 
 All of it is one pass over rows fetched in a fixed number of queries (statistics, grouping
@@ -79,12 +81,14 @@ class Cell:
     period: Period
     state: str = State.MISSING
     value: int | None = None  # the true count; never shown when suppressed
-    suppressed: bool = False
+    suppressed: bool = False  # hidden to protect small numbers (see `withheld` for which way)
+    withheld: bool = False  # hidden not for being small, but because it would reveal one
     members_reporting: int = 0
     members_total: int = 0
     source: str = ""
     threshold: int = 5
     population: int | None = None
+    parts: list["Cell"] = field(default_factory=list, repr=False)  # a grouping's members' cells
 
     @property
     def shown(self) -> int | None:
@@ -106,6 +110,8 @@ class Cell:
                 "reporting": self.members_reporting,
                 "total": self.members_total,
             }
+        if self.withheld:
+            return _("withheld")
         if self.suppressed:
             return _("fewer than %(threshold)s") % {"threshold": self.threshold}
         return number_format(self.value, force_grouping=True)
@@ -117,7 +123,7 @@ class Cell:
             return "–"
         if self.state == State.INCOMPLETE:
             return _("incomplete")
-        if self.suppressed:
+        if self.suppressed and not self.withheld:
             return f"<{self.threshold}"
         return self.text
 
@@ -211,6 +217,29 @@ class MetricTable:
         return list(found)
 
 
+def _reveals_small_remainder(total: int, member_cells: list[Cell], threshold: int) -> bool:
+    """Whether showing a grouping's stored total beside its members' shown figures would let a
+    reader work out that the members with no figure add up to fewer than the threshold."""
+    known, unknown = _known_parts(member_cells)
+    return unknown and 0 <= total - known < threshold
+
+
+def _known_parts(member_cells: list[Cell]) -> tuple[int, bool]:
+    """The sum of the figures shown for these members (or, for a member grouping with no figure
+    of its own, for its members), and whether any part is not shown."""
+    known, unknown = 0, False
+    for member in member_cells:
+        if member.shown is not None:
+            known += member.shown
+        elif member.state == State.INCOMPLETE:
+            part_known, _part_unknown = _known_parts(member.parts)
+            known += part_known
+            unknown = True
+        else:
+            unknown = True
+    return known, unknown
+
+
 class Figures:
     """The statistics of some metrics over some regions and all their members, fetched once."""
 
@@ -261,6 +290,7 @@ class Figures:
             stored = self.values.get((metric.pk, region_id), {}).get(period)
             members = [m for m in self.members.get(region_id, []) if m not in path]
             member_cells = [cell(m, period, path | {region_id}) for m in members]
+            result.parts = member_cells
             if stored is not None:
                 result.state = State.STORED
                 result.value, result.source = stored
@@ -274,9 +304,14 @@ class Figures:
                 else:
                     result.state = State.INCOMPLETE
             if result.has_value:
-                result.suppressed = result.value < metric.small_number_threshold or any(
-                    c.suppressed for c in member_cells
-                )
+                threshold = metric.small_number_threshold
+                if result.value < threshold:
+                    result.suppressed = True
+                elif any(c.suppressed for c in member_cells) or (
+                    result.state == State.STORED
+                    and _reveals_small_remainder(result.value, member_cells, threshold)
+                ):
+                    result.suppressed = result.withheld = True
             memo[key] = result
             return result
 

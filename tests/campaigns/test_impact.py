@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Status
 from regions.models import Region
-from tests.campaigns.factories import CampaignFactory
+from tests.campaigns.factories import CampaignFactory, ReportedFigureFactory
 from tests.regions.factories import MetricFactory, RegionFactory, StatisticFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,10 +103,30 @@ def test_chart_and_tables_show_withheld_and_incomplete_figures_in_words(client):
     assert "incomplete: 2 of 3 areas reported" in text
     html = response.content.decode()
     assert "&lt;5" in html  # the chart marks a withheld bar rather than drawing it
-    assert "a total is not shown for any period in which one of its areas" in text
+    assert "a total is 'withheld' for any period in which one of its areas" in text
     # Every period is listed, with the change from the period before.
     assert "Every period, with the change from the period before" in text
     assert "January to June 2016" in text and "July to December 2017" in text
+
+
+def test_a_reported_change_is_not_shown_beside_a_withheld_count(client):
+    metric = MetricFactory(small_number_threshold=5)
+    area = RegionFactory(name="Smalltown")
+    (before, after) = half_years(3, first_year=2017)[1:]
+    StatisticFactory(
+        metric=metric, region=area, period_start=before[0], period_end=before[1], value=3
+    )
+    StatisticFactory(
+        metric=metric, region=area, period_start=after[0], period_end=after[1], value=30
+    )
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([area])
+    campaign.metrics.set([metric])
+    ReportedFigureFactory(statement=None, campaign=campaign, region=area, value=900)
+
+    text = page_text(client.get(campaign.get_absolute_url()))
+    assert "fewer than 5" in text and "30" in text
+    assert "900%" not in text  # 30 and "up 900%" would give the 3 away
 
 
 def test_region_page_shows_each_campaigns_figures_for_that_region(client, demo):

@@ -17,6 +17,8 @@ from regions.figures import Change, change_between, period_label
         (139, 84, -40, "down 40%"),  # -39.57
         (50, 50, 0, "no change"),
         (1000, 1001, 0, "up less than 1%"),
+        (1000, 999, 0, "down less than 1%"),
+        (1000, 996, 0, "down less than 1%"),  # -0.4
     ],
 )
 def test_percentage_change_is_rounded_to_nearest_whole_number(earlier, later, percent, words):

@@ -93,6 +93,9 @@ def test_small_numbers_are_withheld_and_totals_do_not_give_them_away():
     # 43 - 40 would reveal the 3: the total is withheld for that period too.
     total_h1, total_h2 = cells_of(table, grouping)
     assert total_h1.state == State.SUM and total_h1.suppressed and total_h1.shown is None
+    # ... and says it is withheld, not that it is small: it is 43.
+    assert total_h1.withheld and total_h1.text == "withheld"
+    assert not small_h1.withheld
     assert total_h2.shown == 50
     # No change is given that involves a withheld figure (139 - 55 would reveal 84).
     small_series = next(s for s in table.series if s.region == small)
@@ -108,6 +111,45 @@ def test_a_stored_total_is_withheld_when_a_member_is():
     stat(metric, grouping, H1, 100)
     (cell,) = cells_of(table_for(metric, grouping), grouping)
     assert cell.state == State.STORED and cell.suppressed
+    assert cell.text == "withheld"
+
+
+def test_a_stored_total_is_withheld_when_it_reveals_a_small_unreported_member():
+    metric = MetricFactory(small_number_threshold=5)
+    a, b, silent = RegionFactory.create_batch(3)
+    grouping = grouping_of(a, b, silent)
+    stat(metric, a, H1, 60)
+    stat(metric, b, H1, 40)
+    stat(metric, grouping, H1, 103)  # 103 - 60 - 40: the unreported area had 3
+    stat(metric, a, H2, 60)
+    stat(metric, b, H2, 40)
+    stat(metric, grouping, H2, 150)  # 50 left over: not a small number, so shown
+    first, second = cells_of(table_for(metric, grouping), grouping)
+    assert first.withheld and first.shown is None and first.text == "withheld"
+    assert second.shown == 150
+
+
+def test_the_small_remainder_rule_looks_inside_incomplete_member_groupings():
+    metric = MetricFactory(small_number_threshold=5)
+    h_a, h_b, z = RegionFactory.create_batch(3)
+    inner = grouping_of(h_a, h_b)  # no figure of its own; h_b never reported
+    outer = grouping_of(inner, z)
+    stat(metric, h_a, H1, 10)
+    stat(metric, z, H1, 30)
+    stat(metric, outer, H1, 42)  # 42 - 10 - 30 would give h_b's 2 away
+    (cell,) = cells_of(table_for(metric, outer), outer)
+    assert cell.withheld
+
+
+def test_a_stored_total_with_every_member_shown_is_not_withheld():
+    metric = MetricFactory(small_number_threshold=5)
+    a, b = RegionFactory.create_batch(2)
+    grouping = grouping_of(a, b)
+    stat(metric, a, H1, 60)
+    stat(metric, b, H1, 40)
+    stat(metric, grouping, H1, 102)  # disagrees by 2, but hides nobody
+    (cell,) = cells_of(table_for(metric, grouping), grouping)
+    assert cell.shown == 102
 
 
 def test_zero_base_is_new_where_small_numbers_may_be_shown():
