@@ -133,6 +133,7 @@ class CampaignFigures:
 
     campaign: Campaign
     impacts: list[Impact]
+    reported: list[ReportedFigure] = field(default_factory=list)  # not shown in an impact row
 
 
 @dataclass
@@ -175,7 +176,12 @@ def region_page(region: Region) -> RegionPage:
         .order_by("-launch_date", "title")
     )
     metrics = {m.pk: m for campaign in campaigns for m in campaign.metrics.all()}
-    for metric in Metric.objects.filter(statistics__region=region).distinct():
+    # Every figure counted here that a published campaign shows; a metric that only drafts show
+    # may be under embargo.
+    shown_metrics = Metric.objects.filter(
+        statistics__region=region, campaigns__in=Campaign.objects.published()
+    ).distinct()
+    for metric in shown_metrics:
         metrics.setdefault(metric.pk, metric)
     figures = Figures(metrics=metrics.values(), regions=[region], edges=edges)
     history = [
@@ -184,14 +190,35 @@ def region_page(region: Region) -> RegionPage:
         if (table := figures.table(metric)).series[0].has_figures
     ]
     by_metric = {table.metric.pk: table for table in history}
+    reported_figures = published_reported_figures(region=region)
     campaign_figures = []
     for campaign in campaigns:
+        own = [
+            figure
+            for figure in reported_figures
+            if campaign.pk in (figure.campaign_id, getattr(figure.statement, "campaign_id", None))
+        ]
+        changes = {(f.metric_id, region.pk): f for f in reversed(own) if f.is_change}
         impacts = [
-            build_impact_from_table(by_metric[m.pk], campaign.launch_date)
+            build_impact_from_table(by_metric[m.pk], campaign.launch_date, changes)
             for m in campaign.metrics.all()
             if m.pk in by_metric
         ]
-        campaign_figures.append(CampaignFigures(campaign=campaign, impacts=impacts))
+        # A reported change is given in the impact line for its metric (or replaced there by
+        # the change worked out from the counts), so it is not repeated.
+        shown_metrics = {i.metric.pk for i in impacts}
+        placed = {
+            f.pk for f in own if f.is_change and (f.metric_id in shown_metrics or not f.metric_id)
+        }
+        if not impacts:
+            placed = set()
+        campaign_figures.append(
+            CampaignFigures(
+                campaign=campaign,
+                impacts=impacts,
+                reported=[f for f in own if f.pk not in placed],
+            )
+        )
     return RegionPage(
         region=region,
         groupings=list(region.groupings.all()),
@@ -199,7 +226,7 @@ def region_page(region: Region) -> RegionPage:
         organisations=list(region.organisations.all()),
         campaigns=campaign_figures,
         history=history,
-        reported_figures=published_reported_figures(region=region),
+        reported_figures=reported_figures,
     )
 
 

@@ -318,3 +318,45 @@ def test_reported_figure_without_counts_is_never_turned_into_counts(client):
     html = client.get(campaign.get_absolute_url()).content.decode()
     row = re.search(r"Lancashire</a></th>(.*?)</tr>", html, re.S).group(1)
     assert re.findall(r">\s*\d[\d,]*\s*<", row) == []
+
+
+def test_region_page_gives_a_reported_change_where_no_counts_exist(client):
+    campaign = CampaignFactory()
+    region = RegionFactory(name="Lancashire")
+    metric = MetricFactory()
+    campaign.regions.add(region)
+    campaign.metrics.add(metric)
+    ReportedFigureFactory(
+        statement=None, campaign=campaign, region=region, metric=metric, value=146
+    )
+    text = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(region.get_absolute_url()).content.decode())
+    )
+    block = text.split(campaign.title, 1)[1].split("Every figure for this area")[0]
+    assert "up 146% as reported" in block
+    assert "No figures for this area in this campaign yet" not in block
+
+
+def test_region_page_does_not_repeat_a_reported_change_the_counts_replace(client):
+    campaign, regions, grouping = build_campaign(3)
+    html = client.get(regions[0].get_absolute_url()).content.decode()
+    block = html.split(campaign.title, 1)[1].split("Every figure for this area")[0]
+    assert "up 100%" in block  # worked out from 10 -> 20
+    assert "as reported" not in block  # the reported +146% for the same area is not repeated
+
+
+def test_region_page_shows_no_figures_that_only_a_draft_campaign_shows(client):
+    region = RegionFactory()
+    embargoed = MetricFactory(name="Embargoed measure")
+    StatisticFactory(metric=embargoed, region=region, value=777)
+    draft = CampaignFactory(status=Status.DRAFT, publish_at=None)
+    draft.regions.add(region)
+    draft.metrics.add(embargoed)
+    html = client.get(region.get_absolute_url()).content.decode()
+    assert "Embargoed measure" not in html
+    assert "777" not in html
+    draft.status = Status.PUBLISHED
+    draft.publish_at = timezone.now()
+    draft.save()
+    html = client.get(region.get_absolute_url()).content.decode()
+    assert "Embargoed measure" in html and "777" in html
