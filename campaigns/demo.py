@@ -233,15 +233,31 @@ class DemoResult:
 
 
 class _Loader:
-    def __init__(self) -> None:
-        self.result = DemoResult()
+    """Adds whatever demo record is missing. A record that exists is left as it is (a campaign
+    manager may have edited it), unless `restore` asks for the demo's own values back."""
 
-    def sync(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-        """Create or update one row, saving only when something differs."""
-        instance = model._default_manager.filter(**lookup).first()
+    def __init__(self, *, restore: bool = False) -> None:
+        self.result = DemoResult()
+        self.restore = restore
+        self.created: set[tuple[str, int]] = set()
+
+    def sync(
+        self,
+        model: type[models.Model],
+        lookup: dict,
+        values: dict,
+        *,
+        instance: models.Model | None = None,
+    ) -> models.Model:
+        """Create one row, or (when restoring) update it, saving only when something differs."""
+        if instance is None:
+            instance = model._default_manager.filter(**lookup).first()
         if instance is None:
             instance = model(**lookup, **values)
             state = "created"
+        elif not self.restore:
+            self.result.counts["unchanged"] += 1
+            return instance
         else:
             differing = {k: v for k, v in values.items() if getattr(instance, k) != v}
             if not differing:
@@ -253,13 +269,21 @@ class _Loader:
         instance.full_clean()
         instance.save()
         self.result.counts[state] += 1
+        if state == "created":
+            self.created.add((instance._meta.label, instance.pk))
         return instance
 
     def sync_m2m(self, manager, objects: list[models.Model]) -> None:
+        """Set a new record's links; an existing record's only when restoring."""
+        owner = manager.instance
+        is_new = (owner._meta.label, owner.pk) in self.created
+        if not (is_new or self.restore):
+            return
         wanted = {obj.pk for obj in objects}
         if set(manager.values_list("pk", flat=True)) != wanted:
             manager.set(objects)
-            self.result.counts["updated"] += 1
+            if not is_new:
+                self.result.counts["updated"] += 1
 
     def load(self, reset_passwords: bool) -> DemoResult:
         regions = self.regions()
@@ -336,7 +360,9 @@ class _Loader:
         campaign = self.sync(
             Campaign,
             {"slug": CAMPAIGN_SLUG},
-            {
+            # Found by its demo mark too, so a campaign whose address was edited is not doubled.
+            instance=Campaign.objects.filter(is_demo=True).order_by("pk").first(),
+            values={
                 "title": "Stop it Now! in North West England and North Wales",
                 "summary": (
                     "If you are worried about your own or someone else's online sexual behaviour "
@@ -389,7 +415,8 @@ class _Loader:
         statement = self.sync(
             PressStatement,
             {"campaign": campaign, "slug": STATEMENT_SLUG},
-            {
+            instance=campaign.statements.filter(is_demo=True).order_by("pk").first(),
+            values={
                 "title": STATEMENT_TITLE,
                 "summary": STATEMENT_SUMMARY,
                 "body": STATEMENT_BODY,
@@ -490,7 +517,8 @@ class _Loader:
         self.result.passwords[username] = password
 
 
-def demo_load(*, reset_passwords: bool = False) -> DemoResult:
-    """Load or refresh the demo campaign and its two accounts; returns counts and new passwords."""
+def demo_load(*, reset_passwords: bool = False, restore: bool = False) -> DemoResult:
+    """Add the demo campaign and its two accounts where missing (with `restore`, also put edited
+    demo records back as they were); returns counts and new passwords."""
     with transaction.atomic():
-        return _Loader().load(reset_passwords=reset_passwords)
+        return _Loader(restore=restore).load(reset_passwords=reset_passwords)

@@ -52,6 +52,29 @@ def test_second_run_creates_nothing_and_changes_nothing():
     assert PressStatement.objects.count() == 1
 
 
+def test_a_second_run_keeps_a_managers_edits_unless_asked_to_restore():
+    run_demo()
+    campaign = Campaign.objects.get()
+    campaign.title = "Edited by a campaign manager"
+    campaign.slug = "edited-address"
+    campaign.save()
+    campaign.regions.remove(Region.objects.get(slug="cumbria"))
+    run_demo()
+    campaign = Campaign.objects.get()  # still one: found by its demo mark, not its address
+    assert campaign.title == "Edited by a campaign manager"
+    assert not campaign.regions.filter(slug="cumbria").exists()
+
+    output = run_demo("--restore")
+    campaign = Campaign.objects.get()
+    assert campaign.title == "Stop it Now! in North West England and North Wales"
+    assert campaign.regions.filter(slug="cumbria").exists()
+    assert "0 created, 2 updated" in output
+
+
+def test_first_run_counts_only_creations():
+    assert re.search(r"\d+ created, 0 updated, 0 already there", run_demo())
+
+
 def test_demo_accounts_get_generated_passwords_that_work():
     passwords = printed_passwords(run_demo())
     assert set(passwords) == {MANAGER_USERNAME, DATA_OFFICER_USERNAME}

@@ -301,6 +301,14 @@ def test_public_pages_are_accessible_and_cookieless(client):
         assert response.headers["Referrer-Policy"] == "same-origin", name
 
 
+def test_pages_are_labelled_english_whatever_language_the_browser_asks_for(client):
+    campaign = CampaignFactory()
+    for url in [campaign.get_absolute_url(), "/no-such-page/"]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="cy")
+        assert '<html lang="en-gb">' in response.content.decode()
+        assert "Accept-Language" not in response.get("Vary", "")
+
+
 def test_reported_figure_without_counts_is_never_turned_into_counts(client):
     campaign = CampaignFactory()
     region = RegionFactory(name="Lancashire")

@@ -11,7 +11,8 @@ class _DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Load the demo campaign (Stop it Now! in North West England and North Wales, 2018) and "
-        "two demo accounts. Safe to run again: it only writes what differs."
+        "two demo accounts. Safe to run again: it adds only what is missing, and leaves demo "
+        "records that exist (perhaps edited by a campaign manager) as they are."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,15 +22,20 @@ class Command(BaseCommand):
             help="Give both demo accounts new generated passwords and print them.",
         )
         parser.add_argument(
+            "--restore",
+            action="store_true",
+            help="Also put demo records that were edited back to the demo's own values.",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Report what would change, then roll everything back.",
         )
 
-    def handle(self, *args, reset_passwords: bool, dry_run: bool, **options) -> None:
+    def handle(self, *args, reset_passwords: bool, restore: bool, dry_run: bool, **options) -> None:
         try:
             with transaction.atomic():
-                result = demo_load(reset_passwords=reset_passwords)
+                result = demo_load(reset_passwords=reset_passwords, restore=restore)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -38,7 +44,8 @@ class Command(BaseCommand):
         counts = result.counts
         self.stdout.write(
             f"Demo campaign: {counts['created']} created, {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged."
+            f"{counts['unchanged']} already there"
+            + (" (left as they are; --restore puts edited ones back)." if not restore else ".")
         )
         if result.passwords:
             self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /admin/):"))
