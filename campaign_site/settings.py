@@ -67,6 +67,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "campaign_site.urls"
+CSRF_FAILURE_VIEW = "campaign_site.views.csrf_failure"
 WSGI_APPLICATION = "campaign_site.wsgi.application"
 
 TEMPLATES = [

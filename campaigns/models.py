@@ -1,5 +1,6 @@
 """Campaigns and what they publish: statements, quotes and figures as reported."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -99,6 +100,24 @@ class CampaignQuerySet(models.QuerySet):
         return self.published().filter(status=Status.PUBLISHED)
 
 
+HERO_IMAGE_MIN_WIDTH = 1200
+
+
+def validate_hero_image_width(value) -> None:
+    """Refuse a newly uploaded hero image too narrow to stay sharp across a wide screen."""
+    image = getattr(getattr(value, "file", None), "image", None)
+    if image is not None and image.width < HERO_IMAGE_MIN_WIDTH:
+        raise ValidationError(
+            _(
+                "This image is %(width)s pixels wide; a hero image must be at least "
+                "%(minimum)s pixels wide so that it stays sharp on large screens. Upload a "
+                "larger version of the picture."
+            )
+            % {"width": image.width, "minimum": "1,200"},
+            code="hero_image_too_narrow",
+        )
+
+
 class Campaign(PublishableModel):
     title = models.CharField(
         _("title"), max_length=200, help_text=_("Plain and specific; shown as the page heading.")
@@ -167,9 +186,9 @@ class Campaign(PublishableModel):
         upload_to="campaigns/",
         width_field="hero_image_width",
         height_field="hero_image_height",
-        validators=[validate_image_upload],
+        validators=[validate_image_upload, validate_hero_image_width],
         blank=True,
-        help_text=_("Optional: PNG, JPEG or WebP, at most 5 MB, at least 1200 pixels wide."),
+        help_text=_("Optional: PNG, JPEG or WebP, at most 5 MB, at least 1,200 pixels wide."),
     )
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -266,6 +285,12 @@ class Campaign(PublishableModel):
     def helpline_tel(self) -> str:
         """The phone number as a tel: link target."""
         return "tel:" + self.helpline_phone.replace(" ", "")
+
+    @property
+    def helpline_is_free(self) -> bool:
+        """Whether calls cost nothing from UK landlines and mobiles (0800, 0808 and 116 numbers)."""
+        digits = "".join(c for c in self.helpline_phone if c.isdigit())
+        return digits.startswith(("0800", "0808", "116"))
 
 
 class CampaignPartner(models.Model):
@@ -585,11 +610,16 @@ class ReportedFigure(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(unit="percent_change")
-                | (Q(base_period_start__isnull=False) & Q(period_start__isnull=False))
-                | (Q(base_period_start__isnull=True) & Q(period_start__isnull=True)),
-                name="reportedfigure_change_has_both_periods_or_none",
+                | (
+                    Q(base_period_start__isnull=False)
+                    & Q(base_period_end__isnull=False)
+                    & Q(period_start__isnull=False)
+                    & Q(period_end__isnull=False)
+                ),
+                name="reportedfigure_change_has_both_periods",
                 violation_error_message=_(
-                    "A percentage change needs both periods (earlier and later), or neither."
+                    "A percentage change compares two periods: give the start and end of both "
+                    "the earlier and the later period."
                 ),
             ),
             models.CheckConstraint(

@@ -42,6 +42,22 @@ def test_server_errors_get_a_plain_page_without_details(settings):
     assert "secret detail" not in html
 
 
+def test_a_refused_form_gets_the_sites_own_page():
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("admin:login"), {"username": "manager", "password": "x"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form could not be sent" in html and "Nothing was saved" in html
+    assert 'class="skip-link"' in html
+    assert "CSRF" not in html
+
+
+def test_home_page_title_names_the_site_once(client):
+    html = client.get("/").content.decode()
+    assert "<title>Campaigns</title>" in html
+
+
 def test_admin_login_is_not_advertised_on_public_pages(client):
     html = client.get(reverse("campaigns:home")).content.decode()
     assert "/admin/" not in html

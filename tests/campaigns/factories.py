@@ -80,4 +80,8 @@ class ReportedFigureFactory(factory.django.DjangoModelFactory):
     label = "Change in people contacting the helpline"
     value = 146
     unit = ReportedFigure.Unit.PERCENT_CHANGE
+    base_period_start = datetime.date(2017, 7, 1)
+    base_period_end = datetime.date(2017, 12, 31)
+    period_start = datetime.date(2018, 1, 1)
+    period_end = datetime.date(2018, 6, 30)
     source = "The charity, 2018"

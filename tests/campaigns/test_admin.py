@@ -341,6 +341,18 @@ def test_described_or_decorative_hero_image_is_accepted(manager_client, campaign
     assert f'<img src="{campaign.hero_image.url}"' in changelist.text
 
 
+def test_too_narrow_hero_image_is_refused(manager_client, campaign_data):
+    campaign_data.update(
+        hero_image=png_upload(size=(300, 100)), hero_image_alt="A phone on a kitchen table"
+    )
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 200
+    assert "This image is 300 pixels wide; a hero image must be at least 1,200" in response.text
+    assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
 def test_bad_helpline_number_is_refused(manager_client, campaign_data):
     campaign_data["helpline_phone"] = "call us"
 

@@ -123,7 +123,7 @@ def test_reported_figure_belongs_to_a_campaign_or_a_statement_not_both():
         figure.full_clean()
 
 
-def test_reported_change_needs_both_periods_or_none():
+def test_reported_change_needs_both_whole_periods():
     figure = ReportedFigureFactory(
         base_period_start=datetime.date(2017, 7, 1),
         base_period_end=datetime.date(2017, 12, 31),
@@ -131,11 +131,24 @@ def test_reported_change_needs_both_periods_or_none():
         period_end=datetime.date(2018, 6, 30),
     )
     assert figure.period_text == "January to June 2018 compared with July to December 2017"
+    refused(lambda: ReportedFigureFactory(base_period_start=None, base_period_end=None))
+    refused(lambda: ReportedFigureFactory(base_period_end=None, period_end=None))
     refused(
         lambda: ReportedFigureFactory(
-            period_start=datetime.date(2018, 1, 1), period_end=datetime.date(2018, 6, 30)
+            base_period_start=None, base_period_end=None, period_start=None, period_end=None
         )
     )
+    # A figure that is not a change may stand without periods.
+    ReportedFigureFactory(
+        unit=ReportedFigure.Unit.PER_MONTH,
+        base_period_start=None,
+        base_period_end=None,
+        period_start=None,
+        period_end=None,
+    )
+    figure = ReportedFigureFactory.build(base_period_end=None, period_end=None)
+    with pytest.raises(ValidationError, match="give the start and end of both"):
+        figure.full_clean()
     refused(
         lambda: ReportedFigureFactory(
             period_start=datetime.date(2018, 6, 30),

@@ -301,6 +301,18 @@ def test_public_pages_are_accessible_and_cookieless(client):
         assert response.headers["Referrer-Policy"] == "same-origin", name
 
 
+@pytest.mark.parametrize(
+    ("phone", "words"),
+    [("0808 1000 900", "Call free and in confidence"), ("0161 496 0000", "Call in confidence")],
+)
+def test_the_helpline_is_called_free_only_for_a_freephone_number(client, phone, words):
+    campaign = CampaignFactory(helpline_phone=phone)
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    assert words in html
+    if "free" not in words:
+        assert "Call free" not in html
+
+
 def test_pages_are_labelled_english_whatever_language_the_browser_asks_for(client):
     campaign = CampaignFactory()
     for url in [campaign.get_absolute_url(), "/no-such-page/"]:
