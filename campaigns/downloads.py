@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from campaigns.impact import Impact
+from campaigns.impact import Impact, launch_phase
 from campaigns.models import Campaign, ReportedFigure
 from regions.imports.cells import escape_formula
 from regions.series import State
@@ -19,6 +19,7 @@ COLUMNS = [
     "period_start",
     "period_end",
     "after_launch",
+    "launch_phase",
     "value",
     "value_note",
     "change_from_previous",
@@ -70,6 +71,7 @@ def rows(impacts: list[Impact]) -> list[dict]:
                         "period_start": cell.period.start.isoformat(),
                         "period_end": cell.period.end.isoformat(),
                         "after_launch": cell.period.start >= impact.launch,
+                        "launch_phase": launch_phase(cell.period, impact.launch),
                         "value": cell.shown,
                         "value_note": _note(cell),
                         "change_from_previous": change.absolute if change else None,

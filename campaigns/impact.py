@@ -32,6 +32,16 @@ def region_sort_key(region: Region) -> tuple[int, str]:
     return (_KIND_ORDER.get(region.kind, 9), region.name)
 
 
+BEFORE, SPANS, AFTER = "before", "spans launch", "after"
+
+
+def launch_phase(period: Period, launch: datetime.date) -> str:
+    """Whether a period ends before the launch, starts on or after it, or spans it."""
+    if period.end < launch:
+        return BEFORE
+    return AFTER if period.start >= launch else SPANS
+
+
 def launch_periods(
     periods: list[Period], launch: datetime.date
 ) -> tuple[Period | None, Period | None]:
@@ -76,9 +86,13 @@ class Impact:
         return self.table.periods
 
     @property
-    def period_columns(self) -> list[tuple[Period, bool]]:
-        """Each period with whether it starts on or after the launch."""
-        return [(period, period.start >= self.launch) for period in self.periods]
+    def period_columns(self) -> list[tuple[Period, str]]:
+        """Each period with where it falls: BEFORE, SPANS (the launch) or AFTER the launch."""
+        return [(period, launch_phase(period, self.launch)) for period in self.periods]
+
+    @property
+    def has_spanning_period(self) -> bool:
+        return any(phase == SPANS for _period, phase in self.period_columns)
 
     @property
     def has_suppressed(self) -> bool:
@@ -159,7 +173,7 @@ class Bar:
     y: float
     width: float
     height: float
-    after_launch: bool
+    phase: str  # BEFORE, SPANS or AFTER the launch
     title: str
     mark: str = ""  # '<5' or '?' where no bar can be drawn
 
@@ -199,6 +213,7 @@ class Chart:
 
     rows: list[ChartRow]
     height: float
+    spans_launch: bool
     launch_x: float | None
     title: str
     description: str
@@ -218,20 +233,20 @@ class Chart:
         gap = 4 if count > 1 else 0
         bar_width = min(40.0, (BARS_WIDTH - gap * (count - 1)) / count)
         launch_index = next(
-            (i for i, (_p, after) in enumerate(impact.period_columns) if after), None
+            (i for i, (_p, phase) in enumerate(impact.period_columns) if phase != BEFORE), None
         )
         launch_x = (
             launch_index * (bar_width + gap) - gap / 2 if launch_index not in (None, 0) else None
         )
         rows = []
-        y = LEGEND_HEIGHT
+        y = LEGEND_HEIGHT + (16 if impact.has_spanning_period else 0)
         for row in impact.rows:
             if not row.series.has_figures and not row.reported:
                 continue
             shown = [cell.shown for cell in row.series.cells if cell.shown is not None]
             top = max(shown, default=0) or 1
             bars = []
-            for index, (cell, (_period, after)) in enumerate(
+            for index, (cell, (_period, phase)) in enumerate(
                 zip(row.series.cells, impact.period_columns, strict=True)
             ):
                 x = index * (bar_width + gap)
@@ -239,24 +254,30 @@ class Chart:
                 title = f"{row.region.name}, {cell.period.label}: {cell.text}"
                 if cell.shown is not None:
                     height = max(1.0, BAR_HEIGHT * cell.shown / top)
-                    bars.append(Bar(x, base - height, bar_width, height, after, title))
+                    bars.append(Bar(x, base - height, bar_width, height, phase, title))
                 elif cell.state != State.MISSING:
                     mark = "?"
                     if cell.suppressed:
                         mark = "×" if cell.withheld else f"<{cell.threshold}"
-                    bars.append(Bar(x, base - 2, bar_width, 0, after, title, mark))
+                    bars.append(Bar(x, base - 2, bar_width, 0, phase, title, mark))
             rows.append(ChartRow(row.region.name, y, bars, _row_summary(row)))
             y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
         return cls(
             rows=rows,
             height=max(y, LEGEND_HEIGHT + 10),
+            spans_launch=impact.has_spanning_period,
             launch_x=launch_x,
             title=_("%(metric)s by area and period") % {"metric": impact.metric.name},
             description=_(
                 "A bar for each period, in date order, for each area, each area drawn to its own "
-                "scale. Hatched bars are before the campaign launched, solid bars after. The same "
-                "figures are in the tables on this page."
-            ),
+                "scale. Hatched bars are before the campaign launched, solid bars after%(spans)s. "
+                "The same figures are in the tables on this page."
+            )
+            % {
+                "spans": _(", and outlined bars for a period the launch falls in")
+                if impact.has_spanning_period
+                else ""
+            },
         )
 
 

@@ -63,7 +63,12 @@ class State:
 
 
 def approximate(value: Decimal) -> str:
-    """'about 590', '23', '4.5': two significant figures from 100 up, whole numbers from 10."""
+    """'590', '23', '4.5': two significant figures from 100 up, whole numbers from 10, else one
+    decimal place (rounded first, so 9.96 reads '10', not '10.0'; 0 reads '0')."""
+    if value < 10:
+        value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if value == 0:
+            return "0"
     if value >= 100:
         digits = len(str(int(value)))
         step = Decimal(10) ** (digits - 2)
@@ -71,7 +76,7 @@ def approximate(value: Decimal) -> str:
         return number_format(int(rounded), force_grouping=True)
     if value >= 10:
         return number_format(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-    return number_format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), decimal_pos=1)
+    return number_format(value, decimal_pos=1)
 
 
 @dataclass

@@ -93,3 +93,37 @@ def test_pages_print_without_the_site_chrome(browser, site):
     assert page.locator("figure.chart").first.is_visible()
     assert page.locator(".helpline").is_visible()
     page.close()
+
+
+def test_every_period_fits_the_printed_page(browser, site):
+    """Ten periods for six areas: on paper, which cannot scroll, every column must show."""
+    import datetime
+
+    from campaigns.models import Campaign
+    from regions.models import Metric, Region, Statistic
+
+    campaign = Campaign.objects.get()
+    metric = Metric.objects.get()
+    areas = list(Region.objects.filter(kind=Region.Kind.POLICE_FORCE_AREA))
+    rows = []
+    for index in range(10):
+        year = 2014 + index // 2
+        start, end = (
+            (datetime.date(year, 1, 1), datetime.date(year, 6, 30))
+            if index % 2 == 0
+            else (datetime.date(year, 7, 1), datetime.date(year, 12, 31))
+        )
+        rows += [
+            Statistic(metric=metric, region=area, period_start=start, period_end=end, value=1000)
+            for area in areas
+        ]
+    Statistic.objects.bulk_create(rows, ignore_conflicts=True)
+
+    page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.goto(site + campaign.get_absolute_url())
+    page.emulate_media(media="print")
+    box = page.locator(".periods-table").first
+    assert box.is_visible()
+    widths = box.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    page.close()

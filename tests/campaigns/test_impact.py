@@ -236,3 +236,39 @@ def test_large_public_pages_are_sent_compressed(client):
     assert response["Content-Encoding"] == "gzip"
     plain = client.get(campaign.get_absolute_url())
     assert len(response.content) * 5 < len(plain.content)
+
+
+def test_a_period_the_launch_falls_in_is_neither_before_nor_after(client):
+    metric = MetricFactory()
+    area = RegionFactory()
+    for (start, end), value in [
+        ((datetime.date(2017, 4, 1), datetime.date(2017, 9, 30)), 40),
+        ((datetime.date(2017, 10, 1), datetime.date(2018, 3, 31)), 50),  # launch: 1 January
+        ((datetime.date(2018, 4, 1), datetime.date(2018, 9, 30)), 60),
+    ]:
+        StatisticFactory(
+            metric=metric, region=area, period_start=start, period_end=end, value=value
+        )
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([area])
+    campaign.metrics.set([metric])
+
+    response = client.get(campaign.get_absolute_url())
+    text = page_text(response)
+    assert "October 2017 to March 2018 launch falls in this period" in text
+    # The before-and-after comparison skips the period the launch falls in.
+    assert "40 → 60, up 50%" in response.content.decode()
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(campaign.get_absolute_url() + "statistics.csv").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert [r["launch_phase"] for r in rows if r["metric"] == metric.slug] == [
+        "before",
+        "spans launch",
+        "after",
+    ]

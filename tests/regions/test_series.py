@@ -213,6 +213,10 @@ def test_rate_per_100000_people_needs_a_population():
         (Decimal("23.2"), "23"),
         (Decimal("4.54"), "4.5"),
         (Decimal("99.5"), "100"),
+        (Decimal("9.96"), "10"),
+        (Decimal("9.94"), "9.9"),
+        (Decimal("0"), "0"),
+        (Decimal("0.04"), "0"),
     ],
 )
 def test_approximate(value, text):
