@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export.results import Error, InvalidRow, Result
 
-from regions.imports.reading import Table
+from regions.imports.reading import Table, column_letter
 
 # The preview lists this many errors at most (the command line prints them all), and a sample of
 # this many changes of each kind.
@@ -87,15 +87,6 @@ def match_columns(headers: list[str], *, required: list[str], optional: list[str
     if problems:
         raise FileErrors(problems)
     return Columns(index=index)
-
-
-def column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def stray_cell_problems(table: Table) -> list[RowError]:

@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 MAX_HEADER_COLUMNS = 100
+FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
 
 Cell = str | int | float | datetime.date | datetime.datetime | bool | None
 
@@ -184,20 +186,28 @@ def read_csv(data: bytes) -> Table:
         text = text[1:]
     first_line = text.split("\n", 1)[0]
     delimiter = _pick_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote that is never closed, or text after a closing quote, is an error rather
+    # than silently swallowing the rows that follow into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     limit = max_rows()
+    headers: list = []
+    rows: list[tuple[Cell, ...]] = []
+    record_start = 0  # the physical line (0-based) where the record being read starts
     try:
         headers = next(reader, [])
-        rows: list[tuple[Cell, ...]] = []
+        record_start = reader.line_num
         for row in reader:
             rows.append(tuple(row))
+            record_start = reader.line_num
             if len(rows) > limit:
                 raise _too_many_rows(limit)
     except csv.Error as error:
-        raise FileRejected(
-            _("Row %(row)s could not be read as CSV (%(error)s).")
-            % {"row": reader.line_num, "error": error}
-        ) from None
+        record = len(rows) + FIRST_DATA_ROW if headers else 1
+        raise _unreadable_csv(text, delimiter, record_start, record, headers, error) from None
+    if reader.line_num > len(rows) + 1:
+        # Some value spans lines (a quoted cell with line breaks): make sure it is not rows
+        # swallowed by a stray quote that happens to be closed further down.
+        _check_line_breaks(headers, rows, delimiter)
     notes = []
     if encoding != "UTF-8":
         notes.append(_("Read as %(encoding)s text.") % {"encoding": encoding})
@@ -213,6 +223,113 @@ def read_csv(data: bytes) -> Table:
         encoding=encoding,
         notes=notes,
     )
+
+
+def column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _column_name(headers: list, position: int) -> str:
+    if position < len(headers) and str(headers[position]).strip():
+        return str(headers[position]).strip()
+    return _("column %(letter)s") % {"letter": column_letter(position)}
+
+
+def _locate_quote_problem(text: str, delimiter: str) -> tuple[int, str] | None:
+    """Find the quoting mistake in CSV text starting at a record: (cell position, 'unclosed' or
+    'after'), or None."""
+    position = 0
+    index = 0
+    length = len(text)
+    at_field_start = True
+    while index < length:
+        char = text[index]
+        if at_field_start and char == '"':
+            opened = index
+            index += 1
+            while True:
+                if index >= length:
+                    return position, "unclosed"
+                if text[index] == '"':
+                    if index + 1 < length and text[index + 1] == '"':
+                        index += 2
+                        continue
+                    index += 1
+                    break
+                index += 1
+            if index < length and text[index] not in (delimiter, "\r", "\n"):
+                # Text after a quoted value that ran over lines: most likely a quote left open
+                # that only closed at the next quoted value, rows below.
+                spans_lines = "\n" in text[opened:index] or "\r" in text[opened:index]
+                return position, "unclosed" if spans_lines else "after"
+            at_field_start = False
+            continue
+        if char == delimiter:
+            position += 1
+            at_field_start = True
+        elif char in "\r\n":
+            return None
+        else:
+            at_field_start = False
+        index += 1
+    return None
+
+
+def _unreadable_csv(
+    text: str, delimiter: str, start_line: int, record: int, headers: list, error: csv.Error
+) -> FileRejected:
+    lines = io.StringIO(text, newline="")
+    rest = "".join(itertools.islice(lines, start_line, None))
+    found = _locate_quote_problem(rest, delimiter)
+    if found is None:
+        return FileRejected(
+            _("Row %(row)s could not be read as CSV (%(error)s).") % {"row": record, "error": error}
+        )
+    position, problem = found
+    column = _column_name(headers, position) if record > 1 else _column_name([], position)
+    if problem == "unclosed":
+        message = _(
+            "Row %(row)s, %(column)s could not be read as CSV: the value starts with a double "
+            'quote (") that is never closed, so every row after it would be read into that one '
+            "cell. Add the closing quote where the value ends, or remove the opening one."
+        )
+    else:
+        message = _(
+            "Row %(row)s, %(column)s could not be read as CSV: a value in double quotes is "
+            'followed by more text. Inside a quoted value write each double quote twice (""), '
+            "or put the whole value in quotes."
+        )
+    return FileRejected(message % {"row": record, "column": column})
+
+
+def _check_line_breaks(headers: list, rows: list[tuple[Cell, ...]], delimiter: str) -> None:
+    """Refuse a cell whose lines look like rows of the file: a stray quote swallowed them."""
+    needed = max(2, len(_trim_headers(headers)) - 1)
+    for index, row in enumerate(rows):
+        for position, cell in enumerate(row):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            swallowed = [line for line in cell.splitlines()[1:] if line.count(delimiter) >= needed]
+            if swallowed:
+                line = swallowed[0]
+                raise FileRejected(
+                    _(
+                        "Row %(row)s, %(column)s could not be read as CSV: this value runs over "
+                        "several lines, and %(line)s looks like a row of its own, so a double "
+                        'quote (") was probably left open and swallowed the rows below it. Close '
+                        "the quote where the value ends."
+                    )
+                    % {
+                        "row": index + FIRST_DATA_ROW,
+                        "column": _column_name(headers, position),
+                        "line": f"'{line[:40]}…'" if len(line) > 40 else f"'{line}'",
+                    }
+                )
 
 
 def _too_many_rows(limit: int) -> FileRejected:

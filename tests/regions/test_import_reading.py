@@ -196,6 +196,57 @@ def test_a_field_too_long_for_csv_is_refused_with_its_row():
     assert "could not be read as CSV" in message
 
 
+def test_an_unclosed_quote_is_refused_naming_its_row_and_column():
+    data = b'region_code,value,notes\r\nW15000001,10,"Checked\r\nW15000001,11,\r\nW15000001,12,\r\n'
+    assert rejection(data, "figures.csv") == (
+        'Row 2, notes could not be read as CSV: the value starts with a double quote (") that '
+        "is never closed, so every row after it would be read into that one cell. Add the "
+        "closing quote where the value ends, or remove the opening one."
+    )
+
+
+def test_a_quote_left_open_until_the_next_quoted_value_is_refused():
+    data = b'region_code,value,notes\r\nW15000001,10,"Checked\r\nW15000001,11,"Final, revised"\r\n'
+    assert rejection(data, "figures.csv").startswith(
+        "Row 2, notes could not be read as CSV: the value starts with a double quote"
+    )
+
+
+def test_quoted_rows_closed_further_down_are_refused_as_swallowed():
+    data = (
+        b"region_code,period_start,value,notes\r\n"
+        b'W15000001,05/03/2024,10,"Checked\r\n'
+        b'W15000001,05/09/2024,11,x"\r\n'
+    )
+    assert rejection(data, "figures.csv") == (
+        "Row 2, notes could not be read as CSV: this value runs over several lines, and "
+        "'W15000001,05/09/2024,11,x' looks like a row of its own, so a double quote (\") was "
+        "probably left open and swallowed the rows below it. Close the quote where the value ends."
+    )
+
+
+def test_text_after_a_closing_quote_is_refused():
+    data = b'region_code,value,notes\r\nW15000001,10,"say "hi" here"\r\n'
+    assert rejection(data, "figures.csv") == (
+        "Row 2, notes could not be read as CSV: a value in double quotes is followed by more "
+        'text. Inside a quoted value write each double quote twice (""), or put the whole value '
+        "in quotes."
+    )
+
+
+def test_a_quoted_value_over_several_lines_is_kept():
+    data = (
+        b"region_code,period_start,value,notes\r\n"
+        b'W15000001,05/03/2024,10,"Checked twice,\r\nby two officers"\r\n'
+        b"W15000001,05/09/2024,11,\r\n"
+    )
+    table = read_table(data, "figures.csv")
+    assert table.rows == [
+        ("W15000001", "05/03/2024", "10", "Checked twice,\r\nby two officers"),
+        ("W15000001", "05/09/2024", "11", ""),
+    ]
+
+
 # --- Dates --------------------------------------------------------------------------------------
 
 

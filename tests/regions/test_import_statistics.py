@@ -272,6 +272,15 @@ BAD_FILES = [
         unreadable=True,
     ),
     BadFile(
+        "unclosed-quote.csv",
+        [
+            'Row 2, notes could not be read as CSV: the value starts with a double quote (") '
+            "that is never closed, so every row after it would be read into that one cell. Add "
+            "the closing quote where the value ends, or remove the opening one."
+        ],
+        unreadable=True,
+    ),
+    BadFile(
         "xlsx-named.csv",
         [
             "This file is named .csv but is an Excel workbook. Rename it to end in .xlsx, or save "

@@ -272,6 +272,13 @@ def corpus() -> dict[str, bytes]:
         "unknown-metric.csv": raw_lines(
             ",".join([*HEADER, "metric"]), "W15000001,05/03/2024,04/09/2024,10,,,no-such-metric"
         ).encode(),
+        # The quote before "Checked" is never closed: without care the next row would be read
+        # into this notes cell and the file would import one row instead of two.
+        "unclosed-quote.csv": raw_lines(
+            ",".join(HEADER),
+            'W15000001,05/03/2024,04/09/2024,10,Helpline,"Checked',
+            "W15000001,05/09/2024,04/03/2025,11,Helpline,",
+        ).encode(),
         "not-a-spreadsheet.pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n",
         "xlsx-named.csv": good,
     }
