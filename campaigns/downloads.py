@@ -9,7 +9,7 @@ from django.conf import settings
 from campaigns.impact import Impact, launch_phase
 from campaigns.models import Campaign, ReportedFigure
 from regions.imports.cells import escape_formula
-from regions.series import State
+from regions.series import Period, State
 
 COLUMNS = [
     "metric",
@@ -29,6 +29,7 @@ COLUMNS = [
     "per_month",
     "per_100000_people",
     "source",
+    "reported_change_percent",
 ]
 
 ROUNDING = (
@@ -47,6 +48,11 @@ def _note(cell) -> str:
     return ""
 
 
+def _number(value: Decimal) -> int | Decimal:
+    """146 rather than 146.0; 12.5 as it is."""
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _percent(change) -> int | str | None:
     if change is None:
         return None
@@ -58,10 +64,12 @@ def rows(impacts: list[Impact]) -> list[dict]:
     found = []
     for impact in impacts:
         for row in impact.rows:
+            reported = row.reported
             for cell, change in row.series.points:
                 if cell.state == State.MISSING:
                     continue
                 across = row.change if cell.period == impact.after_period else None
+                carries_reported = reported is not None and cell.period == impact.after_period
                 found.append(
                     {
                         "metric": impact.metric.slug,
@@ -81,6 +89,30 @@ def rows(impacts: list[Impact]) -> list[dict]:
                         "per_month": cell.monthly_value,
                         "per_100000_people": cell.per_100k_value,
                         "source": cell.source if cell.state == State.STORED else "",
+                        "reported_change_percent": _number(reported.value)
+                        if carries_reported
+                        else None,
+                    }
+                )
+                if carries_reported:
+                    reported = None
+            if reported is not None and reported.period_start and reported.period_end:
+                # A change published without its counts: one row saying so, with its period.
+                period = Period(reported.period_start, reported.period_end)
+                found.append(
+                    {
+                        **dict.fromkeys(COLUMNS),
+                        "metric": impact.metric.slug,
+                        "metric_name": impact.metric.name,
+                        "region_code": row.region.code,
+                        "region_name": row.region.name,
+                        "period_start": period.start.isoformat(),
+                        "period_end": period.end.isoformat(),
+                        "after_launch": period.start >= impact.launch,
+                        "launch_phase": launch_phase(period, impact.launch),
+                        "value_note": "counts not published; change as reported",
+                        "source": reported.source,
+                        "reported_change_percent": _number(reported.value),
                     }
                 )
     return found

@@ -68,6 +68,20 @@ class ImpactRow:
     def change(self) -> Change | None:
         return change_of(self.before, self.after)
 
+    @property
+    def reported_matches_columns(self) -> bool:
+        """Whether the reported change compares the same two periods as the table's columns."""
+        figure = self.reported
+        return bool(
+            figure
+            and self.before
+            and self.after
+            and (figure.base_period_start, figure.base_period_end)
+            == (self.before.period.start, self.before.period.end)
+            and (figure.period_start, figure.period_end)
+            == (self.after.period.start, self.after.period.end)
+        )
+
 
 @dataclass
 class Impact:
@@ -93,6 +107,21 @@ class Impact:
     @property
     def has_spanning_period(self) -> bool:
         return any(phase == SPANS for _period, phase in self.period_columns)
+
+    @property
+    def has_new(self) -> bool:
+        changes = [row.change for row in self.rows] + [
+            change for row in self.rows for change in row.series.changes
+        ]
+        return any(change is not None and change.is_new for change in changes)
+
+    @property
+    def has_reported(self) -> bool:
+        return any(row.reported for row in self.rows)
+
+    @property
+    def has_rates(self) -> bool:
+        return any(cell.per_100k for row in self.rows for cell in row.series.cells)
 
     @property
     def has_suppressed(self) -> bool:

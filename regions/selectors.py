@@ -53,29 +53,42 @@ class Discrepancy:
 
 
 def grouping_discrepancies(statistics: QuerySet[Statistic]) -> list[Discrepancy]:
-    """Stored grouping figures among `statistics` whose direct members all have a figure for
-    the same metric and period, adding up to a different total (three queries)."""
+    """Stored grouping figures among `statistics` whose members all have a figure for the same
+    metric and period (stored, or for a member grouping without one, the sum of its own members),
+    adding up to a different total (three queries)."""
+    edges = grouping_edges()
     members: dict[int, set[int]] = {}
-    for grouping_id, member_id in grouping_edges():
+    for grouping_id, member_id in edges:
         members.setdefault(grouping_id, set()).add(member_id)
     totals = list(statistics.filter(region_id__in=list(members)).select_related("region", "metric"))
     if not totals:
         return []
-    wanted = set().union(*(members[s.region_id] for s in totals))
+    wanted = region_member_ids({s.region_id for s in totals}, edges=edges)
     values = {
         (metric_id, region_id, start, end): value
         for metric_id, region_id, start, end, value in Statistic.objects.filter(
             metric_id__in={s.metric_id for s in totals}, region_id__in=wanted
         ).values_list("metric_id", "region_id", "period_start", "period_end", "value")
     }
+
+    def value_of(metric_id, region_id, start, end, path: frozenset) -> int | None:
+        stored = values.get((metric_id, region_id, start, end))
+        if stored is not None:
+            return stored
+        return members_sum(metric_id, region_id, start, end, path)
+
+    def members_sum(metric_id, region_id, start, end, path: frozenset) -> int | None:
+        inside = [m for m in members.get(region_id, ()) if m not in path]
+        if not inside:
+            return None
+        parts = [value_of(metric_id, m, start, end, path | {region_id}) for m in inside]
+        return None if any(part is None for part in parts) else sum(parts)
+
     found = []
     for total in totals:
-        keys = [
-            (total.metric_id, member, total.period_start, total.period_end)
-            for member in members[total.region_id]
-        ]
-        if all(key in values for key in keys):
-            members_total = sum(values[key] for key in keys)
-            if members_total != total.value:
-                found.append(Discrepancy(total, members_total))
+        members_total = members_sum(
+            total.metric_id, total.region_id, total.period_start, total.period_end, frozenset()
+        )
+        if members_total is not None and members_total != total.value:
+            found.append(Discrepancy(total, members_total))
     return found

@@ -178,6 +178,11 @@ def test_csv_download(client, demo):
     total = by_key[("north-west-and-north-wales", "2018-01-01")]
     assert (total["value"], total["change_from_previous_percent"]) == ("3549", "103")
     assert total["per_month"] == "591.5"
+    # Changes published without their counts are there too, marked as reported.
+    lancashire = by_key[("E23000003", "2018-01-01")]
+    assert lancashire["value"] == "" and lancashire["reported_change_percent"] == "146"
+    assert lancashire["value_note"] == "counts not published; change as reported"
+    assert lancashire["period_end"] == "2018-06-30"
 
 
 def test_downloads_withhold_small_numbers_and_escape_formulas(client):
@@ -272,3 +277,30 @@ def test_a_period_the_launch_falls_in_is_neither_before_nor_after(client):
         "spans launch",
         "after",
     ]
+
+
+def test_a_reported_change_for_other_periods_than_the_tables_says_which(client):
+    metric = MetricFactory()
+    counted, reported_only = RegionFactory.create_batch(2)
+    for (start, end), value in zip(
+        half_years(2, first_year=2017)[1:] + half_years(1, 2018), [84, 139]
+    ):
+        StatisticFactory(
+            metric=metric, region=counted, period_start=start, period_end=end, value=value
+        )
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([counted, reported_only])
+    campaign.metrics.set([metric])
+    ReportedFigureFactory(
+        statement=None,
+        campaign=campaign,
+        region=reported_only,
+        metric=metric,
+        base_period_start=datetime.date(2017, 1, 1),
+        base_period_end=datetime.date(2017, 12, 31),
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2018, 12, 31),
+    )
+    text = page_text(client.get(campaign.get_absolute_url()))
+    assert "as reported: January to December 2018 compared with January to December 2017" in text
+    assert "'New' means" not in text  # no change here is new

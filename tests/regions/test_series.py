@@ -247,6 +247,19 @@ def test_stored_grouping_figures_that_disagree_with_their_members_are_found():
     assert grouping_discrepancies(Statistic.objects.all()) == []
 
 
+def test_disagreement_is_found_through_member_groupings_without_figures():
+    metric = MetricFactory()
+    h_a, h_b, z = RegionFactory.create_batch(3)
+    inner = grouping_of(h_a, h_b)  # no figure of its own: 10 + 20
+    outer = grouping_of(inner, z)
+    stat(metric, h_a, H1, 10)
+    stat(metric, h_b, H1, 20)
+    stat(metric, z, H1, 30)
+    wrong = stat(metric, outer, H1, 100)
+    found = grouping_discrepancies(Statistic.objects.all())
+    assert [(d.statistic, d.members_total) for d in found] == [(wrong, 60)]
+
+
 def test_admin_flags_a_grouping_that_does_not_add_up(manager_client):
     metric = MetricFactory()
     a, b = RegionFactory.create_batch(2)
