@@ -32,12 +32,15 @@ def is_blank(cell: Cell) -> bool:
 
 
 def check_not_formula(raw: str) -> None:
-    if raw.startswith(FORMULA_PREFIXES):
+    """Refuse text a spreadsheet would run, as written and as it would be stored (trimmed):
+    ' =HYPERLINK(…)' is stored as '=HYPERLINK(…)'."""
+    first = _formula_start(raw)
+    if first is not None:
         invisible = {
             "\t": (_("a tab"), _("the tab")),
             "\r": (_("a carriage return"), _("the carriage return")),
         }
-        prefix, remove = invisible.get(raw[0], (f"'{raw[0]}'", _("the '%(c)s'") % {"c": raw[0]}))
+        prefix, remove = invisible.get(first, (f"'{first}'", _("the '%(c)s'") % {"c": first}))
         raise CellError(
             _(
                 "%(value)s starts with %(prefix)s, so a spreadsheet would treat it as a formula. "
@@ -47,10 +50,20 @@ def check_not_formula(raw: str) -> None:
         )
 
 
+def _formula_start(raw: str) -> str | None:
+    """The character that would make a spreadsheet run the text, before or after trimming."""
+    if raw.startswith(FORMULA_PREFIXES):
+        return raw[0]
+    stripped = raw.strip()
+    if stripped.startswith(FORMULA_PREFIXES):
+        return stripped[0]
+    return None
+
+
 def escape_formula(value):
     """For exports: text a spreadsheet would run as a formula gets a leading apostrophe,
     which spreadsheets read as "this is text"."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _formula_start(value) is not None:
         return "'" + value
     return value
 

@@ -373,6 +373,11 @@ def test_bad_counts_say_why(cell, message):
         ("@cmd", "'@'"),
         ("\tW15000001", "a tab"),
         ("\rW15000001", "a carriage return"),
+        # Stored trimmed, so checked trimmed too.
+        (' =HYPERLINK("https://example.com")', "'='"),
+        (" @SUM(1)", "'@'"),
+        ("\n=1+1", "'='"),
+        ("\u00a0+1", "'+'"),
     ],
 )
 def test_text_that_a_spreadsheet_would_run_is_refused(cell, prefix):
@@ -381,6 +386,19 @@ def test_text_that_a_spreadsheet_would_run_is_refused(cell, prefix):
     assert f"starts with {prefix}, so a spreadsheet would treat it as a formula." in str(
         caught.value
     )
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\n=1+1", " @SUM(1)"])
+def test_a_formula_behind_spaces_is_refused_where_a_number_or_date_is_expected(cell):
+    for parse in (cells.count, cells.date):
+        with pytest.raises(cells.CellError) as caught:
+            parse(cell)
+        assert "so a spreadsheet would treat it as a formula" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", [" =1+1", "\n@SUM(1)", "=1+1", "\t1"])
+def test_exports_escape_formulas_behind_spaces_too(value):
+    assert cells.escape_formula(value) == "'" + value
 
 
 @pytest.mark.parametrize(

@@ -189,6 +189,15 @@ BAD_FILES = [
         ],
     ),
     BadFile(
+        "formula-after-space.csv",
+        [
+            "Row 2, source: " + formula('\'=HYPERLINK("http://example.com","x")\'', "'='"),
+            "Row 3, notes: " + formula("'@SUM(1)'", "'@'"),
+            "Row 4, source: " + formula("'=1+1'", "'='"),
+            "Row 5, value: " + formula("'=1+1'", "'='"),
+        ],
+    ),
+    BadFile(
         "formula-cells.xlsx",
         [
             "Row 2, value: " + formula("'=SUM(1,1)'", "'='"),

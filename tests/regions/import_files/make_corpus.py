@@ -244,6 +244,14 @@ def corpus() -> dict[str, bytes]:
             "\tW15000001,05/09/2025,04/03/2026,13,,",
         ).encode(),
         "formula-cells.xlsx": formula_xlsx(),
+        # Formulas behind a space or a line break: trimmed, they would be stored as formulas.
+        "formula-after-space.csv": raw_lines(
+            ",".join(HEADER),
+            'W15000001,05/03/2024,04/09/2024,10," =HYPERLINK(""http://example.com"",""x"")",',
+            'W15000001,05/09/2024,04/03/2025,11,Helpline," @SUM(1)"',
+            'W15000001,05/03/2025,04/09/2025,12,"\n=1+1",',
+            "W15000001,05/09/2025,04/03/2026, =1+1,,",
+        ).encode(),
         "empty.csv": b"",
         "header-only.csv": raw_lines(",".join(HEADER)).encode(),
         "truncated.xlsx": good[: len(good) // 2],
