@@ -283,7 +283,7 @@ def test_a_reported_change_for_other_periods_than_the_tables_says_which(client):
     metric = MetricFactory()
     counted, reported_only = RegionFactory.create_batch(2)
     for (start, end), value in zip(
-        half_years(2, first_year=2017)[1:] + half_years(1, 2018), [84, 139]
+        half_years(2, first_year=2017)[1:] + half_years(1, 2018), [84, 139], strict=True
     ):
         StatisticFactory(
             metric=metric, region=counted, period_start=start, period_end=end, value=value
