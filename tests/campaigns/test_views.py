@@ -88,6 +88,13 @@ def test_every_public_page_uses_a_fixed_number_of_queries(
         client.get(large)
 
 
+def test_sitemap_uses_a_fixed_number_of_queries(client):
+    build_campaign(3)
+    few = count_queries(client, "/sitemap.xml")
+    build_campaign(60)
+    assert count_queries(client, "/sitemap.xml") == few
+
+
 def test_campaign_page_shows_help_first_and_everything_it_covers(client):
     campaign, regions, grouping = build_campaign(3)
     campaign.body = "## How it works\n\nCall us."
