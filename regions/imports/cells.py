@@ -5,7 +5,6 @@ Every parser raises CellError with a message that completes "Row 7, value: ...".
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,20 @@ _DECIMAL_NUMBER = re.compile(r"^\d[\d,]*\.\d+$")
 
 class CellError(ValueError):
     """A cell's content is not acceptable; str(error) says why, in plain words."""
+
+
+def parse_cell(parse, cell: Cell):
+    """parse(cell), where any failure to read the cell is a CellError, never a crash."""
+    try:
+        return parse(cell)
+    except CellError:
+        raise
+    except (ValueError, TypeError, ArithmeticError):
+        shown = _quote(cell) if isinstance(cell, str) else _("This cell")
+        raise CellError(
+            _("%(value)s could not be read; check that it holds what the column is for.")
+            % {"value": shown}
+        ) from None
 
 
 def is_blank(cell: Cell) -> bool:
@@ -152,6 +165,15 @@ def _make_date(raw: str, year: int, month: int, day: int, day_first: bool = Fals
     raise CellError(_("%(value)s is not a real date.") % {"value": _quote(raw)})
 
 
+def _whole_number(digits: str, raw: str) -> int:
+    """Digits as a number, refusing more digits than any count has before converting them
+    (Python refuses to convert thousands of digits at all)."""
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > len(str(BIGINT_MAX)):
+        raise CellError(_("%(value)s is too large to be a count.") % {"value": _quote(raw, 25)})
+    return int(significant)
+
+
 def count(cell: Cell) -> int:
     """A whole number, 0 or more; '1,747' with thousands separators is accepted."""
     if isinstance(cell, bool):
@@ -167,21 +189,18 @@ def count(cell: Cell) -> int:
     elif isinstance(cell, str):
         raw = cell.strip()
         if _WHOLE_NUMBER.match(raw):
-            value = int(raw)
+            value = _whole_number(raw, raw)
         elif _GROUPED_NUMBER.match(raw):
-            value = int(raw.replace(",", ""))
+            value = _whole_number(raw.replace(",", ""), raw)
         elif _NEGATIVE_NUMBER.match(raw):
             raise CellError(
                 _("%(value)s is negative; counts are 0 or more.") % {"value": _quote(raw)}
             )
         elif _DECIMAL_NUMBER.match(raw):
-            try:
-                whole = Decimal(raw.replace(",", ""))
-            except InvalidOperation:
-                whole = None
-            if whole is None or whole != whole.to_integral_value():
+            whole, fraction = raw.split(".")
+            if fraction.strip("0"):
                 raise CellError(_("%(value)s is not a whole number.") % {"value": _quote(raw)})
-            value = int(whole)
+            value = _whole_number(whole.replace(",", ""), raw)
         else:
             check_not_formula(cell)
             raise CellError(_("%(value)s is not a number.") % {"value": _quote(raw)})

@@ -136,7 +136,7 @@ def plan_regions(table: Table) -> RegionsPlan:
 
         def read(name: str, parse, row=row, number=number, row_problems=row_problems):
             try:
-                return parse(cell(row, name))
+                return cells.parse_cell(parse, cell(row, name))
             except cells.CellError as error:
                 row_problems.append(RowError(number, name, str(error)))
                 return None

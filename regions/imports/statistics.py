@@ -109,7 +109,7 @@ def _parse_column(
         outcome = cache.get(key)
         if outcome is None:
             try:
-                outcome = (True, parse(cell))
+                outcome = (True, cells.parse_cell(parse, cell))
             except cells.CellError as error:
                 outcome = (False, str(error))
             cache[key] = outcome

@@ -361,6 +361,33 @@ def test_bad_counts_say_why(cell, message):
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize(
+    "cell",
+    ["9" * 5000, "9" * 5000 + ".0", "1," + "999," * 2000 + "999", "9" * 20],
+)
+def test_numbers_with_thousands_of_digits_are_too_large_not_a_crash(cell):
+    with pytest.raises(cells.CellError) as caught:
+        cells.count(cell)
+    assert str(caught.value).endswith("is too large to be a count.")
+
+
+def test_leading_zeros_do_not_count_towards_the_size_of_a_number():
+    assert cells.count("0" * 5000 + "7") == 7
+
+
+def test_any_failure_to_read_a_cell_is_a_cell_error():
+    def parse(cell):
+        return int(cell) + 1
+
+    assert cells.parse_cell(parse, "1") == 2
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_cell(parse, "x" * 100)
+    assert str(caught.value) == (
+        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' could not be read; check that it holds what "
+        "the column is for."
+    )
+
+
 # --- Text and formulas --------------------------------------------------------------------------
 
 

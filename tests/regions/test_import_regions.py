@@ -187,3 +187,17 @@ def test_a_failed_preview_says_so_at_the_top_of_the_page(demo, manager_client):
         "Nothing can be imported from this file yet: 1 problem, listed below the form. "
         "No row has been saved."
     ]
+
+
+def test_a_population_with_thousands_of_digits_is_a_row_problem(demo):
+    before = snapshot()
+    output = import_regions(
+        "gss_code,name,kind,population,population_year\n"
+        f"W15000001,North Wales,police_force_area,{'9' * 5000},{'2' * 5000}\n"
+    )
+    assert output.startswith("FAILED")
+    assert "Row 2, population: '9999999999999999999999999…' is too large to be a count." in output
+    assert "Row 2, population_year: '2222222222222222222222222…' is too large to be a count." in (
+        output
+    )
+    assert snapshot() == before

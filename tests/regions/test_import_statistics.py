@@ -161,6 +161,13 @@ BAD_FILES = [
     ),
     BadFile("huge.csv", ["Row 2, value: '99999999999999999999' is too large to be a count."]),
     BadFile(
+        "huge-digits.csv",
+        [
+            "Row 2, value: '9999999999999999999999999…' is too large to be a count.",
+            "Row 3, value: '9999999999999999999999999…' is too large to be a count.",
+        ],
+    ),
+    BadFile(
         "unknown-region.csv",
         [
             "Row 3, region_code: E23999999 is not a known region. Use its GSS code (for example "

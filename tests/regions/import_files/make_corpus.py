@@ -220,6 +220,12 @@ def corpus() -> dict[str, bytes]:
         "huge.csv": raw_lines(
             ",".join(HEADER), "W15000001,05/03/2024,04/09/2024,99999999999999999999,,"
         ).encode(),
+        # Five thousand digits: more than Python will turn into a number at all.
+        "huge-digits.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,05/03/2024,04/09/2024," + "9" * 5000 + ",,",
+            "W15000001,05/09/2024,04/03/2025," + "9" * 5000 + ".0,,",
+        ).encode(),
         "unknown-region.csv": raw_lines(
             ",".join(HEADER),
             "W15000001,05/03/2024,04/09/2024,10,,",
