@@ -43,6 +43,15 @@ class FileErrors(Exception):
         self.messages = messages
 
 
+class WriteProblems(Exception):
+    """Problems found while writing a checked plan; the write is undone and they are shown
+    like any row problem."""
+
+    def __init__(self, problems: list[RowError]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
 @dataclass
 class Columns:
     """Where each known column is in the file, by its canonical name."""

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from regions.imports.core import (
     SAMPLE_SIZE,
     ChangeSample,
     RowError,
+    WriteProblems,
     match_columns,
     stray_cell_problems,
 )
@@ -38,6 +40,10 @@ OPTIONAL_COLUMNS = [
     "population_source",
 ]
 POPULATION_COLUMNS = ("population", "population_year", "population_source")
+NAME_MAX_LENGTH = Region._meta.get_field("name").max_length
+SLUG_MAX_LENGTH = Region._meta.get_field("slug").max_length
+POLICE_UK_ID_MAX_LENGTH = Region._meta.get_field("police_uk_id").max_length
+POPULATION_SOURCE_MAX_LENGTH = Region._meta.get_field("population_source").max_length
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
 _KINDS = {
     **{kind.value: kind.value for kind in Region.Kind},
@@ -99,16 +105,22 @@ def _year(cell) -> int | None:
     return year
 
 
-def _slug_cell(cell) -> str | None:
-    value = cells.text(cell).lower()
-    if not value:
-        return None
-    if not _SLUG.match(value):
-        raise cells.CellError(
-            _("'%(value)s' may contain only lower-case letters, digits, hyphens and underscores.")
-            % {"value": value}
-        )
-    return value
+def _slug_cell(max_length: int):
+    def parse(cell) -> str | None:
+        value = cells.text(cell, max_length=max_length).lower()
+        if not value:
+            return None
+        if not _SLUG.match(value):
+            raise cells.CellError(
+                _(
+                    "'%(value)s' may contain only lower-case letters, digits, hyphens and "
+                    "underscores."
+                )
+                % {"value": value}
+            )
+        return value
+
+    return parse
 
 
 def plan_regions(table: Table) -> RegionsPlan:
@@ -127,6 +139,7 @@ def plan_regions(table: Table) -> RegionsPlan:
         return row[position] if position is not None and position < len(row) else None
 
     seen_keys: dict[str, int] = {}
+    seen_slugs: dict[str, int] = {}
     seen_police: dict[str, int] = {}
     for index, row in enumerate(table.rows):
         if all(cells.is_blank(value) for value in row):
@@ -141,19 +154,20 @@ def plan_regions(table: Table) -> RegionsPlan:
                 row_problems.append(RowError(number, name, str(error)))
                 return None
 
-        name = read("name", lambda c: cells.text(c, max_length=120))
+        name = read("name", lambda c: cells.text(c, max_length=NAME_MAX_LENGTH))
         if name == "":
             row_problems.append(RowError(number, "name", _("is empty; every region needs a name.")))
         kind = read("kind", _kind)
         gss_code = read("gss_code", _gss_code)
-        police_uk_id = read("police_uk_id", _slug_cell)
-        slug = read("slug", _slug_cell)
+        police_uk_id = read("police_uk_id", _slug_cell(POLICE_UK_ID_MAX_LENGTH))
+        slug = read("slug", _slug_cell(SLUG_MAX_LENGTH))
         population = {}
         if "population" in columns:
             population["population"] = read("population", _optional_count)
             population["population_year"] = read("population_year", _year)
             population["population_source"] = read(
-                "population_source", lambda c: cells.text(c, max_length=255)
+                "population_source",
+                lambda c: cells.text(c, max_length=POPULATION_SOURCE_MAX_LENGTH),
             )
             if population["population"] is not None and population["population_year"] is None:
                 row_problems.append(
@@ -184,7 +198,7 @@ def plan_regions(table: Table) -> RegionsPlan:
                 )
                 continue
         if slug is None:
-            slug = current.slug if current else slugify(name)[:120]
+            slug = current.slug if current else slugify(name)[:SLUG_MAX_LENGTH]
         if not slug:
             problems.append(
                 RowError(number, "name", _("cannot be made into a web address; add a slug column."))
@@ -202,6 +216,20 @@ def plan_regions(table: Table) -> RegionsPlan:
             )
             continue
         seen_keys[key] = number
+        if slug in seen_slugs:
+            problems.append(
+                RowError(
+                    number,
+                    "slug" if "slug" in columns else "name",
+                    _(
+                        "the web address '%(slug)s' is also that of row %(first)s; each region "
+                        "needs its own. Give one of them a different slug."
+                    )
+                    % {"slug": slug, "first": seen_slugs[slug]},
+                )
+            )
+            continue
+        seen_slugs[slug] = number
         owner = by_slug.get(slug)
         if owner is not None and owner is not current:
             problems.append(
@@ -320,6 +348,16 @@ def _classify(plan: RegionsPlan) -> None:
             plan.changed_sample.append(ChangeSample(planned.row, described, before, after))
 
 
+def _row_errors(row: int, error: ValidationError) -> list[RowError]:
+    if not hasattr(error, "error_dict"):
+        return [RowError(row, "", message) for message in error.messages]
+    return [
+        RowError(row, "" if name == NON_FIELD_ERRORS else name, message)
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
 def regions_write(
     plan: RegionsPlan, *, user: AbstractBaseUser | None, file_name: str, checksum: str
 ) -> ImportBatch:
@@ -336,6 +374,7 @@ def regions_write(
             rows_unchanged=plan.unchanged,
         )
         saved: list[tuple[PlannedRegion, Region]] = []
+        problems: list[RowError] = []
         for planned in plan.rows:
             region = planned.existing or Region()
             if planned.existing is None or any(
@@ -343,9 +382,18 @@ def regions_write(
             ):
                 for name, value in planned.values.items():
                     setattr(region, name, value)
-                region.full_clean(exclude=["groupings"])
-                region.save()
+                try:
+                    region.full_clean(exclude=["groupings"])
+                except ValidationError as error:
+                    # Checked at planning, so this means the database changed since (or a
+                    # rule planning does not know): say so by row, never as a server error.
+                    problems.extend(_row_errors(planned.row, error))
+                    continue
+                if not problems:
+                    region.save()
             saved.append((planned, region))
+        if problems:
+            raise WriteProblems(problems)  # leaving the transaction undoes every row
         lookup: dict[str, Region] = {}
         for region in Region.objects.all():
             for key in _names(region):

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from import_export import resources
 
-from regions.imports.core import FileErrors, ImportResult
+from regions.imports.core import FileErrors, ImportResult, WriteProblems
 from regions.imports.formats import SheetDataset, table_from_dataset
 from regions.imports.reading import Table
 from regions.models import ImportBatch
@@ -56,13 +56,17 @@ class AllOrNothingResource(resources.ModelResource):
         result.new_sample = plan.new_sample
         result.changed_sample = plan.changed_sample
         if not dry_run:
-            result.batch = self.write(
-                plan,
-                user=user,
-                file_name=file_name,
-                checksum=getattr(dataset, "checksum", ""),
-                **kwargs,
-            )
+            try:
+                result.batch = self.write(
+                    plan,
+                    user=user,
+                    file_name=file_name,
+                    checksum=getattr(dataset, "checksum", ""),
+                    **kwargs,
+                )
+            except WriteProblems as error:
+                result.totals["new"] = result.totals["update"] = result.totals["skip"] = 0
+                result.add_problems(error.problems)
         return result
 
     def after_import(self, dataset, result, **kwargs) -> None:

@@ -103,6 +103,20 @@ def test_a_row_without_the_groupings_column_keeps_them(demo):
             ",Cumbria,grouping,,\n",
             "Row 3, gss_code: is empty, but 'cumbria' is Cumbria, whose GSS code is E23000002",
         ),
+        # Two new regions of the same name would get the same web address.
+        (
+            "E06000022,Newport,local_authority,,\nW06000022,Newport,local_authority,,\n",
+            "Row 4, name: the web address 'newport' is also that of row 3; each region needs its "
+            "own. Give one of them a different slug.",
+        ),
+        (
+            "W15000009,Gwent,police_force_area,,\n",
+            "Row 3, name: the web address 'gwent' is also that of row 2",
+        ),
+        (
+            f"W15000009,Test Force,police_force_area,{'p' * 65},\n",
+            "Row 3, police_uk_id: is 65 characters long; at most 64 are allowed.",
+        ),
     ],
 )
 def test_bad_rows_import_nothing_and_are_named(demo, rows, message):
@@ -198,6 +212,61 @@ def test_a_population_with_thousands_of_digits_is_a_row_problem(demo):
     assert output.startswith("FAILED")
     assert "Row 2, population: '9999999999999999999999999…' is too large to be a count." in output
     assert "Row 2, population_year: '2222222222222222222222222…' is too large to be a count." in (
+        output
+    )
+    assert snapshot() == before
+
+
+def test_a_slug_longer_than_a_web_address_may_be_is_a_row_problem(demo):
+    before = snapshot()
+    output = import_regions(f"gss_code,name,kind,slug\n,Long Group,grouping,{'a' * 121}\n")
+    assert "Row 2, slug: is 121 characters long; at most 120 are allowed." in output
+    assert snapshot() == before
+
+
+def test_two_new_regions_of_one_name_are_refused_at_preview_not_at_confirmation(
+    demo, manager_client
+):
+    upload = SimpleUploadedFile(
+        "regions.csv",
+        (
+            HEADER
+            + "E06000022,Newport,local_authority,,\nW06000022,Newport,Local authority,,W92000004\n"
+        ).encode(),
+    )
+    before = snapshot()
+    response = manager_client.post(
+        "/admin/regions/region/import/", {"format": "0", "resource": "0", "import_file": upload}
+    )
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    assert [str(p) for p in response.context["result"].problems] == [
+        "Row 3, name: the web address 'newport' is also that of row 2; each region needs its "
+        "own. Give one of them a different slug."
+    ]
+    assert snapshot() == before
+
+
+def test_a_region_the_database_refuses_at_writing_is_a_row_problem_not_an_error(demo, monkeypatch):
+    """Planning checks every rule it knows; should writing still find one broken (the database
+    changed in between), the import is undone and the problem shown by row."""
+    from regions.imports import regions as region_imports
+
+    real_plan = region_imports.plan_regions
+
+    def plan_then_change(table):
+        plan = real_plan(table)
+        plan.rows[1].values["police_uk_id"] = "p" * 65
+        return plan
+
+    monkeypatch.setattr(region_imports, "plan_regions", plan_then_change)
+    before = snapshot()
+    output = import_regions(
+        HEADER + "W15000003,Gwent,police_force_area,gwent,\n"
+        "W15000009,Test Force,police_force_area,,\n"
+    )
+    assert output.startswith("FAILED")
+    assert "Row 3, police_uk_id: Ensure this value has at most 64 characters (it has 65)." in (
         output
     )
     assert snapshot() == before
