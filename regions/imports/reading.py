@@ -25,6 +25,9 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 MAX_HEADER_COLUMNS = 100
 FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
+# An empty row keeps its place (row numbers stay as the spreadsheet shows them) as one shared
+# empty tuple; empty rows after the last row with values are not kept at all.
+BLANK_ROW: tuple = ()
 
 Cell = str | int | float | datetime.date | datetime.datetime | bool | None
 
@@ -35,7 +38,8 @@ class FileRejected(Exception):
 
 @dataclass
 class Table:
-    """A sheet: its header cells and its data rows (spreadsheet row n is rows[n - 2])."""
+    """A sheet: its header cells and its data rows (spreadsheet row n is rows[n - 2]; an empty
+    row is an empty tuple)."""
 
     headers: list[str]
     rows: list[tuple[Cell, ...]]
@@ -193,18 +197,27 @@ def read_csv(data: bytes) -> Table:
     headers: list = []
     rows: list[tuple[Cell, ...]] = []
     record_start = 0  # the physical line (0-based) where the record being read starts
+    blanks = 0  # empty rows read since the last row with values
+    counted = 0
     try:
         headers = next(reader, [])
         record_start = reader.line_num
         for row in reader:
-            rows.append(tuple(row))
             record_start = reader.line_num
-            if len(rows) > limit:
+            if not any(cell.strip() for cell in row):
+                blanks += 1
+                continue
+            if blanks:
+                rows.extend(itertools.repeat(BLANK_ROW, blanks))
+                blanks = 0
+            rows.append(tuple(row))
+            counted += 1
+            if counted > limit:
                 raise _too_many_rows(limit)
     except csv.Error as error:
-        record = len(rows) + FIRST_DATA_ROW if headers else 1
+        record = len(rows) + blanks + FIRST_DATA_ROW if headers else 1
         raise _unreadable_csv(text, delimiter, record_start, record, headers, error) from None
-    if reader.line_num > len(rows) + 1:
+    if reader.line_num > len(rows) + blanks + 1:
         # Some value spans lines (a quoted cell with line breaks): make sure it is not rows
         # swallowed by a stray quote that happens to be closed further down.
         _check_line_breaks(headers, rows, delimiter)
@@ -408,13 +421,25 @@ def read_xlsx(data: bytes) -> Table:
             if not workbook.worksheets:
                 raise _not_a_workbook()
             sheet = workbook.worksheets[0]
+            # The size a sheet declares counts every formatted cell, however far away; read
+            # the rows that are really there instead.
+            sheet.reset_dimensions()
             lines = sheet.iter_rows(values_only=True)
             header_row = next(lines, ())
             headers = _trim_headers(header_row[:MAX_HEADER_COLUMNS])
             rows: list[tuple[Cell, ...]] = []
+            blanks = 0  # empty (perhaps formatted) rows since the last row with values
+            counted = 0
             for line in lines:
+                if not _row_has_values(line):
+                    blanks += 1
+                    continue
+                if blanks:
+                    rows.extend(itertools.repeat(BLANK_ROW, blanks))
+                    blanks = 0
                 rows.append(tuple(line[:MAX_HEADER_COLUMNS]))
-                if len(rows) > limit:
+                counted += 1
+                if counted > limit:
                     raise _too_many_rows(limit)
             notes = []
             if len(workbook.worksheets) > 1:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from regions.imports import cells
 from regions.imports.reading import (
@@ -487,6 +488,37 @@ def test_more_rows_than_the_limit_are_refused(settings, name):
 def test_rows_up_to_the_limit_are_read(settings, name):
     settings.IMPORT_MAX_ROWS = 2
     assert len(read_table(corpus(name), name).rows) == 2
+
+
+def test_empty_rows_do_not_count_towards_the_row_limit_and_keep_row_numbers(settings):
+    settings.IMPORT_MAX_ROWS = 2
+    data = b"region_code,value\r\n" + b",\r\n" * 5 + b"W15000001,1\r\n\r\nW15000001,2\r\n"
+    table = read_table(data + b",\r\n" * 5, "figures.csv")
+    assert table.rows == [(), (), (), (), (), ("W15000001", "1"), (), ("W15000001", "2")]
+
+
+def test_a_formatted_cell_far_below_the_figures_does_not_count_as_rows(settings):
+    """Excel counts a formatted cell on row 300,000 in the sheet's size: only rows with
+    values count towards the limit."""
+    settings.IMPORT_MAX_ROWS = 3
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["region_code", "value"])
+    sheet.append(["W15000001", 5])
+    sheet.append([None, None])
+    sheet.append(["W15000001", 6])
+    sheet.cell(row=300_000, column=1).fill = PatternFill("solid", fgColor="FFFF00")
+    sheet.cell(row=300_001, column=40).value = None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), "figures.xlsx")
+    assert table.rows == [("W15000001", 5), (), ("W15000001", 6)]
+
+
+def test_rows_with_values_beyond_the_limit_are_still_refused_between_empty_ones(settings):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = [HEADER, GOOD_TEXT_ROWS[0], [None] * 6, GOOD_TEXT_ROWS[1], [None] * 6, GOOD_TEXT_ROWS[0]]
+    assert rejection(xlsx(*rows), "figures.xlsx").startswith("This file has more than 2 rows")
 
 
 def test_workbook_that_would_unpack_beyond_the_limit_is_refused(settings):
