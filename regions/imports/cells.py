@@ -17,9 +17,14 @@ BIGINT_MAX = 2**63 - 1
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _WHOLE_NUMBER = re.compile(r"^\d+$")
+# Commas only between groups of three digits: 1,234 and 12,345,678, never 1,2,3.
 _GROUPED_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$")
 _NEGATIVE_NUMBER = re.compile(r"^-\s*\d[\d,]*(\.\d+)?$")
-_DECIMAL_NUMBER = re.compile(r"^\d[\d,]*\.\d+$")
+# A decimal point after plain or correctly grouped digits: 139.0, 1,747.00.
+_DECIMAL_NUMBER = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)\.\d+$")
+# 1.000, 12.500, 1.000.000: dots between thousands as much of Europe writes them, or (one
+# dot) a decimal with three places; which one cannot be told, so it is never guessed.
+_DOTTED_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 
 
 class CellError(ValueError):
@@ -174,8 +179,25 @@ def _whole_number(digits: str, raw: str) -> int:
     return int(significant)
 
 
+def _dotted_thousands(raw: str) -> str:
+    plain = raw.replace(".", "")
+    grouped = f"{_whole_number(plain, raw):,}"  # refuses thousands of digits first
+    if raw.count(".") > 1:
+        return _(
+            "%(value)s has dots between its thousands, as much of Europe writes numbers. Write "
+            "counts without them, as %(plain)s or %(grouped)s."
+        ) % {"value": _quote(raw), "plain": plain, "grouped": grouped}
+    decimal = raw.rstrip("0").rstrip(".")
+    return _(
+        "%(value)s could be %(grouped)s, with a dot between the thousands as much of Europe "
+        "writes it, or %(decimal)s, with a decimal point. Write counts without a dot, for "
+        "example %(plain)s or %(grouped)s."
+    ) % {"value": _quote(raw), "grouped": grouped, "decimal": decimal, "plain": plain}
+
+
 def count(cell: Cell) -> int:
-    """A whole number, 0 or more; '1,747' with thousands separators is accepted."""
+    """A whole number, 0 or more: '1,747' with commas between thousands, and '139.0' (as some
+    systems write whole numbers), are accepted; '1.000' is refused as ambiguous."""
     if isinstance(cell, bool):
         raise CellError(_("%(value)s is a true/false cell, not a number.") % {"value": cell})
     if isinstance(cell, int):
@@ -196,6 +218,8 @@ def count(cell: Cell) -> int:
             raise CellError(
                 _("%(value)s is negative; counts are 0 or more.") % {"value": _quote(raw)}
             )
+        elif _DOTTED_THOUSANDS.match(raw):
+            raise CellError(_dotted_thousands(raw))
         elif _DECIMAL_NUMBER.match(raw):
             whole, fraction = raw.split(".")
             if fraction.strip("0"):

@@ -322,7 +322,12 @@ def test_bad_dates_say_why(cell, message):
         ("0", 0),
         ("1,000,000", 1_000_000),
         ("3.0", 3),
+        ("139.00", 139),
         ("1,747.00", 1747),
+        ("1,234.000", 1234),  # the comma makes the dot a decimal point
+        ("1234.000", 1234),  # four digits before the dot: not thousands
+        ("0.000", 0),
+        ("12,345,678", 12_345_678),
         (1747, 1747),
         (139.0, 139),  # Excel stores every number as a float
         (str(2**63 - 1), 2**63 - 1),
@@ -339,7 +344,34 @@ def test_counts_are_whole_numbers_with_or_without_thousands_separators(cell, exp
         ("-1,747", "'-1,747' is negative; counts are 0 or more."),
         (-5, "-5 is negative; counts are 0 or more."),
         ("2.5", "'2.5' is not a whole number."),
-        ("1.747", "'1.747' is not a whole number."),
+        (
+            "1.747",
+            "'1.747' could be 1,747, with a dot between the thousands as much of Europe writes "
+            "it, or 1.747, with a decimal point. Write counts without a dot, for example 1747 or "
+            "1,747.",
+        ),
+        (
+            "1.000",
+            "'1.000' could be 1,000, with a dot between the thousands as much of Europe writes "
+            "it, or 1, with a decimal point. Write counts without a dot, for example 1000 or "
+            "1,000.",
+        ),
+        (
+            "12.500",
+            "'12.500' could be 12,500, with a dot between the thousands as much of Europe writes "
+            "it, or 12.5, with a decimal point. Write counts without a dot, for example 12500 or "
+            "12,500.",
+        ),
+        (
+            "1.000.000",
+            "'1.000.000' has dots between its thousands, as much of Europe writes numbers. Write "
+            "counts without them, as 1000000 or 1,000,000.",
+        ),
+        ("1" + ".000" * 2000, "'1.000.000.000.000.000.000…' is too large to be a count."),
+        ("1,2,3.0", "'1,2,3.0' is not a number."),
+        ("1,2,3", "'1,2,3' is not a number."),
+        ("12,34,567", "'12,34,567' is not a number."),
+        ("0.500", "'0.500' is not a whole number."),
         (2.5, "2.5 is not a whole number."),
         ("99999999999999999999", "'99999999999999999999' is too large to be a count."),
         (str(2**63), f"'{2**63}' is too large to be a count."),

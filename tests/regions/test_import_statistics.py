@@ -159,6 +159,17 @@ BAD_FILES = [
             "Row 3, value: '1,747.5' is not a whole number.",
         ],
     ),
+    BadFile(
+        "european-thousands.csv",
+        [
+            "Row 2, value: '1.000' could be 1,000, with a dot between the thousands as much of "
+            "Europe writes it, or 1, with a decimal point. Write counts without a dot, for example "
+            "1000 or 1,000.",
+            "Row 3, value: '1.234.567' has dots between its thousands, as much of Europe writes "
+            "numbers. Write counts without them, as 1234567 or 1,234,567.",
+            "Row 4, value: '1,2,3.0' is not a number.",
+        ],
+    ),
     BadFile("huge.csv", ["Row 2, value: '99999999999999999999' is too large to be a count."]),
     BadFile(
         "huge-digits.csv",

@@ -217,6 +217,13 @@ def corpus() -> dict[str, bytes]:
             "W15000001,05/03/2024,04/09/2024,2.5,,",
             'W15000001,05/09/2024,04/03/2025,"1,747.5",,',
         ).encode(),
+        # European Excel: dots between thousands, which a UK reader takes for decimal points.
+        "european-thousands.csv": raw_lines(
+            ";".join(HEADER),
+            "W15000001;05/03/2024;04/09/2024;1.000;;",
+            "W15000001;05/09/2024;04/03/2025;1.234.567;;",
+            "W15000001;05/03/2025;04/09/2025;1,2,3.0;;",
+        ).encode(),
         "huge.csv": raw_lines(
             ",".join(HEADER), "W15000001,05/03/2024,04/09/2024,99999999999999999999,,"
         ).encode(),
