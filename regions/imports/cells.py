@@ -6,6 +6,7 @@ Every parser raises CellError with a message that completes "Row 7, value: ...".
 import datetime
 import re
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from regions.imports.reading import Cell
@@ -136,15 +137,14 @@ def date(cell: Cell) -> datetime.date:
     if match := _DAY_FIRST_DATE.match(raw):
         day, month, year_text = match.groups()
         if len(year_text) == 2:
+            # No rewrite of this date is offered: its century, and (in a US-style file) which
+            # part is the day, would be guesses.
             raise CellError(
                 _(
-                    "%(value)s has a two-digit year; write the year in full, "
-                    "for example %(example)s."
+                    "%(value)s has a two-digit year; write the date in full, year first "
+                    "(YYYY-MM-DD), for example 2024-03-05 for 5 March 2024."
                 )
-                % {
-                    "value": _quote(raw),
-                    "example": f"{int(day):02d}/{int(month):02d}/20{year_text}",
-                }
+                % {"value": _quote(raw)}
             )
         return _make_date(raw, int(year_text), int(month), int(day), day_first=True)
     raise CellError(
@@ -153,20 +153,82 @@ def date(cell: Cell) -> datetime.date:
     )
 
 
+def _day_first_parts(cell: Cell) -> tuple[int, int, str] | None:
+    if not isinstance(cell, str):
+        return None
+    match = _DAY_FIRST_DATE.match(cell.strip())
+    if match is None:
+        return None
+    first, second, year = match.groups()
+    return int(first), int(second), year
+
+
+def is_month_first(cell: Cell) -> bool:
+    """Whether a text date can only be month first (US style): 06/30/2010."""
+    parts = _day_first_parts(cell)
+    return parts is not None and 1 <= parts[0] <= 12 < parts[1] <= 31
+
+
+def is_ambiguous_date(cell: Cell) -> bool:
+    """Whether a text date reads as two different real dates, day first or month first:
+    04/01/2010 is 4 January or 1 April."""
+    parts = _day_first_parts(cell)
+    if parts is None or len(parts[2]) != 4:
+        return False
+    first, second, year = parts
+    if first == second or not (1 <= first <= 12 and 1 <= second <= 12):
+        return False
+    try:
+        datetime.date(int(year), first, second)
+    except ValueError:
+        return False
+    return True
+
+
+def ambiguous_in_us_style_file(cell: str, example: str, example_row: int) -> str:
+    """Why an ambiguous date is refused in a file whose other dates are month first."""
+    first, second, year = _day_first_parts(cell)
+    day_first = datetime.date(int(year), second, first)
+    month_first = datetime.date(int(year), first, second)
+    return _(
+        "%(value)s could be %(day_first)s or %(month_first)s. This file looks US-style (month "
+        "first): %(example)s on row %(row)s can only be month first. Write dates year first "
+        "(YYYY-MM-DD): %(iso)s if it means %(month_first)s."
+    ) % {
+        "value": _quote(cell),
+        "day_first": _long_date(day_first),
+        "month_first": _long_date(month_first),
+        "example": _quote(example),
+        "row": example_row,
+        "iso": month_first.isoformat(),
+    }
+
+
+def _long_date(day: datetime.date) -> str:
+    return dateformat.format(day, "j F Y")
+
+
 def _make_date(raw: str, year: int, month: int, day: int, day_first: bool = False) -> datetime.date:
     try:
         return datetime.date(year, month, day)
     except ValueError:
         pass
     if day_first and month > 12 and day <= 12:
-        raise CellError(
-            _(
-                "%(value)s is not a date: dates are read day first (DD/MM/YYYY) and there is no "
-                "month %(month)s. It looks like a US-style date (month first); write it as "
-                "%(fixed)s."
+        try:
+            fixed = datetime.date(year, day, month).isoformat()
+        except ValueError:
+            fixed = None
+        if fixed is not None:
+            # Year first, not day first: the file's other dates are probably month first
+            # too, and a day-first rewrite of just this one would leave them misread.
+            raise CellError(
+                _(
+                    "%(value)s is not a date: dates are read day first (DD/MM/YYYY) and there "
+                    "is no month %(month)s. It looks like a US-style date (month first); write "
+                    "it year first, as %(fixed)s."
+                )
+                % {"value": _quote(raw), "month": month, "fixed": fixed}
             )
-            % {"value": _quote(raw), "month": month, "fixed": f"{month:02d}/{day:02d}/{year}"}
-        )
     raise CellError(_("%(value)s is not a real date.") % {"value": _quote(raw)})
 
 

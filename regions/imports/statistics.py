@@ -120,6 +120,38 @@ def _parse_column(
     return parsed
 
 
+def _us_style_dates(date_columns: dict[str, list], live: list[bool]) -> list[RowError]:
+    """In a file with any date that can only be month first (06/30/2010), every date that
+    reads both ways (04/01/2010) is a problem: day first it would be read wrongly."""
+    distinct = set()
+    for values in date_columns.values():
+        distinct.update(value for value in set(values) if isinstance(value, str))
+    if not any(cells.is_month_first(value) for value in distinct):
+        return []
+    example = None
+    ambiguous = {value for value in distinct if cells.is_ambiguous_date(value)}
+    found: list[tuple[int, str, str]] = []
+    for column, values in date_columns.items():
+        for index, value in enumerate(values):
+            if not live[index] or not isinstance(value, str):
+                continue
+            if value in ambiguous:
+                found.append((index, column, value))
+            elif (example is None or index < example[0]) and cells.is_month_first(value):
+                example = (index, value)
+    if example is None:
+        return []
+    example_row, example_text = example[0] + FIRST_DATA_ROW, example[1]
+    return [
+        RowError(
+            index + FIRST_DATA_ROW,
+            column,
+            cells.ambiguous_in_us_style_file(value, example_text, example_row),
+        )
+        for index, column, value in found
+    ]
+
+
 def _covered_text(codes: RegionCodes, allowed: set[int]) -> str:
     """'It covers W15000001 (North Wales).', naming at most five areas."""
     if not allowed:
@@ -233,12 +265,11 @@ def plan_statistics(
     else:
         metric_ids = [default_metric.pk] * len(rows)
 
-    starts = _parse_column(
-        columns.values(table, "period_start"), cells.date, "period_start", live, problems
-    )
-    ends = _parse_column(
-        columns.values(table, "period_end"), cells.date, "period_end", live, problems
-    )
+    start_cells = columns.values(table, "period_start")
+    end_cells = columns.values(table, "period_end")
+    starts = _parse_column(start_cells, cells.date, "period_start", live, problems)
+    ends = _parse_column(end_cells, cells.date, "period_end", live, problems)
+    problems.extend(_us_style_dates({"period_start": start_cells, "period_end": end_cells}, live))
     values = _parse_column(columns.values(table, "value"), cells.count, "value", live, problems)
 
     def parse_source(cell) -> str:

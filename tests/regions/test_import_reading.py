@@ -283,12 +283,23 @@ def test_dates_are_read_iso_uk_or_from_excel(cell, expected):
         ),
         (
             "05/03/24",
-            "'05/03/24' has a two-digit year; write the year in full, for example 05/03/2024.",
+            "'05/03/24' has a two-digit year; write the date in full, year first (YYYY-MM-DD), "
+            "for example 2024-03-05 for 5 March 2024.",
         ),
         (
             "03/25/2024",
             "'03/25/2024' is not a date: dates are read day first (DD/MM/YYYY) and there is no "
-            "month 25. It looks like a US-style date (month first); write it as 25/03/2024.",
+            "month 25. It looks like a US-style date (month first); write it year first, as "
+            "2024-03-25.",
+        ),
+        (
+            "02/30/2024",
+            "'02/30/2024' is not a real date.",
+        ),
+        (
+            "03/25/24",
+            "'03/25/24' has a two-digit year; write the date in full, year first (YYYY-MM-DD), "
+            "for example 2024-03-05 for 5 March 2024.",
         ),
         ("", "is empty; a date is required."),
         (None, "is empty; a date is required."),
@@ -308,6 +319,24 @@ def test_bad_dates_say_why(cell, message):
     with pytest.raises(cells.CellError) as caught:
         cells.date(cell)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("cell", "month_first", "ambiguous"),
+    [
+        ("06/30/2010", True, False),
+        ("04/01/2010", False, True),
+        ("4.1.2010", False, True),
+        ("04/04/2010", False, False),  # the same date either way
+        ("30/06/2010", False, False),
+        ("04/01/10", False, False),  # refused for its year already
+        ("2010-04-01", False, False),
+        (datetime.date(2010, 4, 1), False, False),
+    ],
+)
+def test_dates_that_can_only_be_month_first_or_read_both_ways(cell, month_first, ambiguous):
+    assert cells.is_month_first(cell) is month_first
+    assert cells.is_ambiguous_date(cell) is ambiguous
 
 
 # --- Counts -------------------------------------------------------------------------------------

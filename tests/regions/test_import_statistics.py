@@ -130,8 +130,8 @@ BAD_FILES = [
             "Row 2, period_start: '31/02/2024' is not a real date.",
             "Row 3, period_start: 'March 2024' is not a date. Write dates as 2024-03-05 or "
             "05/03/2024 (day first).",
-            "Row 4, period_end: '31/03/25' has a two-digit year; write the year in full, for "
-            "example 31/03/2025.",
+            "Row 4, period_end: '31/03/25' has a two-digit year; write the date in full, year "
+            "first (YYYY-MM-DD), for example 2024-03-05 for 5 March 2024.",
         ],
     ),
     BadFile(
@@ -139,10 +139,51 @@ BAD_FILES = [
         [
             "Row 2, period_start: '03/25/2024' is not a date: dates are read day first "
             "(DD/MM/YYYY) and there is no month 25. It looks like a US-style date (month first); "
-            "write it as 25/03/2024.",
+            "write it year first, as 2024-03-25.",
             "Row 2, period_end: '09/24/2024' is not a date: dates are read day first "
             "(DD/MM/YYYY) and there is no month 24. It looks like a US-style date (month first); "
-            "write it as 24/09/2024.",
+            "write it year first, as 2024-09-24.",
+        ],
+    ),
+    # Quarters written month first: 04/01/2010 would be read as 4 January if the dates that
+    # can only be month first were all the file was refused for.
+    BadFile(
+        "us-quarters.csv",
+        [
+            "Row 2, period_start: '04/01/2010' could be 4 January 2010 or 1 April 2010. This "
+            "file looks US-style (month first): '06/30/2010' on row 2 can only be month first. "
+            "Write dates year first (YYYY-MM-DD): 2010-04-01 if it means 1 April 2010.",
+            "Row 2, period_end: '06/30/2010' is not a date: dates are read day first "
+            "(DD/MM/YYYY) and there is no month 30. It looks like a US-style date (month first); "
+            "write it year first, as 2010-06-30.",
+            "Row 3, period_start: '07/01/2010' could be 7 January 2010 or 1 July 2010. This "
+            "file looks US-style (month first): '06/30/2010' on row 2 can only be month first. "
+            "Write dates year first (YYYY-MM-DD): 2010-07-01 if it means 1 July 2010.",
+            "Row 3, period_end: '09/30/2010' is not a date: dates are read day first "
+            "(DD/MM/YYYY) and there is no month 30. It looks like a US-style date (month first); "
+            "write it year first, as 2010-09-30.",
+            "Row 4, period_start: '10/01/2010' could be 10 January 2010 or 1 October 2010. This "
+            "file looks US-style (month first): '06/30/2010' on row 2 can only be month first. "
+            "Write dates year first (YYYY-MM-DD): 2010-10-01 if it means 1 October 2010.",
+            "Row 4, period_end: '12/31/2010' is not a date: dates are read day first "
+            "(DD/MM/YYYY) and there is no month 31. It looks like a US-style date (month first); "
+            "write it year first, as 2010-12-31.",
+        ],
+    ),
+    # The same file with the dates the message named rewritten as it said: the ambiguous ones
+    # are still refused, rather than read day first.
+    BadFile(
+        "us-quarters-half-fixed.csv",
+        [
+            "Row 2, period_start: '04/01/2010' could be 4 January 2010 or 1 April 2010. This "
+            "file looks US-style (month first): '09/30/2010' on row 3 can only be month first. "
+            "Write dates year first (YYYY-MM-DD): 2010-04-01 if it means 1 April 2010.",
+            "Row 3, period_start: '07/01/2010' could be 7 January 2010 or 1 July 2010. This "
+            "file looks US-style (month first): '09/30/2010' on row 3 can only be month first. "
+            "Write dates year first (YYYY-MM-DD): 2010-07-01 if it means 1 July 2010.",
+            "Row 3, period_end: '09/30/2010' is not a date: dates are read day first "
+            "(DD/MM/YYYY) and there is no month 30. It looks like a US-style date (month first); "
+            "write it year first, as 2010-09-30.",
         ],
     ),
     BadFile(
