@@ -212,7 +212,18 @@ class ChartRow:
     name: str
     y: float
     bars: list[Bar]
-    summary: str
+    summary: list[str]  # one or two short lines beside the bars
+
+    @property
+    def summary_text(self) -> str:
+        return ", ".join(self.summary)
+
+    @property
+    def summary_lines(self) -> list[tuple[str, float]]:
+        """Each summary line with its baseline: two lines fill the bars' height, one sits low."""
+        if len(self.summary) == 1:
+            return [(self.summary[0], self.summary_y)]
+        return [(self.summary[0], self.bars_top + 14), (self.summary[1], self.bars_top + 31)]
 
     @property
     def name_y(self) -> float:
@@ -246,6 +257,7 @@ class Chart:
     launch_x: float | None
     title: str
     description: str
+    summary: str  # every row's figures in words, for screen readers (small charts only)
     width: int = CHART_WIDTH
     bars_width: int = BARS_WIDTH
 
@@ -297,6 +309,11 @@ class Chart:
             spans_launch=impact.has_spanning_period,
             launch_x=launch_x,
             title=_("%(metric)s by area and period") % {"metric": impact.metric.name},
+            summary=(
+                "; ".join(f"{row.name}: {row.summary_text}" for row in rows)
+                if len(rows) <= MAX_ROWS_WITH_BAR_TITLES
+                else ""
+            ),
             description=_(
                 "A bar for each period, in date order, for each area, each area drawn to its own "
                 "scale. Hatched bars are before the campaign launched, solid bars after%(spans)s. "
@@ -310,11 +327,11 @@ class Chart:
         )
 
 
-def _row_summary(row: ImpactRow) -> str:
-    """'84 → 139, up 65%', or what is known instead."""
+def _row_summary(row: ImpactRow) -> list[str]:
+    """['84 → 139', 'up 65%'], or what is known instead, in at most two short lines."""
     if row.change is not None:
-        return f"{row.before.text} → {row.after.text}, {row.change.describe()}"
+        return [f"{row.before.text} → {row.after.text}", row.change.describe()]
     if row.reported is not None:
-        return _("%(change)s (as reported)") % {"change": row.reported.describe()}
+        return [row.reported.describe(), _("as reported")]
     last = next((cell for cell in reversed(row.series.cells) if cell.state != State.MISSING), None)
-    return last.short_text if last is not None else ""
+    return [last.short_text] if last is not None else [""]

@@ -80,7 +80,8 @@ def test_the_demo_figures_appear_exactly(client, demo):
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
     assert "84 → 139, up 65%" in html
-    assert "up 146% (as reported)" in html
+    assert "Lancashire: up 146%, as reported" in html  # the chart's description
+    assert ">as reported</text>" in html
     assert "<script" not in html
 
 
