@@ -226,6 +226,22 @@ class ChartRow:
         return [(self.summary[0], self.bars_top + 14), (self.summary[1], self.bars_top + 31)]
 
     @property
+    def marks(self) -> list[Bar]:
+        return [bar for bar in self.bars if bar.mark]
+
+    @property
+    def paths(self) -> list[tuple[str, str]]:
+        """The row's bars as one SVG path per launch phase: a large chart then costs a few
+        elements a row rather than one per bar (its figures are in the table either way)."""
+        outlines: dict[str, list[str]] = {}
+        for bar in self.bars:
+            if not bar.mark:
+                outlines.setdefault(bar.phase, []).append(
+                    f"M{bar.x:.1f} {bar.y:.1f}h{bar.width:.1f}v{bar.height:.1f}h-{bar.width:.1f}z"
+                )
+        return [(phase, "".join(parts)) for phase, parts in outlines.items()]
+
+    @property
     def name_y(self) -> float:
         return self.y + LABEL_HEIGHT - 6
 

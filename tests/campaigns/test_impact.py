@@ -305,3 +305,16 @@ def test_a_reported_change_for_other_periods_than_the_tables_says_which(client):
     text = page_text(client.get(campaign.get_absolute_url()))
     assert "as reported: January to December 2018 compared with January to December 2017" in text
     assert "'New' means" not in text  # no change here is new
+
+
+def test_a_large_chart_draws_each_areas_bars_as_a_few_paths(client):
+    campaign = campaign_with(40, 6)
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    rows = svg.count('class="chart-row"')
+    assert rows == 41  # 40 areas and their grouping
+    assert svg.count("<path") <= rows * 2  # before and after launch: one outline each
+    assert svg.count("<rect") <= 4  # only the legend and the hatch pattern
+    small = campaign_with(3, 2)
+    small_svg = client.get(small.get_absolute_url()).content.decode().split("<svg", 1)[1]
+    assert small_svg.count("<title>") > 1  # small charts keep a hover title on every bar
