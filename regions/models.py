@@ -5,6 +5,7 @@ whether or not any campaign shows it.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -483,3 +484,48 @@ class Statistic(TimeStampedModel):
         return (
             f"{self.metric} · {self.region} · {self.period_start}–{self.period_end}: {self.value}"
         )
+
+    def clean(self) -> None:
+        """Periods of one metric and region must not overlap.
+
+        January-June, July-December and the whole year stored side by side would let a
+        withheld small number be worked out by subtraction, and make "the period before"
+        meaningless. (The import checks the same rule for a whole file at once.)
+        """
+        super().clean()
+        if None in (self.metric_id, self.region_id, self.period_start, self.period_end):
+            return
+        if self.period_end <= self.period_start:
+            return  # the period check says so
+        overlapping = (
+            Statistic.objects.filter(
+                metric_id=self.metric_id,
+                region_id=self.region_id,
+                period_start__lte=self.period_end,
+                period_end__gte=self.period_start,
+            )
+            .exclude(pk=self.pk)
+            # The very same period is a duplicate, which the unique check names.
+            .exclude(period_start=self.period_start, period_end=self.period_end)
+            .select_related("region")
+            .order_by("period_start")
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                _(
+                    "This period overlaps %(other)s, already stored for %(region)s. A metric "
+                    "counts each area in periods that do not overlap (otherwise a withheld "
+                    "small number could be worked out by subtraction); use a separate metric "
+                    "for yearly totals."
+                )
+                % {
+                    "other": _("%(start)s to %(end)s")
+                    % {
+                        "start": overlapping.period_start.strftime("%d/%m/%Y"),
+                        "end": overlapping.period_end.strftime("%d/%m/%Y"),
+                    },
+                    "region": overlapping.region.name,
+                },
+                code="overlapping_period",
+            )

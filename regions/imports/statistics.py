@@ -342,23 +342,26 @@ def plan_statistics(
                 notes=notes[index] if has_notes else None,
             )
         )
+    existing = _existing(candidates)
+    problems.extend(_overlaps(candidates, existing, codes))
     if problems:
         return plan
 
-    _classify(plan, candidates, codes)
+    _classify(plan, candidates, codes, existing)
     return plan
 
 
 def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
-    """Stored figures that rows of the file may update, keyed like the file's rows (one query)."""
+    """Stored figures the file's rows may update or overlap, keyed like the file's rows by
+    (metric, region, period_start, period_end) (one query)."""
     if not candidates:
         return {}
     metric_ids = {row.metric_id for row in candidates}
     region_ids = {row.region_id for row in candidates}
     first = min(row.period_start for row in candidates)
-    last = max(row.period_start for row in candidates)
+    last = max(row.period_end for row in candidates)
     stored = Statistic.objects.filter(
-        metric_id__in=metric_ids, period_start__gte=first, period_start__lte=last
+        metric_id__in=metric_ids, period_start__lte=last, period_end__gte=first
     ).values_list(
         "metric_id", "region_id", "period_start", "period_end", "value", "source", "notes"
     )
@@ -369,8 +372,69 @@ def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
     }
 
 
-def _classify(plan: StatisticsPlan, candidates: list[PlannedRow], codes: RegionCodes) -> None:
-    existing = _existing(candidates)
+def _overlaps(
+    candidates: list[PlannedRow], existing: dict[tuple, tuple], codes: RegionCodes
+) -> list[RowError]:
+    """Rows whose period overlaps another for the same metric and region, in the file or
+    stored: one sort and one pass, at most one problem per row.
+
+    Overlapping periods (January-June, July-December and the whole year) would let a
+    withheld small number be worked out by subtraction, and make "the period before"
+    meaningless. A row with the very period of a stored figure updates it: no overlap.
+    """
+    in_file = {(r.metric_id, r.region_id, r.period_start, r.period_end) for r in candidates}
+    # (metric, region, start, end, spreadsheet row or 0 for a stored figure)
+    periods = [(*key, 0) for key in existing if key not in in_file]
+    periods += [(r.metric_id, r.region_id, r.period_start, r.period_end, r.row) for r in candidates]
+    periods.sort()
+    problems: list[RowError] = []
+    reported: set[int] = set()
+    group = reach = None  # reach: the period of this metric and region that ends latest
+    for period in periods:
+        if period[:2] != group:
+            group, reach = period[:2], period
+            continue
+        if period[2] <= reach[3]:
+            row, other = (period, reach) if period[4] else (reach, period)
+            if row[4] and row[4] not in reported:
+                reported.add(row[4])
+                problems.append(_overlap_problem(row, other, codes))
+        if period[3] > reach[3]:
+            reach = period
+    return problems
+
+
+def _overlap_problem(row: tuple, other: tuple, codes: RegionCodes) -> RowError:
+    values = {
+        "period": _period_text(row[2], row[3]),
+        "other": _period_text(other[2], other[3]),
+        "region": codes.names[row[1]],
+        "row": other[4],
+    }
+    if other[4]:
+        message = _("%(period)s overlaps %(other)s on row %(row)s, both for %(region)s; ")
+    else:
+        message = _("%(period)s overlaps %(other)s already stored for %(region)s; ")
+    message += _(
+        "a metric counts each area in periods that do not overlap — use a separate metric for "
+        "yearly totals."
+    )
+    return RowError(row[4], "period_start", message % values)
+
+
+def _period_text(start: datetime.date, end: datetime.date) -> str:
+    return _("%(start)s to %(end)s") % {
+        "start": start.strftime("%d/%m/%Y"),
+        "end": end.strftime("%d/%m/%Y"),
+    }
+
+
+def _classify(
+    plan: StatisticsPlan,
+    candidates: list[PlannedRow],
+    codes: RegionCodes,
+    existing: dict[tuple, tuple],
+) -> None:
     metric_names = dict(Metric.objects.values_list("pk", "name"))
     for row in candidates:
         stored = existing.get((row.metric_id, row.region_id, row.period_start, row.period_end))

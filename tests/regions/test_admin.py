@@ -436,6 +436,35 @@ def test_officer_adds_statistics_only_for_covered_regions(
     assert not Statistic.objects.filter(region=regions["cumbria"], value=150).exists()
 
 
+def test_a_period_overlapping_a_stored_one_is_refused_naming_it(
+    officer_client, regions, north_wales_statistic
+):
+    before = Statistic.objects.count()
+    data = statistic_form_data(
+        north_wales_statistic, period_start="2017-01-01", period_end="2017-12-31", value=200
+    )
+
+    response = officer_client.post(admin_url(Statistic, "add"), data)
+
+    assert response.status_code == 200
+    assert (
+        "This period overlaps 01/07/2017 to 31/12/2017, already stored for North Wales. A metric "
+        "counts each area in periods that do not overlap"
+    ) in html.unescape(response.text)
+    assert Statistic.objects.count() == before
+
+
+def test_changing_a_period_to_overlap_the_next_is_refused(officer_client, north_wales_statistic):
+    response = officer_client.post(
+        admin_url(Statistic, "change", north_wales_statistic.pk),
+        statistic_form_data(north_wales_statistic, period_end="2018-03-31"),
+    )
+    assert response.status_code == 200
+    assert "This period overlaps 01/01/2018 to 30/06/2018" in html.unescape(response.text)
+    north_wales_statistic.refresh_from_db()
+    assert north_wales_statistic.period_end.isoformat() == "2017-12-31"
+
+
 def test_officer_add_form_offers_only_covered_regions(officer_client, demo):
     response = officer_client.get(admin_url(Statistic, "add"))
     assert select_options(response, "region") == ["North Wales"]

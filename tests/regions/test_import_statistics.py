@@ -19,12 +19,15 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from campaigns.demo import METRIC_SLUG
 from campaigns.demo import SOURCE as DEMO_SOURCE
+from regions.imports.formats import dataset_from_bytes
 from regions.models import ImportBatch, Metric, Organisation, PendingImport, Region, Statistic
 from tests.regions.factories import MetricFactory, StatisticFactory, UserFactory, data_officer
 
@@ -297,6 +300,20 @@ BAD_FILES = [
         [
             "Row 2: has values in 7 cells but the header names 6 columns. In a CSV file, a value "
             "that contains a comma must be in double quotes."
+        ],
+    ),
+    BadFile(
+        "overlapping-periods.csv",
+        [
+            "Row 4, period_start: 01/01/2024 to 31/12/2024 overlaps 01/01/2024 to 30/06/2024 on "
+            "row 2, both for North Wales; a metric counts each area in periods that do not "
+            "overlap — use a separate metric for yearly totals.",
+            "Row 3, period_start: 01/07/2024 to 31/12/2024 overlaps 01/01/2024 to 31/12/2024 on "
+            "row 4, both for North Wales; a metric counts each area in periods that do not "
+            "overlap — use a separate metric for yearly totals.",
+            "Row 5, period_start: 01/01/2017 to 31/12/2017 overlaps 01/07/2017 to 31/12/2017 "
+            "already stored for North Wales; a metric counts each area in periods that do not "
+            "overlap — use a separate metric for yearly totals.",
         ],
     ),
     BadFile(
@@ -1374,3 +1391,49 @@ def test_export_round_trips_through_import(officer_client):
     result = preview_response.context["result"]
     assert (result.created, result.updated) == (0, 0)
     assert result.unchanged == Statistic.objects.filter(region__slug="north-wales").count()
+
+
+# --- Periods that overlap -----------------------------------------------------------------------
+
+
+def half_year_rows(count: int, *, first_year: int = 2030) -> list[str]:
+    rows = []
+    for index in range(count):
+        year, half = divmod(index, 2)
+        start, end = ("01/01", "30/06") if half == 0 else ("01/07", "31/12")
+        rows.append(f"W15000001,{start}/{first_year + year},{end}/{first_year + year},{index},,")
+    return rows
+
+
+def plan_of(text: str, user):
+    from regions.imports.statistics import plan_statistics
+
+    table = dataset_from_bytes(text.encode(), "figures.csv").table
+    return plan_statistics(table, user=user, metric=Metric.objects.get(slug=METRIC_SLUG))
+
+
+def test_overlaps_are_found_without_a_query_per_row(officer, metric):
+    """The check loads the stored periods once, sorts and makes one pass."""
+    header = ",".join(["region_code", "period_start", "period_end", "value", "source", "notes"])
+    counts = []
+    for rows in (2, 200):
+        # The whole of 2030 after its halves: it overlaps both.
+        text = "\n".join([header, *half_year_rows(rows), "W15000001,01/01/2030,31/12/2030,9,,"])
+        with CaptureQueriesContext(connection) as queries:
+            plan = plan_of(text, officer)
+        assert sorted(problem.row for problem in plan.problems) == [3, rows + 2]
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_row_with_the_period_of_a_stored_figure_updates_it_rather_than_overlapping(
+    officer_client, regions
+):
+    text = "region_code,period_start,period_end,value\nW15000001,01/07/2017,31/12/2017,85\n"
+    import_file(officer_client, "same-period.csv", data=text.encode())
+    assert (
+        figures(region=regions["north-wales"])[
+            (datetime.date(2017, 7, 1), datetime.date(2017, 12, 31))
+        ][0]
+        == 85
+    )

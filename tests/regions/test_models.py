@@ -148,3 +148,79 @@ def test_a_user_works_for_one_organisation_only():
     assert_refused_by_database(
         lambda: PartnerMembership.objects.create(user=user, organisation=OrganisationFactory())
     )
+
+
+# --- Periods of one metric and region do not overlap --------------------------
+
+
+@pytest.fixture
+def half_years():
+    """July-December 2017 and January-June 2018 of one metric and region."""
+    first = StatisticFactory()
+    second = StatisticFactory(
+        metric=first.metric,
+        region=first.region,
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2018, 6, 30),
+    )
+    return first, second
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "overlapped"),
+    [
+        ((2017, 1, 1), (2017, 12, 31), "01/07/2017 to 31/12/2017"),  # the year round a half
+        ((2017, 10, 1), (2018, 3, 31), "01/07/2017 to 31/12/2017"),  # across two halves
+        ((2018, 6, 30), (2018, 7, 31), "01/01/2018 to 30/06/2018"),  # one day in common
+        ((2017, 8, 1), (2017, 8, 31), "01/07/2017 to 31/12/2017"),  # inside one
+    ],
+)
+def test_a_period_overlapping_another_of_its_metric_and_region_is_refused(
+    half_years, start, end, overlapped
+):
+    first, _ = half_years
+    statistic = StatisticFactory.build(
+        metric=first.metric,
+        region=first.region,
+        period_start=datetime.date(*start),
+        period_end=datetime.date(*end),
+    )
+    with pytest.raises(ValidationError) as error:
+        statistic.full_clean()
+    assert error.value.messages == [
+        f"This period overlaps {overlapped}, already stored for {first.region.name}. A metric "
+        "counts each area in periods that do not overlap (otherwise a withheld small number "
+        "could be worked out by subtraction); use a separate metric for yearly totals."
+    ]
+
+
+def test_periods_that_meet_or_belong_to_another_metric_or_region_are_fine(half_years):
+    first, _ = half_years
+    StatisticFactory.build(
+        metric=first.metric,
+        region=first.region,
+        period_start=datetime.date(2018, 7, 1),
+        period_end=datetime.date(2018, 12, 31),
+    ).full_clean()
+    whole_year = {
+        "period_start": datetime.date(2018, 1, 1),
+        "period_end": datetime.date(2018, 12, 31),
+    }
+    StatisticFactory.build(metric=first.metric, region=RegionFactory(), **whole_year).full_clean()
+    StatisticFactory.build(metric=MetricFactory(), region=first.region, **whole_year).full_clean()
+
+
+def test_a_statistic_does_not_overlap_itself(half_years):
+    first, _ = half_years
+    first.value = 85
+    first.full_clean()
+
+
+def test_the_same_period_twice_is_named_as_a_duplicate_not_an_overlap(half_years):
+    first, _ = half_years
+    duplicate = StatisticFactory.build(metric=first.metric, region=first.region)
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert error.value.messages == [
+        "There is already a figure for this metric, region and period. Edit that one instead."
+    ]

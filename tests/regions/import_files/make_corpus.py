@@ -287,6 +287,15 @@ def corpus() -> dict[str, bytes]:
         "unquoted-comma.csv": raw_lines(
             ",".join(HEADER), "W15000001,05/03/2024,04/09/2024,10,Café, £ figures,First half"
         ).encode(),
+        # The year 2024 beside its two halves (a withheld half could be worked out by
+        # subtraction), and the demo's stored July-December 2017 inside a whole year.
+        "overlapping-periods.csv": raw_lines(
+            ",".join(HEADER),
+            "W15000001,01/01/2024,30/06/2024,10,,",
+            "W15000001,01/07/2024,31/12/2024,11,,",
+            "W15000001,01/01/2024,31/12/2024,21,,",
+            "W15000001,01/01/2017,31/12/2017,200,,",
+        ).encode(),
         "period-end-before-start.csv": raw_lines(
             ",".join(HEADER),
             "W15000001,04/09/2024,05/03/2024,10,,",  # ends before it starts
