@@ -43,9 +43,11 @@ test-browser: $(VENV)/.dev
 test-postgres: $(VENV)/.dev
 	DATABASE_URL=$$(bash .ci/postgres.sh) $(BIN)/pytest
 
-## bench: time the statistics import (100,000 rows) on a throwaway SQLite file; see docs/performance.md
+## bench: time the statistics import (100,000 rows) and the public pages against data size, on
+## throwaway SQLite files; see docs/performance.md
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.page_bench
 
 ## demo-passwords: give the two demo accounts new passwords and print them
 demo-passwords: $(VENV)/.runtime .env

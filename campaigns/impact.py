@@ -9,6 +9,7 @@ never turned into counts.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -135,7 +136,7 @@ class Impact:
     def has_sums(self) -> bool:
         return any(cell.state == State.SUM for row in self.rows for cell in row.series.cells)
 
-    @property
+    @cached_property
     def chart(self) -> "Chart":
         return Chart.for_impact(self)
 
@@ -297,9 +298,9 @@ class Chart:
         )
         rows = []
         y = LEGEND_HEIGHT + (16 if impact.has_spanning_period else 0)
-        for row in impact.rows:
-            if not row.series.has_figures and not row.reported:
-                continue
+        drawn = [row for row in impact.rows if row.series.has_figures or row.reported]
+        titled = len(drawn) <= MAX_ROWS_WITH_BAR_TITLES
+        for row in drawn:
             shown = [cell.shown for cell in row.series.cells if cell.shown is not None]
             top = max(shown, default=0) or 1
             bars = []
@@ -308,7 +309,7 @@ class Chart:
             ):
                 x = index * (bar_width + gap)
                 base = y + LABEL_HEIGHT + BAR_HEIGHT
-                title = f"{row.region.name}, {cell.period.label}: {cell.text}"
+                title = f"{row.region.name}, {cell.period.label}: {cell.text}" if titled else ""
                 if cell.shown is not None:
                     height = max(1.0, BAR_HEIGHT * cell.shown / top)
                     bars.append(Bar(x, base - height, bar_width, height, phase, title))

@@ -7,8 +7,10 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -84,8 +86,14 @@ def _is_month_end(day: datetime.date) -> bool:
 def period_label(start: datetime.date, end: datetime.date) -> str:
     """A period in words: 'July to December 2017', 'July 2017 to June 2018', '5 to 20 March 2024'.
 
-    Whole months are named by month; other periods by day.
+    Whole months are named by month; other periods by day. A page names the same few periods
+    thousands of times, so each is worked out once per language.
     """
+    return _period_label(start, end, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _period_label(start: datetime.date, end: datetime.date, language: str | None) -> str:
     whole_months = _is_month_start(start) and _is_month_end(end)
     if whole_months:
         if (start.year, start.month) == (end.year, end.month):
