@@ -284,7 +284,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if sees_all_regions(request.user):
             return queryset
-        return queryset.filter(organisation=organisation_of(request.user))
+        organisation = organisation_of(request.user)
+        if organisation is None:
+            # Not organisation=None: those are managers' and command-line imports.
+            return queryset.none()
+        return queryset.filter(organisation=organisation)
 
     @admin.display(description=_("figures it last wrote"))
     def statistics_link(self, batch: ImportBatch) -> str:

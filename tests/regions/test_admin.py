@@ -544,6 +544,18 @@ def test_officer_cannot_open_another_organisations_import_batch(officer_client, 
     assert "titan.csv" not in response.text
 
 
+def test_staff_of_no_organisation_see_no_import_batches(client, import_batches):
+    """Batches of no organisation are managers' and command-line imports: not theirs."""
+    command_line = ImportBatch.objects.create(file_name="command-line.csv", checksum="1" * 64)
+    user = UserFactory(username="auditor")
+    user.user_permissions.add(Permission.objects.get(codename="view_importbatch"))
+    client.force_login(user)
+
+    assert listed(client.get(admin_url(ImportBatch, "changelist"))) == []
+    response = client.get(admin_url(ImportBatch, "change", command_line.pk), follow=True)
+    assert "command-line.csv" not in response.text
+
+
 @pytest.fixture(params=["manager", "officer"])
 def batch_client(request, import_batches):
     """A client for each role that may look at North Wales Police's import batch."""
