@@ -253,6 +253,11 @@ class Campaign(PublishableModel):
         constraints = [
             publish_time_required("campaign_"),
             models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="campaign_slug_not_empty",
+                violation_error_message=_("Give the campaign a web address (slug)."),
+            ),
+            models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("launch_date")),
                 name="campaign_end_not_before_launch",
                 violation_error_message=_("The end date cannot be before the launch date."),
@@ -409,6 +414,11 @@ class PressStatement(PublishableModel):
         verbose_name_plural = _("press statements")
         constraints = [
             publish_time_required("statement_"),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="statement_slug_not_empty",
+                violation_error_message=_("Give the statement a web address (slug)."),
+            ),
             models.UniqueConstraint(
                 fields=["campaign", "slug"],
                 name="statement_slug_unique_per_campaign",

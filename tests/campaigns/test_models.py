@@ -26,6 +26,11 @@ def refused(save) -> None:
         save()
 
 
+def test_campaigns_and_statements_need_a_slug():
+    refused(lambda: CampaignFactory(slug=""))
+    refused(lambda: PressStatementFactory(slug=""))
+
+
 def test_campaign_slug_is_unique():
     CampaignFactory(slug="stop-it-now")
     with pytest.raises(ValidationError):
