@@ -11,7 +11,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ConfirmImportForm
 
 from regions.figures import period_label
 from regions.imports.admin import AllOrNothingImportMixin, UploadForm
@@ -174,11 +173,9 @@ class StatisticUploadForm(UploadForm):
     )
     field_order = ["resource", "metric", "import_file", "format"]
 
-
-class StatisticConfirmForm(ConfirmImportForm):
-    metric = forms.ModelChoiceField(
-        queryset=Metric.objects.all(), required=False, widget=forms.HiddenInput
-    )
+    def pending_details(self) -> dict:
+        metric = self.cleaned_data.get("metric")
+        return {"metric": metric.pk if metric is not None else None}
 
 
 @admin.register(Statistic)
@@ -189,7 +186,6 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
     form = StatisticAdminForm
     resource_classes = [StatisticResource]
     import_form_class = StatisticUploadForm
-    confirm_form_class = StatisticConfirmForm
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     export_formats = [base_formats.CSV, base_formats.XLSX]
     template_columns = [
@@ -240,17 +236,26 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
                 )
         return super().changelist_view(request, extra_context)
 
-    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None and import_form.cleaned_data.get("metric"):
-            initial["metric"] = import_form.cleaned_data["metric"].pk
-        return initial
-
     def get_import_data_kwargs(self, **kwargs) -> dict:
         form = kwargs.get("form")
+        details = kwargs.get("pending_details")
         data = super().get_import_data_kwargs(**kwargs)
-        data["metric"] = form.cleaned_data.get("metric") if form is not None else None
+        if details is not None:
+            # Confirming: the metric chosen at the preview, as saved with the upload.
+            metric_id = details.get("metric")
+            data["metric"] = Metric.objects.filter(pk=metric_id).first() if metric_id else None
+        else:
+            data["metric"] = form.cleaned_data.get("metric") if form is not None else None
         return data
+
+    def pending_details_problem(self, details: dict) -> str | None:
+        metric_id = details.get("metric")
+        if metric_id and not Metric.objects.filter(pk=metric_id).exists():
+            return _(
+                "The metric chosen for this upload no longer exists. Nothing was imported. "
+                "Upload the file again and choose a metric."
+            )
+        return None
 
     def get_import_success_url(self, batch: ImportBatch) -> str:
         url = reverse("admin:regions_statistic_changelist")

@@ -60,6 +60,18 @@ class UploadForm(ImportForm):
         upload.uploaded_by = self.user
         return upload
 
+    def pending_details(self) -> dict:
+        """What the confirmation must use as chosen here, saved with the waiting upload
+        (JSON values). Forms with more choices add theirs."""
+        return {}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("import_file")
+        if upload is not None:
+            upload.pending_details = {"file_name": upload.name, **self.pending_details()}
+        return cleaned_data
+
 
 class AllOrNothingImportMixin(ImportMixin):
     """Import through a resource whose import_data writes a whole file or nothing."""
@@ -99,7 +111,9 @@ class AllOrNothingImportMixin(ImportMixin):
         return {**super().get_import_form_kwargs(request), "user": request.user}
 
     def write_to_tmp_storage(self, import_file, input_format):
-        storage = DatabaseStorage(user=import_file.uploaded_by)
+        storage = DatabaseStorage(
+            user=import_file.uploaded_by, details=getattr(import_file, "pending_details", {})
+        )
         buffer = io.BytesIO()
         for chunk in import_file.chunks():
             buffer.write(chunk)
@@ -173,15 +187,36 @@ class AllOrNothingImportMixin(ImportMixin):
                     "it expired. Nothing was imported. Upload the file again."
                 ),
             )
-        file_name = confirm_form.cleaned_data["original_file_name"]
+        # The name and choices saved with the upload at the preview, never the form's hidden
+        # fields: those are the browser's to edit, and the name goes into the audit record.
+        details = storage.details
+        file_name = details.get("file_name") or ""
+        problem = self.pending_details_problem(details)
+        if problem:
+            storage.remove()
+            return self._failed_confirmation(request, problem)
         try:
             dataset = dataset_from_bytes(data, file_name)
         except FileRejected as error:
             storage.remove()
             return self._failed_confirmation(request, str(error))
-        result = self.process_dataset(dataset, confirm_form, request, file_name=file_name, **kwargs)
+        result = self.process_dataset(
+            dataset, confirm_form, request, file_name=file_name, pending_details=details, **kwargs
+        )
         storage.remove()
         return self.process_result(result, request)
+
+    def pending_details_problem(self, details: dict) -> str | None:
+        """Why the choices saved at the preview can no longer be used, if they cannot."""
+        return None
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs) -> dict:
+        kwargs.pop("pending_details", None)
+        return super().get_import_resource_kwargs(request, **kwargs)
+
+    def get_import_data_kwargs(self, **kwargs) -> dict:
+        kwargs.pop("pending_details", None)
+        return super().get_import_data_kwargs(**kwargs)
 
     def _failed_confirmation(self, request: HttpRequest, message: str) -> HttpResponse:
         messages.error(request, message)

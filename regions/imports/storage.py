@@ -4,9 +4,13 @@ The library's default keeps it in the web server's temporary folder, which anoth
 cannot see; its media storage would put it where it could be served. A database row is private,
 shared by every app server, and removed on confirmation or once it is older than
 IMPORT_PENDING_HOURS.
+
+What was decided at the preview (the file's name, the metric chosen) waits with the file, so the
+confirmation reads it from there rather than from form fields anyone could edit.
 """
 
 import datetime
+import json
 import secrets
 
 from django.conf import settings
@@ -14,6 +18,9 @@ from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
 from regions.models import PendingImport
+
+# The stored content: this line, the details as one line of JSON, then the file's bytes.
+ENVELOPE = b"regions-pending-import/1\n"
 
 
 class PendingImportMissing(Exception):
@@ -27,18 +34,36 @@ def remove_expired_pending_imports() -> int:
     return deleted
 
 
+def pack(data: bytes, details: dict) -> bytes:
+    return ENVELOPE + json.dumps(details, separators=(",", ":")).encode() + b"\n" + bytes(data)
+
+
+def unpack(content: bytes) -> tuple[bytes, dict]:
+    """The file and its details; a row stored another way counts as missing."""
+    if not content.startswith(ENVELOPE):
+        raise ValueError("not a pending import")
+    details, _, data = content[len(ENVELOPE) :].partition(b"\n")
+    return data, json.loads(details)
+
+
 class DatabaseStorage(BaseStorage):
-    """Temporary storage for import files in the PendingImport table, readable only by its owner."""
+    """Temporary storage for import files in the PendingImport table, readable only by its owner.
+
+    `details` (a dict of JSON values) is saved with the file and read back with it.
+    """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.user = kwargs.get("user")
+        self.details: dict = dict(kwargs.get("details") or {})
         self.read_mode = "rb"
 
     def save(self, data: bytes) -> None:
         remove_expired_pending_imports()
         self.name = secrets.token_urlsafe(32)
-        PendingImport.objects.create(token=self.name, user=self.user, content=bytes(data))
+        PendingImport.objects.create(
+            token=self.name, user=self.user, content=pack(data, self.details)
+        )
 
     def read(self) -> bytes:
         cutoff = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS)
@@ -47,7 +72,11 @@ class DatabaseStorage(BaseStorage):
         ).first()
         if pending is None:
             raise PendingImportMissing(self.name)
-        return bytes(pending.content)
+        try:
+            data, self.details = unpack(bytes(pending.content))
+        except ValueError:
+            raise PendingImportMissing(self.name) from None
+        return data
 
     def remove(self) -> None:
         PendingImport.objects.filter(token=self.name, user=self.user).delete()

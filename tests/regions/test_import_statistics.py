@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 from campaigns.demo import METRIC_SLUG
 from campaigns.demo import SOURCE as DEMO_SOURCE
 from regions.imports.formats import dataset_from_bytes
+from regions.imports.storage import DatabaseStorage
 from regions.models import ImportBatch, Metric, Organisation, PendingImport, Region, Statistic
 from tests.regions.factories import MetricFactory, StatisticFactory, UserFactory, data_officer
 
@@ -686,7 +687,9 @@ def test_good_file_preview_summarises_and_offers_confirmation(name, importer, re
     assert after["import batches"] == before["import batches"]
     waiting = PendingImport.objects.get()
     assert (waiting.token, waiting.user) == (fields["import_file_name"], importer)
-    assert bytes(waiting.content) == corpus(name)
+    storage = DatabaseStorage(name=waiting.token, user=importer)
+    assert storage.read() == corpus(name)
+    assert storage.details == {"file_name": name, "metric": None}
 
 
 @pytest.mark.parametrize("name", GOOD_FILES)
@@ -831,10 +834,45 @@ def test_blank_rows_between_figures_are_ignored(officer_client, regions):
 def test_metric_chosen_on_the_form_is_used(officer_client, other_metric, regions):
     response = preview(officer_client, "good.csv", metric=other_metric)
     fields = confirm_fields(response)
-    assert fields["metric"] == str(other_metric.pk)
+    assert "metric" not in fields  # kept with the upload, not in the page
     confirm(officer_client, fields)
 
     assert figures(metric=other_metric, region=regions["north-wales"]) == GOOD_FIGURES
+
+
+def test_the_confirmation_uses_the_metric_chosen_at_the_preview_whatever_the_form_says(
+    officer_client, metric, other_metric, regions
+):
+    fields = confirm_fields(preview(officer_client, "good.csv", metric=other_metric))
+    confirm(officer_client, {**fields, "metric": str(metric.pk)})
+
+    assert figures(metric=other_metric, region=regions["north-wales"]) == GOOD_FIGURES
+    assert figures(batch=ImportBatch.objects.get(), metric=metric) == {}
+
+
+def test_a_metric_deleted_since_the_preview_imports_nothing(officer_client, regions):
+    metric = MetricFactory(slug="short-lived")
+    fields = confirm_fields(preview(officer_client, "good.csv", metric=metric))
+    metric.delete()
+    before = snapshot()
+
+    response = confirm(officer_client, fields, follow=True)
+
+    assert messages_of(response) == [
+        "The metric chosen for this upload no longer exists. Nothing was imported. Upload the "
+        "file again and choose a metric."
+    ]
+    after = snapshot()
+    assert after["statistics"] == before["statistics"]
+    assert after["import batches"] == before["import batches"] == 0
+    assert after["pending imports"] == 0
+
+
+def test_the_audit_record_names_the_file_uploaded_not_the_form_field(officer_client):
+    fields = confirm_fields(preview(officer_client, "good.csv"))
+    confirm(officer_client, {**fields, "original_file_name": "someone-elses-figures.csv"})
+
+    assert ImportBatch.objects.get().file_name == "good.csv"
 
 
 def test_without_a_metric_on_the_form_or_in_the_file_the_file_is_refused(
@@ -1437,3 +1475,17 @@ def test_a_row_with_the_period_of_a_stored_figure_updates_it_rather_than_overlap
         ][0]
         == 85
     )
+
+
+def test_an_upload_stored_without_its_details_counts_as_gone(officer_client, officer):
+    """A waiting upload whose details cannot be read is never confirmed on the form's word."""
+    fields = confirm_fields(preview(officer_client, "good.csv"))
+    PendingImport.objects.filter(token=fields["import_file_name"]).update(
+        content=corpus("good.csv")
+    )
+    before = snapshot()
+
+    response = confirm(officer_client, fields, follow=True)
+
+    assert messages_of(response) == [NO_LONGER_WAITING]
+    assert snapshot() == before
