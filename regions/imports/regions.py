@@ -123,6 +123,25 @@ def _slug_cell(max_length: int):
     return parse
 
 
+def _code_clash(
+    code: str, current: Region | None, *, others: dict, in_file: dict, row: int, kind: str
+) -> str | None:
+    """Why a slug (or police.uk id) cannot be used when it is another region's police.uk id
+    (or slug): a statistics file naming it could mean either region."""
+    holder = others.get(code)
+    if holder is not None and holder is not current:
+        where = holder.name
+    elif code in in_file and in_file[code] != row:
+        where = _("the region on row %(row)s") % {"row": in_file[code]}
+    else:
+        return None
+    what = _("police.uk force id") if kind == "police_uk_id" else _("slug")
+    return _(
+        "'%(code)s' is the %(what)s of %(where)s; one region's slug may not be another's "
+        "police.uk force id, or a file naming '%(code)s' could mean either. Choose another."
+    ) % {"code": code, "what": what, "where": where}
+
+
 def plan_regions(table: Table) -> RegionsPlan:
     """Check a regions file and work out what importing it would do; writes nothing."""
     columns = match_columns(table.headers, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
@@ -230,6 +249,12 @@ def plan_regions(table: Table) -> RegionsPlan:
             )
             continue
         seen_slugs[slug] = number
+        clash = _code_clash(
+            slug, current, others=by_police, in_file=seen_police, row=number, kind="police_uk_id"
+        )
+        if clash:
+            problems.append(RowError(number, "slug" if "slug" in columns else "name", clash))
+            continue
         owner = by_slug.get(slug)
         if owner is not None and owner is not current:
             problems.append(
@@ -257,6 +282,12 @@ def plan_regions(table: Table) -> RegionsPlan:
                         % {"value": police_uk_id, "where": where},
                     )
                 )
+                continue
+            clash = _code_clash(
+                police_uk_id, current, others=by_slug, in_file=seen_slugs, row=number, kind="slug"
+            )
+            if clash:
+                problems.append(RowError(number, "police_uk_id", clash))
                 continue
             seen_police[police_uk_id] = number
         values = {

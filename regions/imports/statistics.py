@@ -78,6 +78,9 @@ class RegionCodes:
 
     def __init__(self) -> None:
         self.by_code: dict[str, int] = {}
+        # Codes that name more than one region (one's police.uk id is another's slug): never
+        # resolved to either.
+        self.ambiguous: dict[str, set[int]] = {}
         self.names: dict[int, str] = {}
         self.canonical: dict[int, str] = {}
         for pk, name, slug, gss_code, police_uk_id in Region.objects.values_list(
@@ -86,14 +89,24 @@ class RegionCodes:
             self.names[pk] = name
             self.canonical[pk] = gss_code or slug
             if gss_code:
-                self.by_code[gss_code.upper()] = pk
+                self._add(gss_code.upper(), pk)
             else:
-                self.by_code[slug.lower()] = pk
+                self._add(slug.lower(), pk)
             if police_uk_id:
-                self.by_code[police_uk_id.lower()] = pk
+                self._add(police_uk_id.lower(), pk)
+
+    def _add(self, code: str, pk: int) -> None:
+        known = self.by_code.setdefault(code, pk)
+        if known != pk:
+            self.ambiguous.setdefault(code, {known}).add(pk)
 
     def find(self, code: str) -> int | None:
         return self.by_code.get(code.upper()) or self.by_code.get(code.lower())
+
+    def regions_named(self, code: str) -> list[str]:
+        """The names of the regions a code could mean, when it could mean more than one."""
+        pks = self.ambiguous.get(code.upper()) or self.ambiguous.get(code.lower()) or ()
+        return sorted(self.names[pk] for pk in pks)
 
 
 def _parse_column(
@@ -211,6 +224,16 @@ def plan_statistics(
         code = cells.text(cell)
         if not code:
             raise cells.CellError(_("is empty; a region code is required."))
+        named = codes.regions_named(code)
+        if named:
+            raise cells.CellError(
+                _(
+                    "%(code)s names more than one region (%(regions)s), so which one is meant "
+                    "cannot be told. Use the region's GSS code, or ask a campaign manager to "
+                    "give one of them another slug."
+                )
+                % {"code": code, "regions": ", ".join(named)}
+            )
         region_id = codes.find(code)
         if allowed is not None and region_id not in allowed:
             # Unknown and not-covered read the same to a partner: the file may only name

@@ -342,6 +342,48 @@ def test_region_cannot_be_its_own_grouping(manager_client, regions):
     assert not wales.groupings.exists()
 
 
+def test_a_slug_that_is_another_regions_police_id_is_refused(manager_client, regions):
+    # "north-wales" is North Wales's police.uk force id; a grouping slugged so would make
+    # region_code north-wales in a statistics file mean either.
+    data = region_form_data(
+        name="North Wales grouping", slug="north-wales", kind="grouping", gss_code=""
+    )
+    data["police_uk_id"] = ""
+
+    response = manager_client.post(admin_url(Region, "add"), data)
+
+    assert response.status_code == 200
+    assert (
+        "This is the police.uk force id of North Wales. A region's slug may not be another "
+        "region's force id, or files naming it could mean either; choose another."
+    ) in html.unescape(response.text)
+    assert not Region.objects.filter(name="North Wales grouping").exists()
+
+
+def test_a_police_id_that_is_another_regions_slug_is_refused(manager_client, regions):
+    response = manager_client.post(admin_url(Region, "add"), region_form_data(police_uk_id="wales"))
+
+    assert response.status_code == 200
+    assert "This is the slug of Wales. A region's police.uk force id may not" in html.unescape(
+        response.text
+    )
+    assert not Region.objects.filter(slug="dyfed-powys").exists()
+
+
+def test_a_region_may_keep_its_own_slug_as_its_police_id(manager_client, regions):
+    north_wales = regions["north-wales"]
+    data = region_form_data(
+        name=north_wales.name,
+        slug="north-wales",
+        kind=north_wales.kind,
+        gss_code=north_wales.gss_code,
+        police_uk_id="north-wales",
+        groupings=[g.pk for g in north_wales.groupings.all()],
+    )
+    response = manager_client.post(admin_url(Region, "change", north_wales.pk), data)
+    assert response.status_code == 302
+
+
 # --- Partner isolation: statistics --------------------------------------------
 
 

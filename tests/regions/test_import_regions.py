@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from regions.models import ImportBatch, Region
-from tests.regions.factories import OrganisationFactory, data_officer
+from tests.regions.factories import OrganisationFactory, RegionFactory, data_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,21 @@ def test_a_row_without_the_groupings_column_keeps_them(demo):
         (
             "W15000009,Gwent,police_force_area,,\n",
             "Row 3, name: the web address 'gwent' is also that of row 2",
+        ),
+        # A grouping slugged as a force's police.uk id, and the other way round: a statistics
+        # file naming that code could mean either region.
+        (
+            "W15000009,Test Force,police_force_area,wales,\n",
+            "Row 3, police_uk_id: 'wales' is the slug of Wales; one region's slug may not be "
+            "another's police.uk force id",
+        ),
+        (
+            "E23000099,Test Force Area,police_force_area,test-force,\n,Test Force,grouping,,\n",
+            "Row 4, name: 'test-force' is the police.uk force id of the region on row 3;",
+        ),
+        (
+            ",Test Force,grouping,,\nE23000099,Test Force Area,police_force_area,test-force,\n",
+            "Row 4, police_uk_id: 'test-force' is the slug of the region on row 3;",
         ),
         (
             f"W15000009,Test Force,police_force_area,{'p' * 65},\n",
@@ -269,4 +284,21 @@ def test_a_region_the_database_refuses_at_writing_is_a_row_problem_not_an_error(
     assert "Row 3, police_uk_id: Ensure this value has at most 64 characters (it has 65)." in (
         output
     )
+    assert snapshot() == before
+
+
+def test_a_new_groupings_slug_may_not_be_a_stored_forces_police_id(demo):
+    RegionFactory(
+        name="Test Force Area",
+        slug="test-force-area",
+        police_uk_id="test-force",
+        gss_code="E23000099",
+    )
+    before = snapshot()
+    output = import_regions(HEADER + ",Test Force,grouping,,\n")
+    assert (
+        "Row 2, name: 'test-force' is the police.uk force id of Test Force Area; one region's "
+        "slug may not be another's police.uk force id, or a file naming 'test-force' could mean "
+        "either. Choose another."
+    ) in output
     assert snapshot() == before

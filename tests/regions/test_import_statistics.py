@@ -1489,3 +1489,30 @@ def test_an_upload_stored_without_its_details_counts_as_gone(officer_client, off
 
     assert messages_of(response) == [NO_LONGER_WAITING]
     assert snapshot() == before
+
+
+# --- Codes that name two regions ----------------------------------------------------------------
+
+
+def test_a_code_that_names_two_regions_is_refused_not_guessed(manager_client, metric):
+    """Stored before the rule against it: a force whose police.uk id is a grouping's slug."""
+    from tests.regions.factories import RegionFactory
+
+    RegionFactory(
+        name="Test Force Area",
+        slug="test-force-area",
+        police_uk_id="test-force",
+        gss_code="E23000099",
+    )
+    RegionFactory(name="Test Force", slug="test-force", gss_code=None, kind="grouping")
+    before = snapshot()
+    text = "region_code,period_start,period_end,value\ntest-force,01/01/2001,30/06/2001,5\n"
+
+    response = preview(manager_client, "ambiguous.csv", data=text.encode(), metric=metric)
+
+    assert problems_of(response) == [
+        "Row 2, region_code: test-force names more than one region (Test Force, Test Force "
+        "Area), so which one is meant cannot be told. Use the region's GSS code, or ask a "
+        "campaign manager to give one of them another slug."
+    ]
+    assert snapshot() == before
