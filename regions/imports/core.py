@@ -1,6 +1,7 @@
 """What every import shares: headers, row errors and the result shown to the person importing."""
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from regions.imports.reading import Table, column_letter
 ERRORS_SHOWN = 1000
 SAMPLE_SIZE = 10
 FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
+_SEPARATORS = re.compile(r"[\s-]+")
 
 
 @dataclass(frozen=True, order=True)
@@ -73,7 +75,8 @@ def match_columns(headers: list[str], *, required: list[str], optional: list[str
     index: dict[str, int] = {}
     problems: list[str] = []
     for position, header in enumerate(headers):
-        name = header.strip().lower()
+        # "Period Start", "period-start" and "PERIOD_START" are all period_start.
+        name = _SEPARATORS.sub("_", header.strip().lower())
         if not name:
             problems.append(
                 _("Column %(letter)s has no name in the header row; name it or delete it.")
@@ -101,19 +104,25 @@ def match_columns(headers: list[str], *, required: list[str], optional: list[str
 def stray_cell_problems(table: Table) -> list[RowError]:
     """Rows with values beyond the named columns: usually an unquoted comma in a CSV value."""
     width = len(table.headers)
+    if table.file_kind == "XLSX":
+        # Cells in a sheet cannot be split by a stray comma: advice on quoting would mislead.
+        message = _(
+            "has values in %(cells)s columns but the header row names %(width)s. Name the extra "
+            "column in the header row, or delete its values."
+        )
+    else:
+        message = _(
+            "has values in %(cells)s cells but the header names %(width)s columns. "
+            "In a CSV file, a value that contains a comma must be in double quotes."
+        )
     problems = []
     for index, row in enumerate(table.rows):
         if len(row) > width and any(cell is not None and str(cell).strip() for cell in row[width:]):
+            cells = len(row)
+            if table.file_kind == "XLSX":
+                cells = max(i for i, c in enumerate(row) if c is not None and str(c).strip()) + 1
             problems.append(
-                RowError(
-                    index + FIRST_DATA_ROW,
-                    "",
-                    _(
-                        "has values in %(cells)s cells but the header names %(width)s columns. "
-                        "In a CSV file, a value that contains a comma must be in double quotes."
-                    )
-                    % {"cells": len(row), "width": width},
-                )
+                RowError(index + FIRST_DATA_ROW, "", message % {"cells": cells, "width": width})
             )
     return problems
 

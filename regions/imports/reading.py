@@ -46,6 +46,7 @@ class Table:
     file_kind: str
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    sheet: str | None = None  # the sheet read, for a workbook
 
 
 def max_file_bytes() -> int:
@@ -64,12 +65,19 @@ def extension_of(file_name: str) -> str:
 def check_size(size: int) -> None:
     limit = max_file_bytes()
     if size > limit:
+        shown_size, shown_limit = filesizeformat(size), filesizeformat(limit)
+        if shown_size == shown_limit:
+            # "5.0 MB; the largest accepted is 5.0 MB" would make no sense: give the bytes.
+            shown_size, shown_limit = (
+                _("%(n)s bytes") % {"n": f"{size:,}"},
+                _("%(n)s bytes") % {"n": f"{limit:,}"},
+            )
         raise FileRejected(
             _(
                 "This file is %(size)s; the largest file accepted is %(limit)s. "
                 "Split it into smaller files and import them one after another."
             )
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+            % {"size": shown_size, "limit": shown_limit}
         )
 
 
@@ -115,8 +123,26 @@ def read_table(data: bytes, file_name: str | None = None) -> Table:
         raise _old_excel()
     table = read_xlsx(data) if data.startswith(ZIP_SIGNATURE) else read_csv(data)
     if not table.headers:
+        if table.sheet is not None:
+            raise FileRejected(
+                _(
+                    "The first sheet, '%(sheet)s', is empty: only the first sheet of a workbook "
+                    "is read. Put the figures on the first sheet, with the column names in its "
+                    "first row."
+                )
+                % {"sheet": table.sheet}
+            )
         raise FileRejected(_("The file has no header row: the first row must name the columns."))
     if not any(_row_has_values(row) for row in table.rows):
+        if table.sheet is not None:
+            raise FileRejected(
+                _(
+                    "The first sheet, '%(sheet)s', has a header row but no data rows below it: "
+                    "there is nothing to import. Only the first sheet of a workbook is read; put "
+                    "the figures there."
+                )
+                % {"sheet": table.sheet}
+            )
         raise FileRejected(
             _("The file has a header row but no data rows below it: there is nothing to import.")
         )
@@ -441,6 +467,7 @@ def read_xlsx(data: bytes) -> Table:
                 counted += 1
                 if counted > limit:
                     raise _too_many_rows(limit)
+            sheet_title = sheet.title
             notes = []
             if len(workbook.worksheets) > 1:
                 notes.append(
@@ -453,5 +480,9 @@ def read_xlsx(data: bytes) -> Table:
     except Exception:  # openpyxl raises many kinds of error for damaged files
         raise _not_a_workbook() from None
     return Table(
-        headers=headers, rows=_drop_trailing_blank_rows(rows), file_kind="XLSX", notes=notes
+        headers=headers,
+        rows=_drop_trailing_blank_rows(rows),
+        file_kind="XLSX",
+        notes=notes,
+        sheet=sheet_title,
     )

@@ -179,7 +179,21 @@ def _covered_text(codes: RegionCodes, allowed: set[int]) -> str:
     return _("It covers %(shown)s.") % {"shown": shown}
 
 
-def _default_metric(chosen: Metric | None, columns: Columns) -> Metric | None:
+class MetricChoice:
+    """How the person importing chooses a metric, in the words of where they import."""
+
+    def __init__(self, from_command: bool) -> None:
+        if from_command:
+            self.how = _("with --metric SLUG")
+            self.empty = _("is empty; write the metric's slug, or give --metric.")
+            self.chosen = _("chosen with --metric")
+        else:
+            self.how = _("on the import form")
+            self.empty = _("is empty; write the metric's slug, or choose a metric on the form.")
+            self.chosen = _("chosen on the form")
+
+
+def _default_metric(chosen: Metric | None, columns: Columns, choice: MetricChoice) -> Metric | None:
     if chosen is not None:
         return chosen
     metrics = list(Metric.objects.all()[:2])
@@ -189,9 +203,10 @@ def _default_metric(chosen: Metric | None, columns: Columns) -> Metric | None:
         raise FileErrors(
             [
                 _(
-                    "Choose the metric these figures count on the import form, or add a "
-                    "'metric' column with a metric's slug on every row."
+                    "Choose the metric these figures count %(how)s, or add a 'metric' column "
+                    "with a metric's slug on every row."
                 )
+                % {"how": choice.how}
             ]
         )
     return None
@@ -203,10 +218,12 @@ def plan_statistics(
     user: AbstractBaseUser | None,
     metric: Metric | None = None,
     progress: Progress | None = None,
+    from_command: bool = False,
 ) -> StatisticsPlan:
     """Check a whole file and work out what importing it would do; writes nothing."""
     columns = match_columns(table.headers, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
-    default_metric = _default_metric(metric, columns)
+    choice = MetricChoice(from_command)
+    default_metric = _default_metric(metric, columns, choice)
     plan = StatisticsPlan()
     problems = plan.problems
     problems.extend(stray_cell_problems(table))
@@ -265,9 +282,7 @@ def plan_statistics(
             slug = cells.text(cell)
             if not slug:
                 if default_metric is None:
-                    raise cells.CellError(
-                        _("is empty; write the metric's slug, or choose a metric on the form.")
-                    )
+                    raise cells.CellError(choice.empty)
                 return default_metric.pk
             metric_id = slugs.get(slug.lower())
             if metric_id is None:
@@ -277,8 +292,8 @@ def plan_statistics(
                 )
             if metric is not None and metric_id != metric.pk:
                 raise cells.CellError(
-                    _("'%(slug)s' is not the metric chosen on the form (%(chosen)s).")
-                    % {"slug": slug, "chosen": metric.slug}
+                    _("'%(slug)s' is not the metric %(where)s (%(chosen)s).")
+                    % {"slug": slug, "where": choice.chosen, "chosen": metric.slug}
                 )
             return metric_id
 
@@ -638,9 +653,12 @@ class StatisticResource(AllOrNothingResource):
         import_id_fields = ()
         name = _("Statistics (region_code, metric, period_start, period_end, value, source, notes)")
 
-    def __init__(self, *, metric: Metric | None = None, **kwargs) -> None:
+    def __init__(
+        self, *, metric: Metric | None = None, from_command: bool = False, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.metric = metric
+        self.from_command = from_command
 
     def export_field(self, field, instance, **kwargs):
         return cells.escape_formula(super().export_field(field, instance, **kwargs))
@@ -654,6 +672,7 @@ class StatisticResource(AllOrNothingResource):
             user=user,
             metric=kwargs.get("metric", self.metric),
             progress=kwargs.get("progress"),
+            from_command=kwargs.get("from_command", self.from_command),
         )
 
     def write(self, plan: StatisticsPlan, *, user, file_name: str, checksum: str, **kwargs):

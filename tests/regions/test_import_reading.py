@@ -609,10 +609,53 @@ def test_header_only_file_is_refused():
     )
 
 
-def test_workbook_with_only_a_header_row_is_refused():
+def test_workbook_with_only_a_header_row_is_refused_naming_the_sheet_read():
     assert rejection(xlsx(HEADER), "figures.xlsx") == (
-        "The file has a header row but no data rows below it: there is nothing to import."
+        "The first sheet, 'Figures', has a header row but no data rows below it: there is "
+        "nothing to import. Only the first sheet of a workbook is read; put the figures there."
     )
+
+
+def test_figures_on_a_second_sheet_are_refused_naming_the_first():
+    workbook = Workbook()
+    workbook.active.title = "Instructions"
+    workbook.active.append(["Fill in the Data sheet"])
+    data_sheet = workbook.create_sheet("Data")
+    data_sheet.append(HEADER)
+    data_sheet.append(GOOD_TEXT_ROWS[0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert rejection(buffer.getvalue(), "figures.xlsx") == (
+        "The first sheet, 'Instructions', has a header row but no data rows below it: there is "
+        "nothing to import. Only the first sheet of a workbook is read; put the figures there."
+    )
+
+
+def test_workbook_whose_first_sheet_is_empty_is_refused_naming_it():
+    assert rejection(xlsx(sheets=("Data",)), "figures.xlsx") == (
+        "The first sheet, 'Figures', is empty: only the first sheet of a workbook is read. Put "
+        "the figures on the first sheet, with the column names in its first row."
+    )
+
+
+def test_a_file_only_just_over_the_size_limit_says_by_how_much(settings):
+    settings.IMPORT_MAX_FILE_BYTES = 5 * 1024 * 1024
+    with pytest.raises(FileRejected) as caught:
+        check_size(5 * 1024 * 1024 + 120)
+    assert str(caught.value) == (
+        "This file is 5,243,000 bytes; the largest file accepted is 5,242,880 bytes. Split it "
+        "into smaller files and import them one after another."
+    )
+
+
+def test_cells_beyond_the_header_in_a_workbook_get_no_advice_about_csv_quotes():
+    from regions.imports.core import stray_cell_problems
+
+    table = read_table(xlsx(["region_code", "value"], ["W15000001", 5, None, "stray"]), "f.xlsx")
+    assert [str(problem) for problem in stray_cell_problems(table)] == [
+        "Row 2: has values in 4 columns but the header row names 2. Name the extra column in the "
+        "header row, or delete its values."
+    ]
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

@@ -952,9 +952,28 @@ def test_command_metric_option_must_agree_with_the_metric_column(other_metric):
     )
     assert error == "Nothing was imported: fix the problems above and run the import again."
     assert stderr.splitlines() == [
-        f"Row {row}, metric: 'helpline-contacts-online-behaviour' is not the metric chosen on "
-        "the form (calls-to-the-helpline)."
+        f"Row {row}, metric: 'helpline-contacts-online-behaviour' is not the metric chosen with "
+        "--metric (calls-to-the-helpline)."
         for row in (2, 3)
+    ]
+
+
+def test_command_without_a_metric_says_to_give_one_with_the_option(other_metric):
+    stdout, stderr, error = run_command(str(CORPUS / "good.csv"))
+    assert stderr.splitlines() == [
+        "Choose the metric these figures count with --metric SLUG, or add a 'metric' column "
+        "with a metric's slug on every row."
+    ]
+
+
+def test_command_with_an_empty_metric_cell_says_to_give_the_option(other_metric, tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_text(
+        "region_code,period_start,period_end,value,metric\nW15000001,05/03/2024,04/09/2024,1,\n"
+    )
+    stdout, stderr, error = run_command(str(path))
+    assert stderr.splitlines() == [
+        "Row 2, metric: is empty; write the metric's slug, or give --metric."
     ]
 
 
@@ -1316,7 +1335,8 @@ def test_empty_template_uploaded_as_is_says_there_is_nothing_to_import(officer_c
     template = officer_client.get(TEMPLATE_URL.format("xlsx")).content
     response = preview(officer_client, "statistic-import-template.xlsx", data=template)
     assert problems_of(response) == [
-        "The file has a header row but no data rows below it: there is nothing to import."
+        "The first sheet, 'Statistics', has a header row but no data rows below it: there is "
+        "nothing to import. Only the first sheet of a workbook is read; put the figures there."
     ]
 
 
@@ -1516,3 +1536,14 @@ def test_a_code_that_names_two_regions_is_refused_not_guessed(manager_client, me
         "campaign manager to give one of them another slug."
     ]
     assert snapshot() == before
+
+
+def test_header_names_may_use_spaces_or_hyphens_for_underscores(officer_client, regions):
+    text = (
+        "Region Code,Period Start, period-end ,VALUE,Source\r\n"
+        "W15000001,05/03/2024,04/09/2024,1747,Helpline\r\n"
+    )
+    import_file(officer_client, "spaced-headers.csv", data=text.encode())
+    assert figures(batch=ImportBatch.objects.get()) == {
+        (datetime.date(2024, 3, 5), datetime.date(2024, 9, 4)): (1747, "Helpline", "")
+    }

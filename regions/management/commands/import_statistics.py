@@ -30,4 +30,4 @@ class Command(ImportCommand):
             if chosen is None:
                 slugs = ", ".join(Metric.objects.values_list("slug", flat=True)) or "none yet"
                 raise CommandError(f"There is no metric '{metric}'. The metrics are: {slugs}.")
-        self.run_import(path=file, username=user, dry_run=dry_run, metric=chosen)
+        self.run_import(path=file, username=user, dry_run=dry_run, metric=chosen, from_command=True)
