@@ -221,6 +221,9 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
     import_form_class = StatisticUploadForm
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     export_formats = [base_formats.CSV, base_formats.XLSX]
+    # UTF-8 with a byte order mark: without it Excel reads the CSV as Windows-1252 and shows
+    # "£" and "é" as "Â£" and "Ã©".
+    to_encoding = "utf-8-sig"
     template_columns = [
         "region_code",
         "metric",
@@ -341,6 +344,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        return False  # an audit record: nobody removes it, managers included
 
 
 class UserMembershipInline(admin.StackedInline):

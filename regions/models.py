@@ -165,6 +165,13 @@ class Region(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("slug",):
+            return ValidationError(
+                _("Another region already uses this slug; choose another."), code="unique"
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     @property
     def code(self) -> str:
         """The identifier partners use for this region in files: GSS code, else the slug."""
@@ -245,6 +252,13 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("slug",):
+            return ValidationError(
+                _("Another organisation already uses this slug; choose another."), code="unique"
+            )
+        return super().unique_error_message(model_class, unique_check)
 
     @property
     def display_name(self) -> str:
@@ -330,6 +344,13 @@ class Metric(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("slug",):
+            return ValidationError(
+                _("Another metric already uses this slug; choose another."), code="unique"
+            )
+        return super().unique_error_message(model_class, unique_check)
 
 
 class ImportBatch(models.Model):
@@ -429,7 +450,7 @@ class Statistic(TimeStampedModel):
     )
     value = models.BigIntegerField(
         _("value"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0, message=_("A count cannot be negative."))],
         help_text=_(
             "The whole count for the period, 0 or more. Enter the real number even when it is "
             "small: public pages hide values below the metric's threshold."

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from regions.models import ImportBatch, Organisation, Region, Statistic
+from regions.models import ImportBatch, Metric, Organisation, Region, Statistic
 from tests.regions.factories import (
     OrganisationFactory,
     RegionFactory,
@@ -384,6 +384,60 @@ def test_a_region_may_keep_its_own_slug_as_its_police_id(manager_client, regions
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("model", "data", "message"),
+    [
+        (
+            Region,
+            lambda: {**region_form_data(slug="wales"), "police_uk_id": ""},
+            "Another region already uses this slug; choose another.",
+        ),
+        (
+            Organisation,
+            lambda: {
+                "name": "Another police",
+                "slug": "north-wales-police",
+                "kind": "police_force",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+            "Another organisation already uses this slug; choose another.",
+        ),
+        (
+            Metric,
+            lambda: {
+                "name": "Another count",
+                "slug": Metric.objects.get().slug,
+                "description": "What is counted.",
+                "unit": "people",
+                "owner": Organisation.objects.first().pk,
+                "small_number_threshold": 5,
+            },
+            "Another metric already uses this slug; choose another.",
+        ),
+    ],
+    ids=["region", "organisation", "metric"],
+)
+def test_a_slug_in_use_is_refused_in_plain_words(manager_client, regions, model, data, message):
+    before = model.objects.count()
+    response = manager_client.post(admin_url(model, "add"), data())
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
+    assert model.objects.count() == before
+
+
+def test_a_negative_value_is_refused_in_plain_words(officer_client, north_wales_statistic):
+    response = officer_client.post(
+        admin_url(Statistic, "change", north_wales_statistic.pk),
+        statistic_form_data(north_wales_statistic, value=-5),
+    )
+    assert response.status_code == 200
+    assert "A count cannot be negative." in html.unescape(response.text)
+    assert "greater than or equal to" not in response.text
+    north_wales_statistic.refresh_from_db()
+    assert north_wales_statistic.value == 84
+
+
 # --- Partner isolation: statistics --------------------------------------------
 
 
@@ -618,6 +672,18 @@ def test_import_batch_is_read_only(batch_client, import_batches):
     assert response.status_code == 403
     batch.refresh_from_db()
     assert (batch.file_name, batch.rows_created) == ("north-wales-police.csv", 1)
+
+
+def test_nobody_deletes_an_import_batch(batch_client, import_batches):
+    batch = import_batches["north-wales-police"]
+    response = batch_client.post(admin_url(ImportBatch, "delete", batch.pk), {"post": "yes"})
+    assert response.status_code == 403
+    response = batch_client.post(
+        admin_url(ImportBatch, "changelist"),
+        {"action": "delete_selected", "_selected_action": [batch.pk], "post": "yes"},
+    )
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
+    assert "delete_selected" not in batch_client.get(admin_url(ImportBatch, "changelist")).text
 
 
 def test_nobody_adds_import_batches_by_hand(batch_client):

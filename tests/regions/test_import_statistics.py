@@ -5,6 +5,7 @@ the preview page renders it. Every bad file must say what is wrong, by row and c
 the database as it was; every good file must import the same figures, read correctly.
 """
 
+import codecs
 import csv
 import datetime
 import hashlib
@@ -1438,6 +1439,19 @@ def test_manager_exports_every_region(manager_client, regions, metric):
         "E23000002",
         "north-west-and-north-wales",
     }
+
+
+def test_csv_export_is_utf8_with_a_byte_order_mark_for_excel(officer_client, regions, metric):
+    StatisticFactory(
+        metric=metric,
+        region=regions["north-wales"],
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2020, 6, 30),
+        source="Café £ figures",
+    )
+    response = officer_client.post(EXPORT_URL, export_form_data(officer_client, "csv"))
+    assert response.content.startswith(codecs.BOM_UTF8 + b"region_code,")
+    assert "Café £ figures".encode() in response.content
 
 
 def test_export_round_trips_through_import(officer_client):
