@@ -381,7 +381,7 @@ def plan_statistics(
             )
         )
     existing = _existing(candidates)
-    problems.extend(_overlaps(candidates, existing, codes))
+    problems.extend(_overlaps(candidates, seen, existing, codes))
     if problems:
         return plan
 
@@ -411,7 +411,10 @@ def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
 
 
 def _overlaps(
-    candidates: list[PlannedRow], existing: dict[tuple, tuple], codes: RegionCodes
+    candidates: list[PlannedRow],
+    in_file: dict[tuple, int],
+    existing: dict[tuple, tuple],
+    codes: RegionCodes,
 ) -> list[RowError]:
     """Rows whose period overlaps another for the same metric and region, in the file or
     stored: one sort and one pass, at most one problem per row.
@@ -419,8 +422,8 @@ def _overlaps(
     Overlapping periods (January-June, July-December and the whole year) would let a
     withheld small number be worked out by subtraction, and make "the period before"
     meaningless. A row with the very period of a stored figure updates it: no overlap.
+    `in_file` holds the (metric, region, start, end) of every row of the file.
     """
-    in_file = {(r.metric_id, r.region_id, r.period_start, r.period_end) for r in candidates}
     # (metric, region, start, end, spreadsheet row or 0 for a stored figure)
     periods = [(*key, 0) for key in existing if key not in in_file]
     periods += [(r.metric_id, r.region_id, r.period_start, r.period_end, r.row) for r in candidates]
