@@ -408,6 +408,9 @@ class PendingImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"
     )
     content = models.BinaryField()
+    # What was decided at the preview (the file's name, the metric chosen), so the confirmation
+    # reads it from here rather than from form fields anyone could edit.
+    details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
 
     class Meta:

@@ -10,7 +10,6 @@ confirmation reads it from there rather than from form fields anyone could edit.
 """
 
 import datetime
-import json
 import secrets
 
 from django.conf import settings
@@ -18,9 +17,6 @@ from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
 from regions.models import PendingImport
-
-# The stored content: this line, the details as one line of JSON, then the file's bytes.
-ENVELOPE = b"regions-pending-import/1\n"
 
 
 class PendingImportMissing(Exception):
@@ -32,18 +28,6 @@ def remove_expired_pending_imports() -> int:
     cutoff = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS)
     deleted, _ = PendingImport.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-def pack(data: bytes, details: dict) -> bytes:
-    return ENVELOPE + json.dumps(details, separators=(",", ":")).encode() + b"\n" + bytes(data)
-
-
-def unpack(content: bytes) -> tuple[bytes, dict]:
-    """The file and its details; a row stored another way counts as missing."""
-    if not content.startswith(ENVELOPE):
-        raise ValueError("not a pending import")
-    details, _, data = content[len(ENVELOPE) :].partition(b"\n")
-    return data, json.loads(details)
 
 
 class DatabaseStorage(BaseStorage):
@@ -62,7 +46,7 @@ class DatabaseStorage(BaseStorage):
         remove_expired_pending_imports()
         self.name = secrets.token_urlsafe(32)
         PendingImport.objects.create(
-            token=self.name, user=self.user, content=pack(data, self.details)
+            token=self.name, user=self.user, content=bytes(data), details=self.details
         )
 
     def read(self) -> bytes:
@@ -72,11 +56,11 @@ class DatabaseStorage(BaseStorage):
         ).first()
         if pending is None:
             raise PendingImportMissing(self.name)
-        try:
-            data, self.details = unpack(bytes(pending.content))
-        except ValueError:
-            raise PendingImportMissing(self.name) from None
-        return data
+        if "file_name" not in pending.details:
+            # Saved without what the preview decided: never confirmed on the form's word.
+            raise PendingImportMissing(self.name)
+        self.details = dict(pending.details)
+        return bytes(pending.content)
 
     def remove(self) -> None:
         PendingImport.objects.filter(token=self.name, user=self.user).delete()

@@ -1514,9 +1514,7 @@ def test_a_row_with_the_period_of_a_stored_figure_updates_it_rather_than_overlap
 def test_an_upload_stored_without_its_details_counts_as_gone(officer_client, officer):
     """A waiting upload whose details cannot be read is never confirmed on the form's word."""
     fields = confirm_fields(preview(officer_client, "good.csv"))
-    PendingImport.objects.filter(token=fields["import_file_name"]).update(
-        content=corpus("good.csv")
-    )
+    PendingImport.objects.filter(token=fields["import_file_name"]).update(details={})
     before = snapshot()
 
     response = confirm(officer_client, fields, follow=True)
