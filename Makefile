@@ -62,6 +62,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 migrations-check: $(VENV)/.dev
+	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 
 check: lint migrations-check test
