@@ -23,10 +23,15 @@ class PendingImportMissing(Exception):
     """The file waiting for confirmation is gone: confirmed already, expired, or not theirs."""
 
 
+def expired_pending_imports():
+    """Uploads left waiting longer than IMPORT_PENDING_HOURS."""
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS)
+    return PendingImport.objects.filter(created_at__lt=cutoff)
+
+
 def remove_expired_pending_imports() -> int:
     """Delete abandoned uploads; returns how many."""
-    cutoff = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS)
-    deleted, _ = PendingImport.objects.filter(created_at__lt=cutoff).delete()
+    deleted, _ = expired_pending_imports().delete()
     return deleted
 
 

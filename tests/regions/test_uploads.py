@@ -1,10 +1,13 @@
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image
 
-from regions.models import Organisation
+from regions.models import Organisation, PendingImport
 from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +71,21 @@ def test_logo_over_the_size_limit_is_refused(manager_client, settings):
     )
     assert "the largest allowed is 100" in response.content.decode()
     assert not Organisation.objects.exists()
+
+
+def test_clear_pending_imports_deletes_only_abandoned_uploads(settings, django_user_model):
+    settings.IMPORT_PENDING_HOURS = 24
+    user = django_user_model.objects.create(username="officer")
+    old = PendingImport.objects.create(token="old", user=user, content=b"x")
+    PendingImport.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    PendingImport.objects.create(token="fresh", user=user, content=b"y")
+
+    out = io.StringIO()
+    call_command("clear_pending_imports", "--dry-run", stdout=out)
+    assert "1 upload(s) older than 24 hours would be deleted." in out.getvalue()
+    assert PendingImport.objects.count() == 2
+
+    call_command("clear_pending_imports", stdout=out)
+    assert list(PendingImport.objects.values_list("token", flat=True)) == ["fresh"]
