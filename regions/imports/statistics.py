@@ -645,7 +645,10 @@ class StatisticResource(AllOrNothingResource):
     period_end = fields.Field(
         attribute="period_end", column_name="period_end", widget=widgets.DateWidget("%Y-%m-%d")
     )
-    value = fields.Field(attribute="value", column_name="value")
+    # A number, not text, so an Excel export's values add up without "number stored as text".
+    value = fields.Field(
+        attribute="value", column_name="value", widget=widgets.IntegerWidget(coerce_to_string=False)
+    )
     source = fields.Field(attribute="source", column_name="source")
     notes = fields.Field(attribute="notes", column_name="notes")
 

@@ -1423,6 +1423,24 @@ def test_xlsx_export_has_no_formula_cells(officer_client, stored_formula):
     assert formula_cells == []
 
 
+def test_xlsx_export_gives_values_as_numbers(officer_client, regions, metric):
+    StatisticFactory(
+        metric=metric,
+        region=regions["north-wales"],
+        period_start=datetime.date(2021, 1, 1),
+        period_end=datetime.date(2021, 6, 30),
+        value=139,
+    )
+    response = officer_client.post(EXPORT_URL, export_form_data(officer_client, "xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    rows = [
+        dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    [row] = [r for r in rows if r["period_start"] == datetime.datetime(2021, 1, 1)]
+    assert row["value"] == 139
+
+
 def test_partner_exports_only_their_own_regions(officer_client, regions, metric):
     StatisticFactory(metric=metric, region=regions["cumbria"], value=777)
     rows = export_csv(officer_client)
