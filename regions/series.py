@@ -8,9 +8,11 @@ one set of rules applies everywhere:
   otherwise *incomplete* (never a silent partial sum).
 - Values below the metric's small-number threshold are *suppressed*: shown as "fewer than N".
   So that a suppressed value cannot be worked out by subtraction, a grouping's value for a
-  period is *withheld* too whenever any of its members' values for that period is suppressed,
-  and a grouping's stored total is withheld when its members that are shown add up to within
-  the threshold of it (the members with no figure would then be known to be small).
+  period is *withheld* too whenever any of its members' values for that period is suppressed.
+  And every total shown for a period (stored or summed, over every grouping that shares an area
+  with what is shown, wherever it is shown) is checked together with the others: wherever two of
+  them, or one of them and the areas shown, would leave a set of areas adding up to fewer than
+  the threshold, the larger total is withheld (see `_withhold_differences`).
 - Changes are computed from counts, and never involve a suppressed or incomplete value.
 
 All of it is one pass over rows fetched in a fixed number of queries (statistics, grouping
@@ -222,27 +224,61 @@ class MetricTable:
         return list(found)
 
 
-def _reveals_small_remainder(total: int, member_cells: list[Cell], threshold: int) -> bool:
-    """Whether showing a grouping's stored total beside its members' shown figures would let a
-    reader work out that the members with no figure add up to fewer than the threshold."""
-    known, unknown = _known_parts(member_cells)
-    return unknown and 0 <= total - known < threshold
+MAX_DERIVED_SUMS = 500  # per period; past it, every total with an area not shown is withheld
 
 
-def _known_parts(member_cells: list[Cell]) -> tuple[int, bool]:
-    """The sum of the figures shown for these members (or, for a member grouping with no figure
-    of its own, for its members), and whether any part is not shown."""
-    known, unknown = 0, False
-    for member in member_cells:
-        if member.shown is not None:
-            known += member.shown
-        elif member.state == State.INCOMPLETE:
-            part_known, _part_unknown = _known_parts(member.parts)
-            known += part_known
-            unknown = True
-        else:
-            unknown = True
-    return known, unknown
+def _withhold_differences(
+    cells: dict[int, Cell], leaves: dict[int, frozenset[int]], threshold: int
+) -> None:
+    """Withhold totals until no set of areas not shown can be worked out to add up to fewer than
+    the threshold, from the totals and area figures shown for one period.
+
+    `cells` are every region's cell for the period, `leaves` the areas (regions with no members)
+    inside each grouping. Each shown total says: its areas not shown add up to its value minus
+    the figures shown for the others. Two such sums whose areas nest give the difference for the
+    areas in one and not the other, and so on. Where a derived sum is small, the largest total it
+    came from is withheld, and the check starts again.
+    """
+    while True:
+        sums: dict[frozenset[int], tuple[int, frozenset[int]]] = {}
+        for region_id, cell in cells.items():
+            if region_id not in leaves or cell.shown is None:
+                continue
+            hidden = frozenset(leaf for leaf in leaves[region_id] if cells[leaf].shown is None)
+            if not hidden:
+                continue  # every area shown: nothing to learn
+            known = sum(cells[leaf].shown for leaf in leaves[region_id] - hidden)
+            sums.setdefault(hidden, (cell.shown - known, frozenset({region_id})))
+        revealing = _small_difference(sums, threshold)
+        if revealing is None:
+            return
+        largest = max(revealing, key=lambda region_id: (len(leaves[region_id]), region_id))
+        cells[largest].suppressed = cells[largest].withheld = True
+
+
+def _small_difference(
+    sums: dict[frozenset[int], tuple[int, frozenset[int]]], threshold: int
+) -> frozenset[int] | None:
+    """The totals behind a small sum of areas not shown, if any can be derived."""
+    queue = list(sums.items())
+    while queue:
+        areas, (total, origins) = queue.pop()
+        if 0 <= total < threshold:
+            return origins
+        for other, (other_total, other_origins) in list(sums.items()):
+            if not (other < areas or areas < other):
+                continue
+            bigger, smaller = (areas, other) if other < areas else (other, areas)
+            difference = bigger - smaller
+            if difference in sums:
+                continue
+            value = (total - other_total) if bigger is areas else (other_total - total)
+            derived = (value, origins | other_origins)
+            if len(sums) >= MAX_DERIVED_SUMS:
+                return frozenset(o for _areas, (_v, found) in sums.items() for o in found)
+            sums[difference] = derived
+            queue.append((difference, derived))
+    return None
 
 
 class Figures:
@@ -259,9 +295,14 @@ class Figures:
         self.regions = list(regions)
         self.edges = grouping_edges() if edges is None else edges
         self.members: dict[int, list[int]] = defaultdict(list)
+        self.parents: dict[int, list[int]] = defaultdict(list)
         for grouping_id, member_id in self.edges:
             self.members[grouping_id].append(member_id)
-        wanted = region_member_ids([region.pk for region in self.regions], edges=self.edges)
+            self.parents[member_id].append(grouping_id)
+        # Every total that shares an area with what is shown is weighed with it, so the same
+        # figures are withheld on every page that shows them.
+        wanted = self._connected(region_member_ids([r.pk for r in self.regions], edges=self.edges))
+        self.component = wanted
         self.values: dict[tuple[int, int], dict[Period, tuple[int, str]]] = defaultdict(dict)
         self.populations: dict[int, int | None] = {}
         rows = Statistic.objects.filter(
@@ -271,6 +312,40 @@ class Figures:
             self.values[(metric_id, region_id)][Period(start, end)] = (value, source)
         for region in self.regions:
             self.populations[region.pk] = region.population
+        self._leaf_sets: dict[int, frozenset[int]] | None = None
+
+    def _connected(self, region_ids: set[int]) -> set[int]:
+        """The regions, every grouping any of them is in, everything inside those, and so on."""
+        found = set(region_ids)
+        frontier = list(found)
+        while frontier:
+            region_id = frontier.pop()
+            for neighbour in (*self.members.get(region_id, ()), *self.parents.get(region_id, ())):
+                if neighbour not in found:
+                    found.add(neighbour)
+                    frontier.append(neighbour)
+        return found
+
+    def _leaves(self) -> dict[int, frozenset[int]]:
+        """For each grouping among the loaded regions, the areas with no members inside it."""
+        memo: dict[int, frozenset[int]] = {}
+
+        def leaves_of(region_id: int, path: frozenset) -> frozenset[int]:
+            if region_id in memo:
+                return memo[region_id]
+            inside = [m for m in self.members.get(region_id, ()) if m not in path]
+            if not inside:
+                found = frozenset({region_id})
+            else:
+                found = frozenset().union(*(leaves_of(m, path | {region_id}) for m in inside))
+            memo[region_id] = found
+            return found
+
+        return {
+            region_id: leaves_of(region_id, frozenset())
+            for region_id in self.component
+            if self.members.get(region_id)
+        }
 
     def table(self, metric: Metric, regions: Iterable[Region] | None = None) -> MetricTable:
         """The metric's series for the given regions (default: all), over their periods."""
@@ -309,16 +384,18 @@ class Figures:
                 else:
                     result.state = State.INCOMPLETE
             if result.has_value:
-                threshold = metric.small_number_threshold
-                if result.value < threshold:
+                if result.value < metric.small_number_threshold:
                     result.suppressed = True
-                elif any(c.suppressed for c in member_cells) or (
-                    result.state == State.STORED
-                    and _reveals_small_remainder(result.value, member_cells, threshold)
-                ):
+                elif any(c.suppressed for c in member_cells):
                     result.suppressed = result.withheld = True
             memo[key] = result
             return result
+
+        if self._leaf_sets is None:
+            self._leaf_sets = self._leaves()
+        for period in periods:
+            cells = {region_id: cell(region_id, period) for region_id in self.component}
+            _withhold_differences(cells, self._leaf_sets, metric.small_number_threshold)
 
         series = [
             Series(

@@ -141,6 +141,49 @@ def test_the_small_remainder_rule_looks_inside_incomplete_member_groupings():
     assert cell.withheld
 
 
+def test_two_totals_sharing_an_area_cannot_be_subtracted_to_reveal_a_small_one():
+    metric = MetricFactory(small_number_threshold=5)
+    shared, shown, small = RegionFactory.create_batch(3)
+    first = grouping_of(shared, shown)
+    second = grouping_of(shared, small)
+    stat(metric, shown, H1, 40)
+    stat(metric, first, H1, 100)  # so the shared area had 60 ...
+    stat(metric, second, H1, 63)  # ... and the small one 3
+    table = table_for(metric, first, second)
+    (first_cell,) = cells_of(table, first)
+    (second_cell,) = cells_of(table, second)
+    assert [first_cell.shown, second_cell.shown].count(None) == 1
+    # The same one is withheld wherever it is shown, even on a page without the other.
+    (alone,) = cells_of(table_for(metric, second), second)
+    assert alone.shown == second_cell.shown
+
+
+def test_nested_totals_without_a_link_between_them_cannot_be_subtracted():
+    metric = MetricFactory(small_number_threshold=5)
+    a, b, c = RegionFactory.create_batch(3)
+    wide = grouping_of(a, b, c)
+    narrow = grouping_of(a, b)  # not linked to `wide`, but covers two of its areas
+    stat(metric, wide, H1, 103)
+    stat(metric, narrow, H1, 100)  # 103 - 100: c had 3
+    table = table_for(metric, wide, narrow)
+    assert cells_of(table, wide)[0].withheld
+    assert cells_of(table, narrow)[0].shown == 100
+
+
+def test_a_total_is_withheld_when_a_total_inside_it_is():
+    metric = MetricFactory(small_number_threshold=5)
+    a, b, c, d = RegionFactory.create_batch(4)
+    inner = grouping_of(a, b)
+    other = grouping_of(a)
+    outer = grouping_of(inner, d)
+    stat(metric, other, H1, 60)
+    stat(metric, inner, H1, 63)  # with `other`: b had 3, so `inner` is withheld
+    stat(metric, d, H1, 50)
+    # `outer` is the sum of `inner` and d: showing it would give `inner` away.
+    assert cells_of(table_for(metric, inner, other), inner)[0].withheld
+    assert cells_of(table_for(metric, outer, other), outer)[0].shown is None
+
+
 def test_a_stored_total_with_every_member_shown_is_not_withheld():
     metric = MetricFactory(small_number_threshold=5)
     a, b = RegionFactory.create_batch(2)
