@@ -186,6 +186,38 @@ def build_impact_from_table(
     return Impact(table, rows, before, after, launch)
 
 
+def safe_to_show(
+    reported: Iterable[ReportedFigure], tables: Iterable[MetricTable]
+) -> list[ReportedFigure]:
+    """The reported figures that may be shown beside the counts in `tables`: a percentage
+    change is left out where a count of its area in the periods it compares is withheld (a
+    published +900% beside an after-count of 30 gives a withheld 3 away)."""
+    by_metric = {table.metric.pk: table for table in tables}
+
+    def hides_small(figure: ReportedFigure) -> bool:
+        if not figure.is_change or figure.region_id is None:
+            return False
+        start = figure.base_period_start or figure.period_start
+        end = figure.period_end or figure.base_period_end
+        metric_ids = [figure.metric_id] if figure.metric_id else list(by_metric)
+        for metric_id in metric_ids:
+            table = by_metric.get(metric_id)
+            for series in table.series if table else ():
+                if series.region.pk != figure.region_id:
+                    continue
+                for cell in series.cells:
+                    overlaps = (
+                        start is None
+                        or end is None
+                        or (cell.period.start <= end and cell.period.end >= start)
+                    )
+                    if cell.suppressed and overlaps:
+                        return True
+        return False
+
+    return [figure for figure in reported if not hides_small(figure)]
+
+
 # --- The chart ---------------------------------------------------------------------------------
 
 CHART_WIDTH = 360

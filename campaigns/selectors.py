@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from campaigns.impact import Impact, build_impact_from_table, build_impacts, region_sort_key
+from campaigns.impact import (
+    Impact,
+    build_impact_from_table,
+    build_impacts,
+    region_sort_key,
+    safe_to_show,
+)
 from campaigns.models import Campaign, CampaignPartner, PressStatement, Quote, ReportedFigure
 from regions.models import Metric, Organisation, Region
 from regions.selectors import grouping_edges
@@ -94,7 +100,9 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
         regions=sorted(regions, key=region_sort_key),
         statements=statements,
         impact=impacts,
-        headline_figures=[f for f in figures if f.pk not in placed],
+        headline_figures=safe_to_show(
+            [f for f in figures if f.pk not in placed], [i.table for i in impacts]
+        ),
     )
 
 
@@ -107,7 +115,7 @@ def campaign_statistics(campaign: Campaign) -> tuple[list[Impact], list[Reported
         launch=campaign.launch_date,
         reported_figures=figures,
     )
-    return impacts, figures
+    return impacts, safe_to_show(figures, [i.table for i in impacts])
 
 
 @dataclass
@@ -119,10 +127,16 @@ class StatementPage:
 
 
 def statement_page(statement: PressStatement) -> StatementPage:
+    figures = list(statement.reported_figures.select_related("region"))
+    regions = {f.region_id: f.region for f in figures if f.is_change and f.region_id}
+    if regions:
+        metrics = list(statement.campaign.metrics.all())
+        counted = Figures(metrics=metrics, regions=regions.values())
+        figures = safe_to_show(figures, [counted.table(metric) for metric in metrics])
     return StatementPage(
         statement=statement,
         quotes=list(statement.quotes.select_related("person")),
-        figures=list(statement.reported_figures.select_related("region")),
+        figures=figures,
         issuers=list(statement.issuing_organisations.all()),
     )
 
@@ -190,7 +204,7 @@ def region_page(region: Region) -> RegionPage:
         if (table := figures.table(metric)).series[0].has_figures
     ]
     by_metric = {table.metric.pk: table for table in history}
-    reported_figures = published_reported_figures(region=region)
+    reported_figures = safe_to_show(published_reported_figures(region=region), history)
     campaign_figures = []
     for campaign in campaigns:
         own = [

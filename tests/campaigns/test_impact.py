@@ -11,7 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Status
 from regions.models import Region
-from tests.campaigns.factories import CampaignFactory, ReportedFigureFactory
+from tests.campaigns.factories import (
+    CampaignFactory,
+    PressStatementFactory,
+    ReportedFigureFactory,
+)
 from tests.regions.factories import MetricFactory, RegionFactory, StatisticFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,10 +128,19 @@ def test_a_reported_change_is_not_shown_beside_a_withheld_count(client):
     campaign.regions.set([area])
     campaign.metrics.set([metric])
     ReportedFigureFactory(statement=None, campaign=campaign, region=area, value=900)
+    statement = PressStatementFactory(campaign=campaign)
+    ReportedFigureFactory(statement=statement, region=area, metric=metric, value=900)
 
     text = page_text(client.get(campaign.get_absolute_url()))
     assert "fewer than 5" in text and "30" in text
     assert "900%" not in text  # 30 and "up 900%" would give the 3 away
+    # Nor anywhere else it could be read beside the counts.
+    for url in [area.get_absolute_url(), statement.get_absolute_url()]:
+        assert "900%" not in page_text(client.get(url)), url
+    data = client.get(campaign.get_absolute_url() + "statistics.json").json()
+    assert data["reported_figures"] == []
+    csv_text = client.get(campaign.get_absolute_url() + "statistics.csv").content.decode()
+    assert ",900" not in csv_text
 
 
 def test_region_page_shows_each_campaigns_figures_for_that_region(client, demo):
