@@ -117,6 +117,11 @@ class Impact:
         return any(change is not None and change.is_new for change in changes)
 
     @property
+    def has_unequal_periods(self) -> bool:
+        """Whether some periods shown differ in length (so no change is given between them)."""
+        return len({period.months for period in self.periods}) > 1
+
+    @property
     def has_reported(self) -> bool:
         return any(row.reported for row in self.rows)
 

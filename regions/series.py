@@ -176,8 +176,11 @@ class Cell:
 
 
 def change_of(earlier: Cell | None, later: Cell | None) -> Change | None:
-    """The change between two cells the public may see, or None."""
+    """The change between two cells the public may see, or None. Periods of different lengths
+    are not compared (six months against one would read as a fall); their monthly rates are."""
     if earlier is None or later is None:
+        return None
+    if earlier.period.months != later.period.months:
         return None
     return change_between(earlier.shown, later.shown)
 

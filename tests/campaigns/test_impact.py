@@ -331,3 +331,28 @@ def test_a_large_chart_draws_each_areas_bars_as_a_few_paths(client):
     small = campaign_with(3, 2)
     small_svg = client.get(small.get_absolute_url()).content.decode().split("<svg", 1)[1]
     assert small_svg.count("<title>") > 1  # small charts keep a hover title on every bar
+
+
+def test_the_page_says_why_periods_of_different_lengths_get_no_change(client):
+    metric = MetricFactory()
+    area = RegionFactory()
+    StatisticFactory(
+        metric=metric,
+        region=area,
+        period_start=datetime.date(2017, 7, 1),
+        period_end=datetime.date(2017, 12, 31),
+        value=600,
+    )
+    StatisticFactory(
+        metric=metric,
+        region=area,
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2018, 1, 31),
+        value=120,
+    )
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([area])
+    campaign.metrics.set([metric])
+    text = page_text(client.get(campaign.get_absolute_url()))
+    assert "down 80%" not in text
+    assert "No change is given between periods of different lengths" in text

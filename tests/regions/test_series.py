@@ -313,3 +313,19 @@ def test_admin_flags_a_grouping_that_does_not_add_up(manager_client):
     html = manager_client.get("/admin/regions/statistic/").content.decode()
     assert "does not match its areas" in html
     assert "stored 100, its areas add up to 90" in html
+
+
+def test_periods_of_different_lengths_are_not_compared():
+    metric = MetricFactory()
+    region = RegionFactory()
+    stat(metric, region, H1, 600)  # six months: about 100 a month
+    StatisticFactory(
+        metric=metric,
+        region=region,
+        period_start=datetime.date(2018, 1, 1),
+        period_end=datetime.date(2018, 1, 31),
+        value=120,  # one month: more a month, though fewer in all
+    )
+    series = table_for(metric, region).series[0]
+    assert series.changes == [None, None]
+    assert [cell.monthly for cell in series.cells] == ["about 100 a month", "about 120 a month"]
