@@ -225,11 +225,12 @@ def safe_to_show(
 
 # --- The chart ---------------------------------------------------------------------------------
 
-CHART_WIDTH = 360
-LABEL_HEIGHT = 20
+# Chart units: narrow enough that a 320 px phone shows the text at about its own size.
+CHART_WIDTH = 320
+LABEL_HEIGHT = 22
 BAR_HEIGHT = 34
 ROW_GAP = 14
-BARS_WIDTH = 170
+BARS_WIDTH = 150
 LEGEND_HEIGHT = 30
 MAX_ROWS_WITH_BAR_TITLES = 30
 
@@ -377,8 +378,22 @@ class Chart:
                 "spans": _(", and outlined bars for a period the launch falls in")
                 if impact.has_spanning_period
                 else ""
-            },
+            }
+            + _marks_explained(rows, impact.metric.small_number_threshold),
         )
+
+
+def _marks_explained(rows: list[ChartRow], threshold: int) -> str:
+    """What the marks drawn in place of bars mean, for those the chart uses."""
+    marks = {bar.mark for row in rows for bar in row.bars if bar.mark}
+    words = []
+    if f"<{threshold}" in marks:
+        words.append(_("'<%(n)s' marks a figure below %(n)s") % {"n": threshold})
+    if "×" in marks:
+        words.append(_("'×' a total withheld so that small figures cannot be worked out"))
+    if "?" in marks:
+        words.append(_("'?' a total some of whose areas have no figure"))
+    return (" " + "; ".join(words) + ".") if words else ""
 
 
 def _row_summary(row: ImpactRow) -> list[str]:

@@ -108,6 +108,8 @@ def test_chart_and_tables_show_withheld_and_incomplete_figures_in_words(client):
     assert "incomplete: 2 of 3 areas reported" in text
     html = response.content.decode()
     assert "&lt;5" in html  # the chart marks a withheld bar rather than drawing it
+    assert "&lt;5&#x27; marks a figure below 5" in html  # and says what its marks mean
+    assert "?&#x27; a total some of whose areas have no figure" in html
     assert "a total is 'withheld' for any period in which one of its areas" in text
     # Every period is listed, with the change from the period before.
     assert "Every period, with the change from the period before" in text
