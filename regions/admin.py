@@ -193,6 +193,14 @@ class StatisticAdminForm(forms.ModelForm):
         model = Statistic
         fields = ["metric", "region", "period_start", "period_end", "value", "source", "notes"]
 
+    # The regions a refusal may name (None: any); set per request for partner data officers.
+    visible_region_ids: set[int] | None = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.instance.visible_region_ids = self.visible_region_ids
+        return cleaned_data
+
 
 class StatisticUploadForm(UploadForm):
     metric = forms.ModelChoiceField(
@@ -296,6 +304,14 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
     def get_import_success_url(self, batch: ImportBatch) -> str:
         url = reverse("admin:regions_statistic_changelist")
         return f"{url}?import_batch__exact={batch.pk}"
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if sees_all_regions(request.user):
+            return form
+        # A refused period names only areas the officer's organisation covers.
+        visible = set(regions_for_user(request.user).values_list("pk", flat=True))
+        return type(form.__name__, (form,), {"visible_region_ids": visible})
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "region":

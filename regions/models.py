@@ -509,47 +509,64 @@ class Statistic(TimeStampedModel):
             f"{self.metric} · {self.region} · {self.period_start}–{self.period_end}: {self.value}"
         )
 
-    def clean(self) -> None:
-        """Periods of one metric and region must not overlap.
+    # The regions whose names a refusal may mention (None: any). The admin sets it for partner
+    # data officers, so a refusal never names an area their organisation does not cover.
+    visible_region_ids: set[int] | None = None
 
-        January-June, July-December and the whole year stored side by side would let a
-        withheld small number be worked out by subtraction, and make "the period before"
-        meaningless. (The import checks the same rule for a whole file at once.)
+    def clean(self) -> None:
+        """Within one metric, any two periods (for any regions) are identical or do not overlap.
+
+        A grouping's January-December total beside its members' half-years would let a
+        withheld half be worked out by subtraction, and compare a half-year with a year. So a
+        metric counts every area in the same periods. (The import checks the same rule for a
+        whole file at once.)
         """
         super().clean()
         if None in (self.metric_id, self.region_id, self.period_start, self.period_end):
             return
         if self.period_end <= self.period_start:
             return  # the period check says so
-        overlapping = (
-            Statistic.objects.filter(
-                metric_id=self.metric_id,
-                region_id=self.region_id,
-                period_start__lte=self.period_end,
-                period_end__gte=self.period_start,
-            )
-            .exclude(pk=self.pk)
-            # The very same period is a duplicate, which the unique check names.
+        others = Statistic.objects.filter(metric_id=self.metric_id).exclude(pk=self.pk)
+        clashing = (
+            others.filter(period_start__lte=self.period_end, period_end__gte=self.period_start)
+            # The very same period is the metric's grid (or, for this region, a duplicate,
+            # which the unique check names).
             .exclude(period_start=self.period_start, period_end=self.period_end)
-            .select_related("region")
-            .order_by("period_start")
-            .first()
+            .order_by("period_start", "period_end")
+            .values_list("period_start", "period_end")
         )
-        if overlapping is not None:
-            raise ValidationError(
-                _(
-                    "This period overlaps %(other)s, already stored for %(region)s. A metric "
-                    "counts each area in periods that do not overlap (otherwise a withheld "
-                    "small number could be worked out by subtraction); use a separate metric "
-                    "for yearly totals."
-                )
-                % {
-                    "other": _("%(start)s to %(end)s")
-                    % {
-                        "start": overlapping.period_start.strftime("%d/%m/%Y"),
-                        "end": overlapping.period_end.strftime("%d/%m/%Y"),
-                    },
-                    "region": overlapping.region.name,
-                },
-                code="overlapping_period",
+        overlapping = None
+        if self.visible_region_ids is not None:
+            # A clash with the editor's own areas first: that one they can see and mend.
+            overlapping = clashing.filter(region_id__in=self.visible_region_ids).first()
+        if overlapping is None:
+            overlapping = clashing.first()
+        if overlapping is None:
+            return
+        holders = others.filter(period_start=overlapping[0], period_end=overlapping[1])
+        count = holders.count()
+        if self.visible_region_ids is not None:
+            holders = holders.filter(region_id__in=self.visible_region_ids)
+        named = holders.order_by("region__name").values_list("region__name", flat=True).first()
+        if named is None:
+            where = _("areas your organisation does not cover")
+        elif count > 1:
+            where = _("%(region)s, among others") % {"region": named}
+        else:
+            where = named
+        raise ValidationError(
+            _(
+                "This period overlaps %(other)s, a period this metric already counts in "
+                "(%(where)s). A metric counts every area in the same periods; give figures for "
+                "those periods."
             )
+            % {
+                "other": _("%(start)s to %(end)s")
+                % {
+                    "start": overlapping[0].strftime("%d/%m/%Y"),
+                    "end": overlapping[1].strftime("%d/%m/%Y"),
+                },
+                "where": where,
+            },
+            code="overlapping_period",
+        )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
@@ -381,7 +382,7 @@ def plan_statistics(
             )
         )
     existing = _existing(candidates)
-    problems.extend(_overlaps(candidates, seen, existing, codes))
+    problems.extend(_overlaps(candidates, _stored_periods(candidates, allowed), codes))
     if problems:
         return plan
 
@@ -390,7 +391,7 @@ def plan_statistics(
 
 
 def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
-    """Stored figures the file's rows may update or overlap, keyed like the file's rows by
+    """Stored figures the file's rows may update, keyed like the file's rows by
     (metric, region, period_start, period_end) (one query)."""
     if not candidates:
         return {}
@@ -410,57 +411,93 @@ def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
     }
 
 
-def _overlaps(
-    candidates: list[PlannedRow],
-    in_file: dict[tuple, int],
-    existing: dict[tuple, tuple],
-    codes: RegionCodes,
-) -> list[RowError]:
-    """Rows whose period overlaps another for the same metric and region, in the file or
-    stored: one sort and one pass, at most one problem per row.
+def _stored_periods(
+    candidates: list[PlannedRow], allowed: set[int] | None
+) -> dict[tuple, tuple[str | None, int]]:
+    """Every distinct period stored for the file's metrics, keyed (metric, start, end), with the
+    first by name of the regions that have it (of those the importer covers, else None) and how
+    many regions do (one query)."""
+    if not candidates:
+        return {}
+    covered = None if allowed is None else Q(region_id__in=allowed)
+    stored = (
+        Statistic.objects.filter(metric_id__in={row.metric_id for row in candidates})
+        .order_by()
+        .values("metric_id", "period_start", "period_end")
+        .annotate(named=Min("region__name", filter=covered), regions=Count("pk"))
+        .values_list("metric_id", "period_start", "period_end", "named", "regions")
+    )
+    return {(m, s, e): (named, count) for m, s, e, named, count in stored}
 
-    Overlapping periods (January-June, July-December and the whole year) would let a
-    withheld small number be worked out by subtraction, and make "the period before"
-    meaningless. A row with the very period of a stored figure updates it: no overlap.
-    `in_file` holds the (metric, region, start, end) of every row of the file.
+
+def _overlaps(
+    candidates: list[PlannedRow], stored: dict[tuple, tuple], codes: RegionCodes
+) -> list[RowError]:
+    """Rows whose period overlaps another period of the same metric, for any region, in the
+    file or stored: one sort of the distinct periods and one pass.
+
+    A metric counts every area in the same periods: a grouping's yearly total beside its
+    members' half-years would let a withheld half be worked out by subtraction, and compare a
+    half-year with a year. A row with the very period of a stored figure (of any region) is in
+    the metric's periods already: it never overlaps. Of two new periods that overlap, the rows
+    of the one that starts later (or, starting together, ends later) are named.
     """
-    # (metric, region, start, end, spreadsheet row or 0 for a stored figure)
-    periods = [(*key, 0) for key in existing if key not in in_file]
-    periods += [(r.metric_id, r.region_id, r.period_start, r.period_end, r.row) for r in candidates]
-    periods.sort()
+    in_file: dict[tuple, list[PlannedRow]] = {}
+    for row in candidates:
+        in_file.setdefault((row.metric_id, row.period_start, row.period_end), []).append(row)
     problems: list[RowError] = []
-    reported: set[int] = set()
-    group = reach = None  # reach: the period of this metric and region that ends latest
-    for period in periods:
-        if period[:2] != group:
-            group, reach = period[:2], period
+    reported: set[tuple] = set()
+    metric = reach = None  # reach: the period of this metric so far that ends latest
+    for period in sorted(in_file.keys() | stored.keys()):
+        if period[0] != metric:
+            metric, reach = period[0], period
             continue
-        if period[2] <= reach[3]:
-            row, other = (period, reach) if period[4] else (reach, period)
-            if row[4] and row[4] not in reported:
-                reported.add(row[4])
-                problems.append(_overlap_problem(row, other, codes))
-        if period[3] > reach[3]:
+        if period[1] <= reach[2]:
+            if period not in stored:
+                new, other = period, reach
+            elif reach not in stored:
+                new, other = reach, period
+            else:
+                new = None  # both stored already: not this file's doing
+            if new is not None and new not in reported:
+                reported.add(new)
+                problems += [
+                    _overlap_problem(row, other, in_file, stored, codes) for row in in_file[new]
+                ]
+        if period[2] > reach[2]:
             reach = period
     return problems
 
 
-def _overlap_problem(row: tuple, other: tuple, codes: RegionCodes) -> RowError:
+def _overlap_problem(
+    row: PlannedRow, other: tuple, in_file: dict, stored: dict, codes: RegionCodes
+) -> RowError:
     values = {
-        "period": _period_text(row[2], row[3]),
-        "other": _period_text(other[2], other[3]),
-        "region": codes.names[row[1]],
-        "row": other[4],
+        "period": _period_text(row.period_start, row.period_end),
+        "other": _period_text(other[1], other[2]),
     }
-    if other[4]:
-        message = _("%(period)s overlaps %(other)s on row %(row)s, both for %(region)s; ")
+    if other in stored:
+        named, count = stored[other]
+        if named is None:
+            where = _("areas your organisation does not cover")
+        elif count > 1:
+            where = _("%(region)s, among others") % {"region": named}
+        else:
+            where = named
+        message = _(
+            "%(period)s overlaps %(other)s, a period this metric already counts in (%(where)s). "
+            "A metric counts every area in the same periods; give figures for those periods."
+        )
+        values["where"] = where
     else:
-        message = _("%(period)s overlaps %(other)s already stored for %(region)s; ")
-    message += _(
-        "a metric counts each area in periods that do not overlap — use a separate metric for "
-        "yearly totals."
-    )
-    return RowError(row[4], "period_start", message % values)
+        first = in_file[other][0]
+        message = _(
+            "%(period)s overlaps %(other)s on row %(row)s (%(region)s). A metric counts every "
+            "area in the same periods; give every row one of the same periods, or periods that "
+            "do not overlap."
+        )
+        values.update(row=first.row, region=codes.names[first.region_id])
+    return RowError(row.row, "period_start", message % values)
 
 
 def _period_text(start: datetime.date, end: datetime.date) -> str:

@@ -1,5 +1,6 @@
 """The regions admin as its users meet it: campaign managers, partner data officers, other staff."""
 
+import datetime
 import html
 import io
 import json
@@ -544,10 +545,50 @@ def test_a_period_overlapping_a_stored_one_is_refused_naming_it(
 
     assert response.status_code == 200
     assert (
-        "This period overlaps 01/07/2017 to 31/12/2017, already stored for North Wales. A metric "
-        "counts each area in periods that do not overlap"
+        "This period overlaps 01/07/2017 to 31/12/2017, a period this metric already counts in "
+        "(North Wales, among others). A metric counts every area in the same periods; give "
+        "figures for those periods."
     ) in html.unescape(response.text)
     assert Statistic.objects.count() == before
+
+
+def test_a_period_overlapping_another_regions_is_refused_naming_only_covered_areas(
+    officer_client, regions, cumbria_statistic
+):
+    """Cumbria alone has 2019: the officer is told of the clash, not of Cumbria."""
+    cumbria_statistic.period_start = datetime.date(2019, 1, 1)
+    cumbria_statistic.period_end = datetime.date(2019, 12, 31)
+    cumbria_statistic.save()
+    before = Statistic.objects.count()
+    data = statistic_form_data(
+        cumbria_statistic,
+        region=regions["north-wales"].pk,
+        period_start="2019-07-01",
+        period_end="2020-06-30",
+        notes="",
+    )
+
+    response = officer_client.post(admin_url(Statistic, "add"), data)
+
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    assert (
+        "This period overlaps 01/01/2019 to 31/12/2019, a period this metric already counts in "
+        "(areas your organisation does not cover)."
+    ) in text
+    assert "Cumbria" not in text
+    assert Statistic.objects.count() == before
+
+
+def test_a_manager_adds_a_figure_in_the_metrics_period_for_another_region(
+    manager_client, regions, north_wales_statistic
+):
+    data = statistic_form_data(north_wales_statistic, region=regions["cumbria"].pk, value=12)
+
+    response = manager_client.post(admin_url(Statistic, "add"), data)
+
+    assert response.status_code == 302
+    assert Statistic.objects.get(region=regions["cumbria"], value=12)
 
 
 def test_changing_a_period_to_overlap_the_next_is_refused(officer_client, north_wales_statistic):
@@ -556,7 +597,12 @@ def test_changing_a_period_to_overlap_the_next_is_refused(officer_client, north_
         statistic_form_data(north_wales_statistic, period_end="2018-03-31"),
     )
     assert response.status_code == 200
-    assert "This period overlaps 01/01/2018 to 30/06/2018" in html.unescape(response.text)
+    # 01/07/2017 to 31/12/2017 of the TITAN grouping clashes too, but the officer is shown the
+    # clash in an area they cover.
+    assert (
+        "This period overlaps 01/01/2018 to 30/06/2018, a period this metric already counts in "
+        "(North Wales, among others)."
+    ) in html.unescape(response.text)
     north_wales_statistic.refresh_from_db()
     assert north_wales_statistic.period_end.isoformat() == "2017-12-31"
 

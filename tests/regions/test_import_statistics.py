@@ -31,7 +31,13 @@ from campaigns.demo import SOURCE as DEMO_SOURCE
 from regions.imports.formats import dataset_from_bytes
 from regions.imports.storage import DatabaseStorage
 from regions.models import ImportBatch, Metric, Organisation, PendingImport, Region, Statistic
-from tests.regions.factories import MetricFactory, StatisticFactory, UserFactory, data_officer
+from tests.regions.factories import (
+    MetricFactory,
+    StatisticFactory,
+    UserFactory,
+    data_officer,
+    manager_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -308,14 +314,14 @@ BAD_FILES = [
         "overlapping-periods.csv",
         [
             "Row 4, period_start: 01/01/2024 to 31/12/2024 overlaps 01/01/2024 to 30/06/2024 on "
-            "row 2, both for North Wales; a metric counts each area in periods that do not "
-            "overlap — use a separate metric for yearly totals.",
+            "row 2 (North Wales). A metric counts every area in the same periods; give every "
+            "row one of the same periods, or periods that do not overlap.",
             "Row 3, period_start: 01/07/2024 to 31/12/2024 overlaps 01/01/2024 to 31/12/2024 on "
-            "row 4, both for North Wales; a metric counts each area in periods that do not "
-            "overlap — use a separate metric for yearly totals.",
-            "Row 5, period_start: 01/01/2017 to 31/12/2017 overlaps 01/07/2017 to 31/12/2017 "
-            "already stored for North Wales; a metric counts each area in periods that do not "
-            "overlap — use a separate metric for yearly totals.",
+            "row 4 (North Wales). A metric counts every area in the same periods; give every "
+            "row one of the same periods, or periods that do not overlap.",
+            "Row 5, period_start: 01/01/2017 to 31/12/2017 overlaps 01/07/2017 to 31/12/2017, "
+            "a period this metric already counts in (North Wales, among others). A metric "
+            "counts every area in the same periods; give figures for those periods.",
         ],
     ),
     BadFile(
@@ -1514,6 +1520,78 @@ def test_overlaps_are_found_without_a_query_per_row(officer, metric):
         assert sorted(problem.row for problem in plan.problems) == [3, rows + 2]
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+ALREADY_COUNTED = (
+    "overlaps 01/07/2017 to 31/12/2017, a period this metric already counts in ({where}). A "
+    "metric counts every area in the same periods; give figures for those periods."
+)
+
+
+def test_a_yearly_total_beside_other_regions_half_years_is_refused(manager_client, regions):
+    """Cumbria has no figures of its own, but North Wales and its grouping count July-December
+    2017: a 2017 total for Cumbria would compare a year with their half-year, and beside a
+    grouping's total could reveal a withheld half by subtraction."""
+    before = snapshot()
+    text = "region_code,period_start,period_end,value\nE23000002,01/01/2017,31/12/2017,300\n"
+
+    problems = problems_of(preview(manager_client, "year.csv", data=text.encode()))
+
+    assert problems == [
+        "Row 2, period_start: 01/01/2017 to 31/12/2017 "
+        + ALREADY_COUNTED.format(where="North Wales, among others")
+    ]
+    assert "separate metric" not in problems[0]
+    assert snapshot() == before
+
+
+def test_periods_of_different_regions_in_one_file_must_not_overlap(demo):
+    text = "\n".join(
+        [
+            "region_code,period_start,period_end,value",
+            "W15000001,01/01/2030,30/06/2030,5",
+            "E23000002,01/01/2030,31/12/2030,9",
+            "E23000002,01/01/2030,30/06/2030,4",
+            "north-wales,01/07/2030,31/12/2030,6",
+        ]
+    )
+    assert [str(problem) for problem in plan_of(text, manager_user()).problems] == [
+        f"Row {row}, period_start: {period} overlaps {other} on row {first} ({region}). A "
+        "metric counts every area in the same periods; give every row one of the same "
+        "periods, or periods that do not overlap."
+        for row, period, other, first, region in [
+            (3, "01/01/2030 to 31/12/2030", "01/01/2030 to 30/06/2030", 2, "North Wales"),
+            (5, "01/07/2030 to 31/12/2030", "01/01/2030 to 31/12/2030", 3, "Cumbria"),
+        ]
+    ]
+
+
+def test_a_period_another_region_already_has_is_the_metrics_own(manager_client, regions):
+    text = "region_code,period_start,period_end,value\nE23000002,01/07/2017,31/12/2017,31\n"
+    import_file(manager_client, "cumbria.csv", data=text.encode())
+    assert figures(region=regions["cumbria"]) == {
+        (datetime.date(2017, 7, 1), datetime.date(2017, 12, 31)): (31, "", "")
+    }
+
+
+def test_a_partner_is_not_told_which_other_areas_have_a_period(officer_client, regions, metric):
+    StatisticFactory(
+        metric=metric,
+        region=regions["cumbria"],
+        period_start=datetime.date(2030, 1, 1),
+        period_end=datetime.date(2030, 12, 31),
+    )
+    before = snapshot()
+    text = "region_code,period_start,period_end,value\nW15000001,01/07/2030,31/12/2030,8\n"
+
+    problems = problems_of(preview(officer_client, "h2.csv", data=text.encode()))
+
+    assert problems == [
+        "Row 2, period_start: 01/07/2030 to 31/12/2030 overlaps 01/01/2030 to 31/12/2030, a "
+        "period this metric already counts in (areas your organisation does not cover). A "
+        "metric counts every area in the same periods; give figures for those periods."
+    ]
+    assert snapshot() == before
 
 
 def test_a_row_with_the_period_of_a_stored_figure_updates_it_rather_than_overlapping(

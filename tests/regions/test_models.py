@@ -150,7 +150,7 @@ def test_a_user_works_for_one_organisation_only():
     )
 
 
-# --- Periods of one metric and region do not overlap --------------------------
+# --- One period grid per metric: periods are identical or do not overlap -----
 
 
 @pytest.fixture
@@ -166,6 +166,13 @@ def half_years():
     return first, second
 
 
+def overlap_message(period: str, where: str) -> str:
+    return (
+        f"This period overlaps {period}, a period this metric already counts in ({where}). "
+        "A metric counts every area in the same periods; give figures for those periods."
+    )
+
+
 @pytest.mark.parametrize(
     ("start", "end", "overlapped"),
     [
@@ -175,26 +182,58 @@ def half_years():
         ((2017, 8, 1), (2017, 8, 31), "01/07/2017 to 31/12/2017"),  # inside one
     ],
 )
-def test_a_period_overlapping_another_of_its_metric_and_region_is_refused(
-    half_years, start, end, overlapped
+@pytest.mark.parametrize("same_region", [True, False], ids=["same region", "another region"])
+def test_a_period_overlapping_another_of_its_metric_is_refused_for_any_region(
+    half_years, start, end, overlapped, same_region
 ):
     first, _ = half_years
     statistic = StatisticFactory.build(
         metric=first.metric,
-        region=first.region,
+        region=first.region if same_region else RegionFactory(),
         period_start=datetime.date(*start),
         period_end=datetime.date(*end),
     )
     with pytest.raises(ValidationError) as error:
         statistic.full_clean()
+    assert error.value.messages == [overlap_message(overlapped, first.region.name)]
+
+
+def test_a_grouping_total_over_its_members_half_years_is_refused(half_years):
+    """A yearly total beside the half-years would reveal a withheld half by subtraction."""
+    first, _ = half_years
+    StatisticFactory(metric=first.metric, region=RegionFactory(name="Aaa Force"))
+    grouping = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None)
+    total = StatisticFactory.build(
+        metric=first.metric,
+        region=grouping,
+        period_start=datetime.date(2017, 1, 1),
+        period_end=datetime.date(2017, 12, 31),
+    )
+    with pytest.raises(ValidationError) as error:
+        total.full_clean()
     assert error.value.messages == [
-        f"This period overlaps {overlapped}, already stored for {first.region.name}. A metric "
-        "counts each area in periods that do not overlap (otherwise a withheld small number "
-        "could be worked out by subtraction); use a separate metric for yearly totals."
+        overlap_message("01/07/2017 to 31/12/2017", "Aaa Force, among others")
+    ]
+    assert "separate metric" not in error.value.messages[0]
+
+
+def test_a_refusal_names_only_regions_the_editor_may_see(half_years):
+    first, _ = half_years
+    statistic = StatisticFactory.build(
+        metric=first.metric,
+        region=RegionFactory(),
+        period_start=datetime.date(2017, 1, 1),
+        period_end=datetime.date(2017, 12, 31),
+    )
+    statistic.visible_region_ids = {statistic.region.pk}
+    with pytest.raises(ValidationError) as error:
+        statistic.full_clean()
+    assert error.value.messages == [
+        overlap_message("01/07/2017 to 31/12/2017", "areas your organisation does not cover")
     ]
 
 
-def test_periods_that_meet_or_belong_to_another_metric_or_region_are_fine(half_years):
+def test_the_metrics_periods_and_periods_that_meet_are_fine_for_any_region(half_years):
     first, _ = half_years
     StatisticFactory.build(
         metric=first.metric,
@@ -202,12 +241,20 @@ def test_periods_that_meet_or_belong_to_another_metric_or_region_are_fine(half_y
         period_start=datetime.date(2018, 7, 1),
         period_end=datetime.date(2018, 12, 31),
     ).full_clean()
+    # The very same period for another region: the metric's grid.
+    StatisticFactory.build(metric=first.metric, region=RegionFactory()).full_clean()
     whole_year = {
         "period_start": datetime.date(2018, 1, 1),
         "period_end": datetime.date(2018, 12, 31),
     }
-    StatisticFactory.build(metric=first.metric, region=RegionFactory(), **whole_year).full_clean()
+    # Another metric has its own periods.
     StatisticFactory.build(metric=MetricFactory(), region=first.region, **whole_year).full_clean()
+
+
+def test_a_figure_may_move_off_a_period_no_other_figure_has(half_years):
+    first, _ = half_years
+    first.period_start = datetime.date(2017, 1, 1)
+    first.full_clean()
 
 
 def test_a_statistic_does_not_overlap_itself(half_years):
