@@ -25,7 +25,7 @@ from regions.models import (
     Statistic,
 )
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
-from regions.selectors import grouping_discrepancies
+from regions.selectors import grouping_discrepancies, grouping_edges, region_member_ids
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -63,8 +63,27 @@ class RegionAdminForm(forms.ModelForm):
 
     def clean_groupings(self):
         groupings = self.cleaned_data["groupings"]
-        if self.instance.pk and any(g.pk == self.instance.pk for g in groupings):
+        region = self.instance
+        if not region.pk:
+            return groupings  # nothing is inside a new region yet
+        if any(g.pk == region.pk for g in groupings):
             raise forms.ValidationError(_("A region cannot be a grouping of itself."))
+        # Every region inside this one, at any depth, by the stored edges (one query); its own
+        # edges upwards are the ones being replaced.
+        edges = [(g, m) for g, m in grouping_edges() if m != region.pk]
+        inside = region_member_ids([region.pk], edges=edges)
+        loops = [g for g in groupings if g.pk in inside]
+        if loops:
+            raise forms.ValidationError(
+                [
+                    _(
+                        "%(grouping)s is already inside %(region)s, so %(region)s cannot be part "
+                        "of it: that would make a loop."
+                    )
+                    % {"grouping": g.name, "region": self.cleaned_data.get("name") or region.name}
+                    for g in loops
+                ]
+            )
         return groupings
 
     def clean(self):

@@ -29,6 +29,7 @@ from regions.imports.reading import Table
 from regions.imports.resources import AllOrNothingResource
 from regions.models import GSS_CODE_PATTERN, ImportBatch, Region
 from regions.permissions import organisation_of
+from regions.selectors import grouping_edges
 
 REQUIRED_COLUMNS = ["gss_code", "name", "kind"]
 OPTIONAL_COLUMNS = [
@@ -318,6 +319,37 @@ def _check_groupings(plan: RegionsPlan, by_gss, by_slug, by_police) -> None:
         for key in (values["gss_code"], values["slug"], values["police_uk_id"]):
             if key:
                 in_file[key] = planned
+
+    def node(region: PlannedRegion | Region) -> int | tuple[str, int]:
+        """A region in the grouping graph: its id, or for a new region its row."""
+        if isinstance(region, PlannedRegion):
+            return region.existing.pk if region.existing is not None else ("row", region.row)
+        return region.pk
+
+    def name(region: PlannedRegion | Region) -> str:
+        return region.values["name"] if isinstance(region, PlannedRegion) else region.name
+
+    # The stored grouping edges (one query), less those of the regions whose groupings the
+    # file states: the file's rows replace them. Then the file's edges are added row by row,
+    # each refused when it would close a loop.
+    restated = {node(planned) for planned in plan.rows if planned.groupings is not None}
+    members: dict = {}
+    for grouping_id, member_id in grouping_edges():
+        if member_id not in restated:
+            members.setdefault(grouping_id, set()).add(member_id)
+
+    def inside(region, found) -> bool:
+        """Whether `found` is inside `region`, at any depth."""
+        seen, frontier = {region}, [region]
+        while frontier:
+            for member in members.get(frontier.pop(), ()):
+                if member == found:
+                    return True
+                if member not in seen:
+                    seen.add(member)
+                    frontier.append(member)
+        return False
+
     for planned in plan.rows:
         for code in planned.groupings or []:
             key = _grouping_key(code)
@@ -339,6 +371,20 @@ def _check_groupings(plan: RegionsPlan, by_gss, by_slug, by_police) -> None:
                         _("a region cannot be a grouping of itself ('%(code)s').") % {"code": code},
                     )
                 )
+            elif inside(node(planned), node(target)):
+                plan.problems.append(
+                    RowError(
+                        planned.row,
+                        "groupings",
+                        _(
+                            "%(grouping)s is already inside %(region)s, so %(region)s cannot be "
+                            "part of it: that would make a loop."
+                        )
+                        % {"grouping": name(target), "region": name(planned)},
+                    )
+                )
+            else:
+                members.setdefault(node(target), set()).add(node(planned))
 
 
 def _names(region: Region) -> set[str]:

@@ -343,6 +343,54 @@ def test_region_cannot_be_its_own_grouping(manager_client, regions):
     assert not wales.groupings.exists()
 
 
+@pytest.fixture
+def nested_groupings(db) -> dict[str, Region]:
+    """AA holds GA1, which holds GA2."""
+    made = {
+        name: RegionFactory(name=name, slug=name.lower(), kind=Region.Kind.GROUPING, gss_code=None)
+        for name in ["AA", "GA1", "GA2", "BB"]
+    }
+    made["GA1"].groupings.set([made["AA"]])
+    made["GA2"].groupings.set([made["GA1"]])
+    return made
+
+
+def grouping_form_data(region: Region, groupings: list[Region]) -> dict:
+    return region_form_data(
+        name=region.name,
+        slug=region.slug,
+        kind=region.kind,
+        gss_code="",
+        police_uk_id="",
+        groupings=[g.pk for g in groupings],
+    )
+
+
+@pytest.mark.parametrize("inside", ["GA1", "GA2"], ids=["directly", "two levels down"])
+def test_a_region_cannot_join_a_grouping_inside_it(manager_client, nested_groupings, inside):
+    aa = nested_groupings["AA"]
+    links = list(Region.groupings.through.objects.values_list())
+    data = grouping_form_data(aa, [nested_groupings["BB"], nested_groupings[inside]])
+
+    response = manager_client.post(admin_url(Region, "change", aa.pk), data)
+
+    assert response.status_code == 200
+    assert (
+        f"{inside} is already inside AA, so AA cannot be part of it: that would make a loop."
+    ) in html.unescape(response.text)
+    assert list(Region.groupings.through.objects.values_list()) == links
+
+
+def test_a_region_may_join_a_grouping_beside_or_above_it(manager_client, nested_groupings):
+    ga2 = nested_groupings["GA2"]
+    data = grouping_form_data(ga2, [nested_groupings["AA"], nested_groupings["BB"]])
+
+    response = manager_client.post(admin_url(Region, "change", ga2.pk), data)
+
+    assert response.status_code == 302
+    assert {g.name for g in ga2.groupings.all()} == {"AA", "BB"}
+
+
 def test_a_slug_that_is_another_regions_police_id_is_refused(manager_client, regions):
     # "north-wales" is North Wales's police.uk force id; a grouping slugged so would make
     # region_code north-wales in a statistics file mean either.

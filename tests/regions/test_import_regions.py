@@ -4,7 +4,11 @@ import tempfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from regions.imports.formats import dataset_from_bytes
+from regions.imports.regions import plan_regions
 from regions.models import ImportBatch, Region
 from tests.regions.factories import OrganisationFactory, RegionFactory, data_officer
 
@@ -128,6 +132,22 @@ def test_a_row_without_the_groupings_column_keeps_them(demo):
             ",Test Force,grouping,,\nE23000099,Test Force Area,police_force_area,test-force,\n",
             "Row 4, police_uk_id: 'test-force' is the slug of the region on row 3;",
         ),
+        # Groupings that would make a loop: with a stored grouping, or within the file.
+        (
+            "W92000004,Wales,nation,,W15000001\n",
+            "Row 3, groupings: North Wales is already inside Wales, so Wales cannot be part of "
+            "it: that would make a loop.",
+        ),
+        (
+            ",AA,grouping,,ga1\n,GA1,grouping,,aa\n",
+            "Row 4, groupings: AA is already inside GA1, so GA1 cannot be part of it: that "
+            "would make a loop.",
+        ),
+        (
+            ",AA,grouping,,ga1\n,GA1,grouping,,ga2\n,GA2,grouping,,aa\n",
+            "Row 5, groupings: AA is already inside GA2, so GA2 cannot be part of it: that "
+            "would make a loop.",
+        ),
         (
             f"W15000009,Test Force,police_force_area,{'p' * 65},\n",
             "Row 3, police_uk_id: is 65 characters long; at most 64 are allowed.",
@@ -140,6 +160,34 @@ def test_bad_rows_import_nothing_and_are_named(demo, rows, message):
     assert output.startswith("FAILED")
     assert message in output
     assert snapshot() == before
+
+
+def test_a_file_may_turn_groupings_round_when_it_restates_both(demo):
+    """North Wales leaves Wales and Wales joins North Wales: no loop once both rows apply."""
+    output = import_regions(
+        HEADER
+        + "W92000004,Wales,nation,,W15000001\n"
+        + "W15000001,North Wales,police_force_area,north-wales,\n"
+    )
+    assert "2 updated" in output
+    assert [g.slug for g in Region.objects.get(gss_code="W92000004").groupings.all()] == [
+        "north-wales"
+    ]
+
+
+def test_loops_are_found_without_a_query_per_row(demo):
+    counts = []
+    for size in (3, 60):
+        rows = [f",G{n},grouping,,g{n + 1}" for n in range(size)] + [f",G{size},grouping,,g0"]
+        table = dataset_from_bytes((HEADER + "\n".join(rows)).encode(), "regions.csv").table
+        with CaptureQueriesContext(connection) as queries:
+            plan = plan_regions(table)
+        assert [str(problem) for problem in plan.problems] == [
+            f"Row {size + 2}, groupings: G0 is already inside G{size}, so G{size} cannot be part "
+            "of it: that would make a loop."
+        ]
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_missing_and_unknown_columns_are_named(demo):
