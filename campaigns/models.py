@@ -1,5 +1,8 @@
 """Campaigns and what they publish: statements, quotes and figures as reported."""
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -637,10 +640,53 @@ class ReportedFigure(models.Model):
                 name="reportedfigure_count_not_negative",
                 violation_error_message=_("A count cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=Q(base_period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(base_period_end__lt=F("period_start")),
+                name="reportedfigure_earlier_period_ends_before_later_starts",
+                violation_error_message=_(
+                    "The earlier period must end before the later period starts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="percent_change") | Q(value__gte=-100),
+                name="reportedfigure_change_not_below_minus_100",
+                violation_error_message=_(
+                    "A percentage change cannot be below −100%: a count cannot fall by more "
+                    "than 100%."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.label}: {self.display_value}"
+
+    def clean(self) -> None:
+        """The checks the database makes too, said by the field they concern."""
+        super().clean()
+        errors = {}
+        earlier_end, later_start = self.base_period_end, self.period_start
+        if (
+            isinstance(earlier_end, datetime.date)
+            and isinstance(later_start, datetime.date)
+            and earlier_end >= later_start
+        ):
+            errors["period_start"] = _(
+                "The later period must start after the earlier one ends (%(end)s): a change "
+                "compares two separate periods, the earlier first."
+            ) % {"end": earlier_end.strftime("%d/%m/%Y")}
+        if (
+            self.unit == self.Unit.PERCENT_CHANGE
+            and isinstance(self.value, Decimal)
+            and self.value < -100
+        ):
+            places = 0 if self.value == self.value.to_integral_value() else 1
+            errors["value"] = _(
+                "−%(value)s%% is not a possible change: a count cannot fall by more than 100%%."
+            ) % {"value": number_format(abs(self.value), decimal_pos=places, force_grouping=True)}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_value(self) -> str:

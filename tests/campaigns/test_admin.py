@@ -415,3 +415,59 @@ def test_partner_officer_admin_index_hides_campaigns(officer_client):
     assert response.status_code == 200
     assert admin_url(Campaign, "changelist") not in response.text
     assert admin_url(Region, "changelist") in response.text
+
+
+def reported_figure_data(demo, **changes) -> dict:
+    data = {
+        "campaign": demo.pk,
+        "statement": "",
+        "label": "Change in people contacting the helpline from Gwent",
+        "qualifier": "",
+        "value": "40",
+        "unit": ReportedFigure.Unit.PERCENT_CHANGE,
+        "metric": "",
+        "region": "",
+        "base_period_start": "2017-07-01",
+        "base_period_end": "2017-12-31",
+        "period_start": "2018-01-01",
+        "period_end": "2018-06-30",
+        "source": "The charity, 2018",
+        "order": "0",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"base_period_end": "2018-03-31"},
+            "The later period must start after the earlier one ends (31/03/2018): a change "
+            "compares two separate periods, the earlier first.",
+        ),
+        (
+            {"value": "-120"},
+            "−120% is not a possible change: a count cannot fall by more than 100%.",
+        ),
+    ],
+)
+def test_impossible_reported_change_is_refused_by_field(manager_client, demo, changes, message):
+    before = ReportedFigure.objects.count()
+
+    response = manager_client.post(
+        admin_url(ReportedFigure, "add"), reported_figure_data(demo, **changes)
+    )
+
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
+    assert ReportedFigure.objects.count() == before
+
+
+def test_possible_reported_change_is_saved(manager_client, demo):
+    before = ReportedFigure.objects.count()
+    response = manager_client.post(
+        admin_url(ReportedFigure, "add"), reported_figure_data(demo, value="-100")
+    )
+    assert response.status_code == 302
+    assert ReportedFigure.objects.count() == before + 1

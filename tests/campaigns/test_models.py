@@ -227,3 +227,47 @@ def test_reported_earlier_period_must_end_after_it_starts():
             period_end=datetime.date(2018, 6, 30),
         )
     )
+
+
+@pytest.mark.parametrize(
+    ("earlier_end", "later_start"),
+    [
+        (datetime.date(2018, 1, 1), datetime.date(2018, 1, 1)),  # one day in both
+        (datetime.date(2018, 3, 31), datetime.date(2018, 1, 1)),  # the earlier runs on
+    ],
+)
+def test_the_earlier_period_ends_before_the_later_one_starts(earlier_end, later_start):
+    periods = {
+        "base_period_start": datetime.date(2017, 7, 1),
+        "base_period_end": earlier_end,
+        "period_start": later_start,
+        "period_end": datetime.date(2018, 6, 30),
+    }
+    figure = ReportedFigureFactory.build(statement=PressStatementFactory(), **periods)
+    with pytest.raises(ValidationError) as error:
+        figure.full_clean()
+    assert error.value.message_dict == {
+        "period_start": [
+            f"The later period must start after the earlier one ends "
+            f"({earlier_end:%d/%m/%Y}): a change compares two separate periods, the earlier "
+            "first."
+        ]
+    }
+    refused(lambda: ReportedFigureFactory(**periods))
+    # Meeting without a gap is fine.
+    ReportedFigureFactory(**{**periods, "base_period_end": datetime.date(2017, 12, 31)})
+
+
+@pytest.mark.parametrize(("value", "shown"), [(Decimal("-100.5"), "−100.5"), (-250, "−250")])
+def test_a_reported_change_cannot_fall_by_more_than_100_percent(value, shown):
+    figure = ReportedFigureFactory.build(statement=PressStatementFactory(), value=value)
+    with pytest.raises(ValidationError) as error:
+        figure.full_clean()
+    assert error.value.message_dict == {
+        "value": [f"{shown}% is not a possible change: a count cannot fall by more than 100%."]
+    }
+    refused(lambda: ReportedFigureFactory(value=value))
+
+
+def test_a_reported_change_may_fall_by_all_of_it():
+    ReportedFigureFactory(value=-100).full_clean()
