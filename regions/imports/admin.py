@@ -15,6 +15,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -180,13 +181,7 @@ class AllOrNothingImportMixin(ImportMixin):
         try:
             data = storage.read()
         except PendingImportMissing:
-            return self._failed_confirmation(
-                request,
-                _(
-                    "This upload is no longer waiting: it was imported or abandoned already, or "
-                    "it expired. Nothing was imported. Upload the file again."
-                ),
-            )
+            return self._no_longer_waiting(request)
         # The name and choices saved with the upload at the preview, never the form's hidden
         # fields: those are the browser's to edit, and the name goes into the audit record.
         details = storage.details
@@ -200,10 +195,23 @@ class AllOrNothingImportMixin(ImportMixin):
         except FileRejected as error:
             storage.remove()
             return self._failed_confirmation(request, str(error))
-        result = self.process_dataset(
-            dataset, confirm_form, request, file_name=file_name, pending_details=details, **kwargs
-        )
-        storage.remove()
+        with transaction.atomic():
+            # Claimed in the transaction that writes: of two confirmations of this upload at
+            # once, only the one that deletes it imports. (It stays deleted when the import
+            # finds problems: those are shown, and the file must be uploaded again.)
+            if not storage.claim():
+                result = None
+            else:
+                result = self.process_dataset(
+                    dataset,
+                    confirm_form,
+                    request,
+                    file_name=file_name,
+                    pending_details=details,
+                    **kwargs,
+                )
+        if result is None:
+            return self._no_longer_waiting(request)
         return self.process_result(result, request)
 
     def pending_details_problem(self, details: dict) -> str | None:
@@ -217,6 +225,15 @@ class AllOrNothingImportMixin(ImportMixin):
     def get_import_data_kwargs(self, **kwargs) -> dict:
         kwargs.pop("pending_details", None)
         return super().get_import_data_kwargs(**kwargs)
+
+    def _no_longer_waiting(self, request: HttpRequest) -> HttpResponse:
+        return self._failed_confirmation(
+            request,
+            _(
+                "This upload is no longer waiting: it was imported or abandoned already, or "
+                "it expired. Nothing was imported. Upload the file again."
+            ),
+        )
 
     def _failed_confirmation(self, request: HttpRequest, message: str) -> HttpResponse:
         messages.error(request, message)

@@ -67,5 +67,20 @@ class DatabaseStorage(BaseStorage):
         self.details = dict(pending.details)
         return bytes(pending.content)
 
+    def claim(self) -> bool:
+        """Take the waiting upload for one confirmation: delete it, inside the caller's
+        transaction, and say whether this call was the one that deleted it.
+
+        Call it in the transaction that writes the import. Two confirmations of one upload at
+        once (a double click, a resent form) then cannot both proceed: the row lock
+        (PostgreSQL) or the write lock (SQLite) makes the second wait, and it finds nothing
+        left to delete once the first has committed.
+        """
+        cutoff = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS)
+        deleted, _ = PendingImport.objects.filter(
+            token=self.name, user=self.user, created_at__gte=cutoff
+        ).delete()
+        return deleted == 1
+
     def remove(self) -> None:
         PendingImport.objects.filter(token=self.name, user=self.user).delete()

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
+from regions.imports.storage import DatabaseStorage
 from regions.models import Organisation, PendingImport
 from tests.conftest import png_bytes
 
@@ -89,3 +90,26 @@ def test_clear_pending_imports_deletes_only_abandoned_uploads(settings, django_u
 
     call_command("clear_pending_imports", stdout=out)
     assert list(PendingImport.objects.values_list("token", flat=True)) == ["fresh"]
+
+
+def test_a_waiting_upload_is_claimed_once_and_only_by_its_owner(settings, django_user_model):
+    settings.IMPORT_PENDING_HOURS = 24
+    owner = django_user_model.objects.create(username="officer")
+    other = django_user_model.objects.create(username="someone-else")
+    PendingImport.objects.create(token="waiting", user=owner, content=b"x", details={})
+
+    assert DatabaseStorage(name="waiting", user=other).claim() is False
+    assert DatabaseStorage(name="waiting", user=owner).claim() is True
+    assert DatabaseStorage(name="waiting", user=owner).claim() is False
+    assert not PendingImport.objects.exists()
+
+
+def test_an_expired_upload_cannot_be_claimed(settings, django_user_model):
+    settings.IMPORT_PENDING_HOURS = 24
+    owner = django_user_model.objects.create(username="officer")
+    old = PendingImport.objects.create(token="old", user=owner, content=b"x", details={})
+    PendingImport.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+
+    assert DatabaseStorage(name="old", user=owner).claim() is False
