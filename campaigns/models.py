@@ -106,19 +106,49 @@ class CampaignQuerySet(models.QuerySet):
 HERO_IMAGE_MIN_WIDTH = 1200
 
 
+# EXIF orientations that turn the picture a quarter round (transposed, 90°, transversed, 270°):
+# the image is shown with its stored width and height swapped.
+QUARTER_TURN_ORIENTATIONS = {5, 6, 7, 8}
+EXIF_ORIENTATION = 0x0112
+
+
+def is_turned(image) -> bool:
+    """Whether a Pillow image is shown a quarter turn round from how it is stored: phones set
+    an EXIF orientation rather than turning the pixels. (Read from the tag, since an image Django
+    has verified can no longer be transposed.)"""
+    try:
+        orientation = image.getexif().get(EXIF_ORIENTATION)
+    except Exception:  # noqa: BLE001 - damaged EXIF: the picture is shown as stored
+        return False
+    return orientation in QUARTER_TURN_ORIENTATIONS
+
+
 def validate_hero_image_width(value) -> None:
-    """Refuse a newly uploaded hero image too narrow to stay sharp across a wide screen."""
+    """Refuse a newly uploaded hero image too narrow to stay sharp across a wide screen, measured
+    as it is shown (after its EXIF orientation)."""
     image = getattr(getattr(value, "file", None), "image", None)
-    if image is not None and image.width < HERO_IMAGE_MIN_WIDTH:
-        raise ValidationError(
-            _(
-                "This image is %(width)s pixels wide; a hero image must be at least "
-                "%(minimum)s pixels wide so that it stays sharp on large screens. Upload a "
-                "larger version of the picture."
-            )
-            % {"width": image.width, "minimum": "1,200"},
-            code="hero_image_too_narrow",
+    if image is None:
+        return
+    turned = is_turned(image)
+    width = image.height if turned else image.width
+    if width >= HERO_IMAGE_MIN_WIDTH:
+        return
+    if turned:
+        message = _(
+            "This image is %(width)s pixels wide as it is shown (it is stored on its side, "
+            "%(stored)s pixels wide, and turned upright by the orientation its camera "
+            "recorded); "
         )
+    else:
+        message = _("This image is %(width)s pixels wide; ")
+    message += _(
+        "a hero image must be at least %(minimum)s pixels wide so that it stays sharp on "
+        "large screens. Upload a larger version of the picture."
+    )
+    raise ValidationError(
+        message % {"width": f"{width:,}", "stored": f"{image.width:,}", "minimum": "1,200"},
+        code="hero_image_too_narrow",
+    )
 
 
 class Campaign(PublishableModel):

@@ -471,3 +471,43 @@ def test_possible_reported_change_is_saved(manager_client, demo):
     )
     assert response.status_code == 302
     assert ReportedFigure.objects.count() == before + 1
+
+
+def jpeg_upload(size: tuple[int, int], orientation: int) -> SimpleUploadedFile:
+    """A JPEG as a phone saves it: pixels as the sensor read them, with an EXIF orientation."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 90, 160)).save(buffer, format="JPEG", exif=exif.tobytes())
+    return SimpleUploadedFile("hero.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_hero_image_on_its_side_is_measured_as_shown(manager_client, campaign_data):
+    """Stored 1,600 wide, but orientation 6 turns it a quarter round: shown 900 wide."""
+    campaign_data.update(
+        hero_image=jpeg_upload((1600, 900), 6), hero_image_alt="A phone on a kitchen table"
+    )
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 200
+    assert (
+        "This image is 900 pixels wide as it is shown (it is stored on its side, 1,600 pixels "
+        "wide, and turned upright by the orientation its camera recorded); a hero image must "
+        "be at least 1,200 pixels wide"
+    ) in html.unescape(response.text)
+    assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "orientation"), [((900, 1600), 6), ((900, 1600), 8), ((1600, 900), 1)]
+)
+def test_hero_image_wide_as_shown_is_accepted(manager_client, campaign_data, size, orientation):
+    campaign_data.update(
+        hero_image=jpeg_upload(size, orientation), hero_image_alt="A phone on a kitchen table"
+    )
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Campaign.objects.get(slug="get-help-early-in-wales").hero_image
