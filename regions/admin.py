@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -238,6 +240,36 @@ class StatisticUploadForm(UploadForm):
         return {"metric": metric.pk if metric is not None else None}
 
 
+def _batch_label(batch: ImportBatch | None, organisation: Organisation | None) -> str:
+    """An import batch as a partner may see it: its own in full, another's without its file."""
+    if batch is None:
+        return "–"
+    if organisation is not None and batch.organisation_id == organisation.pk:
+        return str(batch)
+    return _("imported by someone else, %(when)s") % {
+        "when": date_format(timezone.localtime(batch.created_at), "j F Y")
+    }
+
+
+class OwnImportBatchFilter(admin.SimpleListFilter):
+    """Filter by the partner's own imports only."""
+
+    title = _("import batch")
+    parameter_name = "import_batch__exact"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        organisation = organisation_of(request.user)
+        if organisation is None:
+            return []
+        batches = ImportBatch.objects.filter(organisation=organisation).order_by("-created_at")
+        return [(str(batch.pk), str(batch)) for batch in batches[:50]]
+
+    def queryset(self, request: HttpRequest, queryset):
+        if self.value():
+            return queryset.filter(import_batch_id=self.value())
+        return queryset
+
+
 @admin.register(Statistic)
 class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
     """Partner data officers see, edit, import and export only the regions their organisation
@@ -266,6 +298,35 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
         ("region", admin.RelatedOnlyFieldListFilter),
         ("import_batch", admin.RelatedOnlyFieldListFilter),
     ]
+
+    # A partner sees the figures another partner imported for a shared area, but not what the
+    # other partner called its files: that is theirs (the import batches list hides it too).
+    def get_list_display(self, request: HttpRequest):
+        if sees_all_regions(request.user):
+            return self.list_display
+        organisation = organisation_of(request.user)
+
+        @admin.display(description=_("import batch"))
+        def import_batch(statistic: Statistic) -> str:
+            return _batch_label(statistic.import_batch, organisation)
+
+        return [import_batch if name == "import_batch" else name for name in self.list_display]
+
+    def get_list_filter(self, request: HttpRequest):
+        if sees_all_regions(request.user):
+            return self.list_filter
+        return ["metric", ("region", admin.RelatedOnlyFieldListFilter), OwnImportBatchFilter]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if sees_all_regions(request.user):
+            return self.readonly_fields
+        return ["created_at", "updated_at"]
+
+    def get_exclude(self, request: HttpRequest, obj=None):
+        if sees_all_regions(request.user):
+            return super().get_exclude(request, obj)
+        return ["import_batch"]
+
     search_fields = ["region__name", "region__gss_code", "region__police_uk_id", "source"]
     list_select_related = ["region", "metric", "import_batch"]
     date_hierarchy = "period_start"

@@ -819,3 +819,23 @@ def test_metric_owner_is_chosen_by_autocomplete(manager_client, demo):
     assert [result["text"] for result in response.json()["results"]] == [
         "The Lucy Faithfull Foundation"
     ]
+
+
+def test_partners_see_their_own_import_files_but_not_other_partners(
+    officer_client, north_wales_statistic, import_batches, regions
+):
+    """TITAN imports North Wales figures too; North Wales Police sees them, not TITAN's file."""
+    north_wales_statistic.import_batch = import_batches["titan"]
+    north_wales_statistic.save()
+    later = Statistic.objects.filter(region=regions["north-wales"]).latest("period_start")
+    later.import_batch = import_batches["north-wales-police"]
+    later.save()
+
+    changelist = officer_client.get(admin_url(Statistic, "changelist"))
+    assert changelist.status_code == 200
+    assert "titan.csv" not in changelist.text
+    assert "imported by someone else" in changelist.text
+    assert "north-wales-police.csv" in changelist.text  # its own, in full, listed and filterable
+    change = officer_client.get(admin_url(Statistic, "change", north_wales_statistic.pk))
+    assert change.status_code == 200
+    assert "titan.csv" not in change.text
