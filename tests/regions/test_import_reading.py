@@ -113,6 +113,86 @@ def test_file_with_a_utf8_bom_but_other_bytes_is_refused():
     )
 
 
+MAC_TEXT = (
+    "region_code,period_start,period_end,value,source,notes\r"
+    "W15000001,01/07/2050,31/12/2050,5,Police data £ café,Officer’s note – revised\r"
+)
+
+
+def test_a_mac_roman_file_is_refused_not_read_as_windows_1252():
+    # Excel's "CSV (Macintosh)": read as Windows-1252 it would store cafŽ and OfficerÕs.
+    assert rejection(MAC_TEXT.encode("mac_roman"), "figures.csv") == (
+        "This file looks like it was saved from Excel on a Mac as 'CSV (Macintosh)', whose "
+        "characters are not Windows or UTF-8 text: on row 2, 'café' would be read as 'cafŽ'. "
+        "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and import that."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "mac", "windows"),
+    [
+        ("Officer’s note", "Officer’s", "OfficerÕs"),
+        ("Münster", "Münster", "MŸnster"),
+        ("voilà", "voilà", "voilˆ"),
+        ("façade", "façade", "fa\ufffdade"),  # ç is a byte Windows-1252 leaves undefined
+        ("2019 – 2020", "–", "Ð"),
+        ("the “quoted” word", "“quoted”", "ÒquotedÓ"),
+    ],
+)
+def test_mac_roman_is_recognised_by_what_windows_1252_would_make_of_it(text, mac, windows):
+    data = f"region_code,notes\rW15000001,{text}\r".encode("mac_roman")
+    message = rejection(data)
+    assert f"on row 2, '{mac}' would be read as '{windows}'" in message
+    assert "Save it from Excel as 'CSV UTF-8 (Comma delimited)'" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Žižek",
+        "ŠKODA",
+        "Ó Briain",
+        "Brand™ figures",
+        "España",
+        "naïve",
+        "1–2 June",
+        "don’t",
+        "CAFÉ",
+        "20°C",
+        "¡Hola!",
+        "manœuvre",
+        "Košice",
+    ],
+)
+def test_windows_1252_text_with_rarer_characters_is_still_read(text):
+    data = f"region_code,notes\r\nW15000001,{text}\r\n".encode("cp1252")
+    assert decode_text(data) == (data.decode("cp1252"), "Windows-1252")
+
+
+def test_a_file_mixing_utf8_and_windows_1252_is_refused():
+    # Read as Windows-1252 it would store cafÃ©; as UTF-8 it cannot be read at all.
+    data = (
+        b"region_code,period_start,period_end,value,source,notes\r\n"
+        + "W15000001,01/07/2050,31/12/2050,5,NWP café,".encode()
+        + "Officer’s note\r\n".encode("cp1252")
+    )
+    assert rejection(data, "figures.csv") == (
+        "This file mixes two encodings, as happens when text from different programs is pasted "
+        "together: 'café' on row 2 is UTF-8, but 'Officer’s' on row 2 is not (byte 0x92). Read "
+        "either way, some characters would come out wrong ('café' as 'cafÃ©'). Correct them in "
+        "the spreadsheet and save it from Excel as 'CSV UTF-8 (Comma delimited)'."
+    )
+
+
+def test_mixed_encodings_name_the_rows_of_each():
+    data = (
+        "region_code,notes\nW15000001,£5k\n".encode("cp1252")
+        + "W15000001,ok\nW15000001,Police £ data\n".encode()
+    )
+    message = rejection(data)
+    assert "'£' on row 4 is UTF-8, but '£5k' on row 2 is not (byte 0xA3)" in message
+
+
 def test_binary_file_is_refused_as_not_text():
     assert rejection(bytes(range(256)) * 4, "figures.csv") == (
         "This file is not text: it cannot be a CSV file. Save it from Excel as 'CSV UTF-8'."

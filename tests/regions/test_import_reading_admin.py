@@ -1,0 +1,88 @@
+"""Files that used to be misread, through the admin's upload and the command line: each is
+refused with a message that says what to do, nothing is saved, and nothing waits."""
+
+import html
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from campaigns.demo import METRIC_SLUG
+from regions.models import ImportBatch, Metric, PendingImport, Statistic
+
+IMPORT_URL = "/admin/regions/statistic/import/"
+HEADER = "region_code,period_start,period_end,value,source,notes"
+
+# name: (file content, what the page and the command must say)
+CASES = {
+    "mac-roman.csv": (
+        f"{HEADER}\rW15000001,01/07/2050,31/12/2050,5,Police data café,Officer’s note\r".encode(
+            "mac_roman"
+        ),
+        "This file looks like it was saved from Excel on a Mac as 'CSV (Macintosh)', whose "
+        "characters are not Windows or UTF-8 text: on row 2, 'café' would be read as 'cafŽ'. "
+        "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and import that.",
+    ),
+    "mixed-encodings.csv": (
+        f"{HEADER}\r\nW15000001,01/07/2050,31/12/2050,5,NWP café,".encode()
+        + "Officer’s note\r\n".encode("cp1252"),
+        "This file mixes two encodings, as happens when text from different programs is pasted "
+        "together: 'café' on row 2 is UTF-8, but 'Officer’s' on row 2 is not (byte 0x92).",
+    ),
+}
+
+
+def snapshot() -> tuple:
+    return (
+        list(Statistic.objects.order_by("pk").values_list("pk", "value", "source", "notes")),
+        ImportBatch.objects.count(),
+    )
+
+
+@pytest.fixture
+def metric(demo) -> Metric:
+    return Metric.objects.get(slug=METRIC_SLUG)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_refused_in_the_admin_with_nothing_saved(name, metric, manager):
+    data, message = CASES[name]
+    client = Client()
+    client.force_login(manager)
+    before = snapshot()
+
+    response = client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": "0",
+            "metric": str(metric.pk),
+            "import_file": SimpleUploadedFile(name, data),
+        },
+    )
+
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert "process_import" not in response.content.decode()  # nothing to confirm
+    assert snapshot() == before
+    assert not PendingImport.objects.exists()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_refused_on_the_command_line_with_nothing_saved(name, metric, tmp_path):
+    data, message = CASES[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = snapshot()
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_statistics", str(path), "--metric", METRIC_SLUG, stdout=stdout, stderr=stderr
+        )
+
+    said = " ".join([str(caught.value), stdout.getvalue(), stderr.getvalue()])
+    assert message in " ".join(said.split())
+    assert snapshot() == before
