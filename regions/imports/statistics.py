@@ -381,6 +381,7 @@ def plan_statistics(
                 notes=notes[index] if has_notes else None,
             )
         )
+    _lock_metrics({row.metric_id for row in candidates})
     existing = _existing(candidates)
     problems.extend(_overlaps(candidates, _stored_periods(candidates, allowed), codes))
     if problems:
@@ -388,6 +389,14 @@ def plan_statistics(
 
     _classify(plan, candidates, codes, existing)
     return plan
+
+
+def _lock_metrics(metric_ids: set[int]) -> None:
+    """Inside the import's transaction, make other imports of these metrics wait until it ends,
+    so that two files checked at once cannot each store a period overlapping the other's. (On
+    SQLite an import's transaction already holds the database's write lock from its start.)"""
+    if metric_ids and transaction.get_connection().in_atomic_block:
+        list(Metric.objects.select_for_update().filter(pk__in=metric_ids).values_list("pk"))
 
 
 def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
