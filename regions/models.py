@@ -7,7 +7,7 @@ whether or not any campaign shows it.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -526,6 +526,10 @@ class Statistic(TimeStampedModel):
             return
         if self.period_end <= self.period_start:
             return  # the period check says so
+        if transaction.get_connection().in_atomic_block:
+            # As an import does: another save or import of this metric waits until this one is
+            # done, so two overlapping periods cannot both pass this check at once.
+            list(Metric.objects.select_for_update().filter(pk=self.metric_id).values_list("pk"))
         others = Statistic.objects.filter(metric_id=self.metric_id).exclude(pk=self.pk)
         clashing = (
             others.filter(period_start__lte=self.period_end, period_end__gte=self.period_start)
