@@ -9,7 +9,7 @@ import re
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from regions.imports.reading import Cell
+from regions.imports.reading import Cell, DecimalCommaText
 
 # Cells a spreadsheet would run as a formula (CSV injection): refused on import.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -21,6 +21,8 @@ _WHOLE_NUMBER = re.compile(r"^\d+$")
 # Commas only between groups of three digits: 1,234 and 12,345,678, never 1,2,3.
 _GROUPED_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$")
 _NEGATIVE_NUMBER = re.compile(r"^-\s*\d[\d,]*(\.\d+)?$")
+# One comma: in a semicolon-separated file, a decimal comma (139,0) or perhaps thousands (1,000).
+_DECIMAL_COMMA_NUMBER = re.compile(r"^\d+,\d+$")
 # A decimal point after plain or correctly grouped digits: 139.0, 1,747.00.
 _DECIMAL_NUMBER = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)\.\d+$")
 # 1.000, 12.500, 1.000.000: dots between thousands as much of Europe writes them, or (one
@@ -257,6 +259,32 @@ def _dotted_thousands(raw: str) -> str:
     ) % {"value": _quote(raw), "grouped": grouped, "decimal": decimal, "plain": plain}
 
 
+def _decimal_comma_count(raw: str) -> int:
+    """A number with one comma, in a file where the comma may be the decimal mark: 139,0 is 139;
+    1,000 could be one thousand or one, so it is refused."""
+    whole, fraction = raw.split(",")
+    if len(fraction) == 3 and len(whole) <= 3:
+        grouped = _whole_number(whole + fraction, raw)
+        decimal = f"{whole}.{fraction}".rstrip("0").rstrip(".")
+        raise CellError(
+            _(
+                "%(value)s could be %(grouped)s, with a comma between the thousands, or "
+                "%(decimal)s, with a decimal comma as files whose columns are separated by "
+                "semicolons write it. Write counts without a comma, for example %(grouped)s."
+            )
+            % {"value": _quote(raw), "grouped": grouped, "decimal": decimal}
+        )
+    if fraction.strip("0"):
+        raise CellError(
+            _(
+                "%(value)s is not a whole number (in a file whose columns are separated by "
+                "semicolons, the comma is a decimal mark)."
+            )
+            % {"value": _quote(raw)}
+        )
+    return _whole_number(whole, raw)
+
+
 def count(cell: Cell) -> int:
     """A whole number, 0 or more: '1,747' with commas between thousands, and '139.0' (as some
     systems write whole numbers), are accepted; '1.000' is refused as ambiguous."""
@@ -274,6 +302,8 @@ def count(cell: Cell) -> int:
         raw = cell.strip()
         if _WHOLE_NUMBER.match(raw):
             value = _whole_number(raw, raw)
+        elif isinstance(cell, DecimalCommaText) and _DECIMAL_COMMA_NUMBER.match(raw):
+            value = _decimal_comma_count(raw)
         elif _GROUPED_NUMBER.match(raw):
             value = _whole_number(raw.replace(",", ""), raw)
         elif _NEGATIVE_NUMBER.match(raw):

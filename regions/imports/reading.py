@@ -37,6 +37,14 @@ class FileRejected(Exception):
     """The file cannot be read; the message says why and what to do."""
 
 
+class DecimalCommaText(str):
+    """A cell holding a comma, from a CSV file whose columns are separated by semicolons (as
+    Excel saves them where the comma is the decimal mark): in such a file "1,000" may well mean
+    one, not one thousand."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Table:
     """A sheet: its header cells and its data rows (spreadsheet row n is rows[n - 2]; an empty
@@ -48,6 +56,7 @@ class Table:
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
     sheet: str | None = None  # the sheet read, for a workbook
+    delimiter: str | None = None  # what separates a CSV file's columns
 
 
 def max_file_bytes() -> int:
@@ -314,6 +323,7 @@ def read_csv(data: bytes) -> Table:
     # than silently swallowing the rows that follow into one cell.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     limit = max_rows()
+    decimal_comma = delimiter == ";"
     headers: list = []
     rows: list[tuple[Cell, ...]] = []
     record_start = 0  # the physical line (0-based) where the record being read starts
@@ -330,7 +340,10 @@ def read_csv(data: bytes) -> Table:
             if blanks:
                 rows.extend(itertools.repeat(BLANK_ROW, blanks))
                 blanks = 0
-            rows.append(tuple(row))
+            if decimal_comma:
+                rows.append(tuple(DecimalCommaText(c) if "," in c else c for c in row))
+            else:
+                rows.append(tuple(row))
             counted += 1
             if counted > limit:
                 raise _too_many_rows(limit)
@@ -355,6 +368,7 @@ def read_csv(data: bytes) -> Table:
         file_kind="CSV",
         encoding=encoding,
         notes=notes,
+        delimiter=delimiter,
     )
 
 

@@ -16,6 +16,7 @@ from openpyxl.styles import PatternFill
 
 from regions.imports import cells
 from regions.imports.reading import (
+    DecimalCommaText,
     FileRejected,
     check_name_matches_content,
     check_size,
@@ -248,6 +249,52 @@ def test_semicolon_file_from_the_corpus_keeps_commas_inside_values():
         "1747",
         *GOOD_TEXT_ROWS[0][4:],
     )
+
+
+def test_in_a_semicolon_file_cells_with_a_comma_are_marked_as_perhaps_decimal():
+    table = read_csv(b"region_code;value;notes\r\nW15000001;1,000;a, b\r\nW15000001;7;x\r\n")
+    assert table.delimiter == ";"
+    assert [type(cell) for cell in table.rows[0]] == [str, DecimalCommaText, DecimalCommaText]
+    assert table.rows[0] == ("W15000001", "1,000", "a, b")
+    assert cells.text(table.rows[0][2]) == "a, b"
+    comma_file = read_csv(b'region_code,value\r\nW15000001,"1,000"\r\n')
+    assert comma_file.delimiter == ","
+    assert type(comma_file.rows[0][1]) is str
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("139,0", 139), ("7,00", 7), ("1747", 1747), ("12,345,678", 12345678), ("1,747.00", 1747)],
+)
+def test_counts_in_a_semicolon_file(cell, expected):
+    assert cells.count(DecimalCommaText(cell)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            "1,000",
+            "'1,000' could be 1000, with a comma between the thousands, or 1, with a decimal "
+            "comma as files whose columns are separated by semicolons write it. Write counts "
+            "without a comma, for example 1000.",
+        ),
+        ("2,500", "'2,500' could be 2500, with a comma between the thousands, or 2.5, with"),
+        ("12,345", "'12,345' could be 12345, with a comma between the thousands, or 12.345,"),
+        (
+            "1,5",
+            "'1,5' is not a whole number (in a file whose columns are separated by semicolons, "
+            "the comma is a decimal mark).",
+        ),
+    ],
+)
+def test_a_comma_in_a_number_in_a_semicolon_file_is_not_guessed_at(cell, message):
+    with pytest.raises(cells.CellError) as caught:
+        cells.count(DecimalCommaText(cell))
+    assert str(caught.value).startswith(message)
+    # In a comma-separated file, a comma between thousands is only that.
+    if cell != "1,5":
+        assert cells.count(cell) == int(cell.replace(",", ""))
 
 
 def test_a_quoted_comma_stays_inside_its_value():

@@ -31,6 +31,14 @@ CASES = {
         "This file mixes two encodings, as happens when text from different programs is pasted "
         "together: 'café' on row 2 is UTF-8, but 'Officer’s' on row 2 is not (byte 0x92).",
     ),
+    "european-comma.csv": (
+        b"region_code;period_start;period_end;value\r\n"
+        b"W15000001;01.07.2050;31.12.2050;1,000\r\n"
+        b"W15000001;01.01.2051;30.06.2051;139,0\r\n",
+        "Row 2, value: '1,000' could be 1000, with a comma between the thousands, or 1, with a "
+        "decimal comma as files whose columns are separated by semicolons write it. Write counts "
+        "without a comma, for example 1000.",
+    ),
 }
 
 
