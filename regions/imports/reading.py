@@ -455,13 +455,24 @@ def _unreadable_csv(
 
 
 def _check_line_breaks(headers: list, rows: list[tuple[Cell, ...]], delimiter: str) -> None:
-    """Refuse a cell whose lines look like rows of the file: a stray quote swallowed them."""
+    """Refuse a cell whose lines look like rows of the file: a stray quote swallowed them.
+
+    A line looks like a row when it has about as many separators as the header and its cells
+    have the shapes the file's rows have in those columns (a code where the rows have codes, a
+    date where they have dates): a note that merely lists several things does not.
+    """
     needed = max(2, len(_trim_headers(headers)) - 1)
+    shapes: list[set[str]] | None = None
     for index, row in enumerate(rows):
         for position, cell in enumerate(row):
             if "\n" not in cell and "\r" not in cell:
                 continue
-            swallowed = [line for line in cell.splitlines()[1:] if line.count(delimiter) >= needed]
+            candidates = [line for line in cell.splitlines()[1:] if line.count(delimiter) >= needed]
+            if not candidates:
+                continue
+            if shapes is None:
+                shapes = _column_shapes(rows)
+            swallowed = [line for line in candidates if _looks_like_a_row(line, delimiter, shapes)]
             if swallowed:
                 line = swallowed[0]
                 raise FileRejected(
@@ -477,6 +488,57 @@ def _check_line_breaks(headers: list, rows: list[tuple[Cell, ...]], delimiter: s
                         "line": f"'{line[:40]}…'" if len(line) > 40 else f"'{line}'",
                     }
                 )
+
+
+_DATE_SHAPE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_NUMBER_SHAPE = re.compile(r"^[\d.,]+$")
+SHAPE_SAMPLE_ROWS = 1000  # rows looked at for the shape of each column
+
+
+def _shape(cell: str) -> str:
+    """What kind of value a cell holds, roughly: date, number, word (a code), text or empty."""
+    value = cell.strip()
+    if not value:
+        return "empty"
+    if _DATE_SHAPE.match(value):
+        return "date"
+    if _NUMBER_SHAPE.match(value):
+        return "number"
+    return "text" if any(char.isspace() for char in value) else "word"
+
+
+def _column_shapes(rows: list[tuple[Cell, ...]]) -> list[set[str]]:
+    """The shapes each column's cells have in the file's rows (cells over several lines
+    left out: they are what is in question)."""
+    shapes: list[set[str]] = []
+    for row in itertools.islice((row for row in rows if row), SHAPE_SAMPLE_ROWS):
+        for position, cell in enumerate(row):
+            if "\n" in cell or "\r" in cell:
+                continue
+            while len(shapes) <= position:
+                shapes.append(set())
+            shapes[position].add(_shape(cell))
+    return [column - {"empty"} for column in shapes]
+
+
+def _looks_like_a_row(line: str, delimiter: str, shapes: list[set[str]]) -> bool:
+    """Whether every cell of the line has the shape its column always has in the file's rows,
+    where the column's cells all have one (a code, a date, a number), with at least one such
+    cell filled in; a column whose cells vary tells nothing. With no such column in the file,
+    the number of separators has to do."""
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter))
+    except csv.Error:
+        cells = line.split(delimiter)
+    telling = [
+        (cell, next(iter(shapes[position])))
+        for position, cell in enumerate(cells)
+        if position < len(shapes) and len(shapes[position]) == 1
+    ]
+    if not telling:
+        return True
+    filled = [(cell, shape) for cell, shape in telling if cell.strip()]
+    return bool(filled) and all(_shape(cell) == shape for cell, shape in filled)
 
 
 def _too_many_rows(limit: int) -> FileRejected:

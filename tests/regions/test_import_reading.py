@@ -375,6 +375,41 @@ def test_a_quoted_value_over_several_lines_is_kept():
     ]
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Revised figures:\r\nIncludes Conwy, Denbighshire, Flintshire, Gwynedd, Wrexham, and "
+        "Anglesey.",
+        "Areas:\r\nConwy,Denbighshire,Flintshire,Gwynedd,Wrexham",
+        "Checked on:\r\n05/03/2024, by, two, officers, and, a, manager",
+    ],
+)
+def test_a_quoted_note_whose_line_lists_as_many_things_as_there_are_columns_is_kept(note):
+    data = (
+        "region_code,period_start,period_end,value,source,notes\r\n"
+        f'W15000001,01/07/2050,31/12/2050,5,NWP,"{note}"\r\n'
+        "north-wales,01/01/2051,30/06/2051,6,NWP,\r\n"
+    ).encode()
+    table = read_table(data, "figures.csv")
+    assert table.rows[0][5] == note
+    assert len(table.rows) == 2
+
+
+def test_a_swallowed_row_is_still_refused_when_a_note_spans_lines_elsewhere():
+    data = (
+        b"region_code,period_start,period_end,value,source,notes\r\n"
+        b'W15000001,01/07/2050,31/12/2050,5,NWP,"Revised:\r\nsee a, b, c, d, e, f"\r\n'
+        b'W15000001,01/01/2051,30/06/2051,6,NWP,"Checked\r\n'
+        b'north-wales,01/07/2051,31/12/2051,7,NWP,x"\r\n'
+    )
+    assert rejection(data, "figures.csv") == (
+        "Row 3, notes could not be read as CSV: this value runs over several lines, and "
+        "'north-wales,01/07/2051,31/12/2051,7,NWP,…' looks like a row of its own, so a double "
+        'quote (") was probably left open and swallowed the rows below it. Close the quote '
+        "where the value ends."
+    )
+
+
 # --- Dates --------------------------------------------------------------------------------------
 
 
