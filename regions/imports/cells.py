@@ -118,9 +118,19 @@ def text(cell: Cell, *, max_length: int | None = None) -> str:
 def date(cell: Cell) -> datetime.date:
     """A date from an Excel date cell, ISO 2024-03-05 or UK day-first 05/03/2024."""
     if isinstance(cell, datetime.datetime):
+        if _seconds_into_day(cell) >= 1:  # less is a spreadsheet's rounding, not a time
+            raise CellError(
+                _("the cell holds a time (%(time)s) as well as a date; give the date only.")
+                % {"time": _clock(cell.time())}
+            )
         return cell.date()
     if isinstance(cell, datetime.date):
         return cell
+    if isinstance(cell, datetime.time):
+        raise CellError(
+            _("the cell holds a time (%(time)s) but no date; a date is required.")
+            % {"time": _clock(cell)}
+        )
     if is_blank(cell):
         raise CellError(_("is empty; a date is required."))
     if not isinstance(cell, str):
@@ -153,6 +163,15 @@ def date(cell: Cell) -> datetime.date:
         _("%(value)s is not a date. Write dates as 2024-03-05 or 05/03/2024 (day first).")
         % {"value": _quote(raw)}
     )
+
+
+def _seconds_into_day(moment: datetime.datetime) -> float:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+
+
+def _clock(time: datetime.time) -> str:
+    """23:00, or 23:59:59 when there are seconds."""
+    return time.strftime("%H:%M:%S" if time.second else "%H:%M")
 
 
 def _day_first_parts(cell: Cell) -> tuple[int, int, str] | None:

@@ -483,6 +483,44 @@ def test_bad_dates_say_why(cell, message):
     assert str(caught.value) == message
 
 
+def excel_moment(*parts: int) -> datetime.datetime:
+    """A date and time as openpyxl reads it from a cell: without a time zone."""
+    return datetime.datetime(*parts)  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            excel_moment(2050, 12, 31, 23, 0),
+            "the cell holds a time (23:00) as well as a date; give the date only.",
+        ),
+        (
+            excel_moment(2050, 12, 31, 23, 59, 59),
+            "the cell holds a time (23:59:59) as well as a date; give the date only.",
+        ),
+        (
+            excel_moment(2050, 7, 2, 23, 59, 59, 991000),
+            "the cell holds a time (23:59:59) as well as a date; give the date only.",
+        ),
+        (
+            excel_moment(2050, 7, 1, 0, 0, 1),
+            "the cell holds a time (00:00:01) as well as a date; give the date only.",
+        ),
+        (datetime.time(12, 0), "the cell holds a time (12:00) but no date; a date is required."),
+    ],
+)
+def test_excel_cells_with_a_time_are_refused_in_date_columns(cell, message):
+    with pytest.raises(cells.CellError) as caught:
+        cells.date(cell)
+    assert str(caught.value) == message
+
+
+def test_excel_midnight_and_rounding_noise_are_the_date():
+    assert cells.date(excel_moment(2050, 7, 1)) == datetime.date(2050, 7, 1)
+    assert cells.date(excel_moment(2050, 7, 1, 0, 0, 0, 864)) == datetime.date(2050, 7, 1)
+
+
 @pytest.mark.parametrize(
     ("cell", "month_first", "ambiguous"),
     [

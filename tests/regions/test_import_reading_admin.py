@@ -1,6 +1,7 @@
 """Files that used to be misread, through the admin's upload and the command line: each is
 refused with a message that says what to do, nothing is saved, and nothing waits."""
 
+import datetime
 import html
 import io
 
@@ -8,12 +9,25 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
+from openpyxl import Workbook
 
 from campaigns.demo import METRIC_SLUG
 from regions.models import ImportBatch, Metric, PendingImport, Statistic
 
 IMPORT_URL = "/admin/regions/statistic/import/"
 HEADER = "region_code,period_start,period_end,value,source,notes"
+
+
+def workbook(*rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+ELEVEN_PM = datetime.datetime(2050, 12, 31, 23)  # noqa: DTZ001 (as openpyxl reads a cell)
 
 # name: (file content, what the page and the command must say)
 CASES = {
@@ -38,6 +52,14 @@ CASES = {
         "Row 2, value: '1,000' could be 1000, with a comma between the thousands, or 1, with a "
         "decimal comma as files whose columns are separated by semicolons write it. Write counts "
         "without a comma, for example 1000.",
+    ),
+    "times.xlsx": (
+        workbook(
+            ["region_code", "period_start", "period_end", "value"],
+            ["W15000001", datetime.date(2050, 7, 1), datetime.date(2050, 12, 31), 5],
+            ["W15000001", ELEVEN_PM, datetime.date(2051, 6, 30), 6],
+        ),
+        "Row 3, period_start: the cell holds a time (23:00) as well as a date; give the date only.",
     ),
 }
 
