@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export.results import Error, InvalidRow, Result
 
 from regions.imports.reading import Table, column_letter
@@ -183,6 +184,23 @@ class ImportResult(Result):
     @property
     def rows_with_problems(self) -> int:
         return len({problem.row for problem in self.problems})
+
+    @property
+    def problems_summary(self) -> str:
+        """ "2 problems in 1 row. Fix them …", each count with its own plural."""
+        total, rows = len(self.problems), self.rows_with_problems
+        problems = ngettext("%(count)s problem", "%(count)s problems", total) % {
+            "count": f"{total:,}"
+        }
+        where = ngettext("in %(count)s row", "in %(count)s rows", rows) % {"count": f"{rows:,}"}
+        fix = ngettext(
+            "Fix it in your spreadsheet and upload the file again; no row of this file has "
+            "been saved.",
+            "Fix them in your spreadsheet and upload the file again; no row of this file has "
+            "been saved.",
+            total,
+        )
+        return f"{problems} {where}. {fix}"
 
     @property
     def problems_by_column(self) -> list[tuple[str, int]]:

@@ -116,3 +116,40 @@ def test_refused_on_the_command_line_with_nothing_saved(name, metric, tmp_path):
     said = " ".join([str(caught.value), stdout.getvalue(), stderr.getvalue()])
     assert message in " ".join(said.split())
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("rows", "summary"),
+    [
+        (
+            ["W15000001,2050-07-01,2050-12-31,-5"],
+            "1 problem in 1 row. Fix it in your spreadsheet",
+        ),
+        (
+            ["W15000001,someday,2050-12-31,-5"],
+            "2 problems in 1 row. Fix them in your spreadsheet",
+        ),
+        (
+            ["W15000001,someday,2050-12-31,-5", "W15000001,2051-01-01,2051-06-30,x"],
+            "3 problems in 2 rows. Fix them in your spreadsheet",
+        ),
+    ],
+)
+def test_the_summary_counts_problems_and_rows_each_in_its_own_plural(
+    rows, summary, metric, manager
+):
+    client = Client()
+    client.force_login(manager)
+    data = "\r\n".join(["region_code,period_start,period_end,value", *rows]).encode()
+
+    response = client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": "0",
+            "metric": str(metric.pk),
+            "import_file": SimpleUploadedFile("figures.csv", data),
+        },
+    )
+
+    assert summary in html.unescape(response.content.decode())
