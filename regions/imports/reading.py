@@ -434,6 +434,15 @@ def _unreadable_csv(
     rest = "".join(itertools.islice(lines, start_line, None))
     found = _locate_quote_problem(rest, delimiter)
     if found is None:
+        if "field larger than field limit" in str(error):
+            limit = f"{csv.field_size_limit():,}"
+            return FileRejected(
+                _(
+                    "Row %(row)s: a cell holds more than %(limit)s characters; the largest "
+                    "accepted is %(limit)s. Shorten it, or leave the long text out of the file."
+                )
+                % {"row": record, "limit": limit}
+            )
         return FileRejected(
             _("Row %(row)s could not be read as CSV (%(error)s).") % {"row": record, "error": error}
         )

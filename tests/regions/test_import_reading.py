@@ -324,6 +324,17 @@ def test_a_field_too_long_for_csv_is_refused_with_its_row():
     assert "could not be read as CSV" in message
 
 
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_cell_longer_than_csv_reads_is_refused_in_plain_words(quoted):
+    note = "x" * 140_000
+    cell = f'"{note}"' if quoted else note
+    data = f"region_code,notes\r\nW15000001,short\r\nW15000001,{cell}\r\n".encode()
+    assert rejection(data, "figures.csv") == (
+        "Row 3: a cell holds more than 131,072 characters; the largest accepted is 131,072. "
+        "Shorten it, or leave the long text out of the file."
+    )
+
+
 def test_an_unclosed_quote_is_refused_naming_its_row_and_column():
     data = b'region_code,value,notes\r\nW15000001,10,"Checked\r\nW15000001,11,\r\nW15000001,12,\r\n'
     assert rejection(data, "figures.csv") == (
