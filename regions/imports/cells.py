@@ -94,11 +94,27 @@ def _quote(raw: str, limit: int = 40) -> str:
     return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
 
 
+# Characters that show as nothing (zero-width spaces and joiners, a stray byte order mark) and
+# the no-break space, which copying from web pages and Word leaves in cells.
+_INVISIBLE = str.maketrans(
+    {"\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00a0": " "}
+)
+
+
+def visible(raw: str) -> str:
+    """The text without characters a reader cannot see (a no-break space becomes a space)."""
+    return raw.translate(_INVISIBLE)
+
+
 def text(cell: Cell, *, max_length: int | None = None) -> str:
-    """The cell as trimmed text ('' for an empty cell); formulas refused."""
+    """The cell as trimmed text ('' for an empty cell), without invisible characters; formulas
+    refused (a lone '-', the usual mark for nothing, is text)."""
     if cell is None:
         return ""
     if isinstance(cell, str):
+        cell = visible(cell)
+        if cell.strip() == "-":
+            return "-"
         check_not_formula(cell)
         value = cell.strip()
     elif isinstance(cell, bool):
@@ -318,7 +334,12 @@ def count(cell: Cell) -> int:
     elif is_blank(cell):
         raise CellError(_("is empty; a whole number (0 or more) is required."))
     elif isinstance(cell, str):
-        raw = cell.strip()
+        raw = visible(cell).strip()
+        if raw in ("-", "–", "—"):
+            raise CellError(
+                _("'%(dash)s' gives no figure: leave the row out, or give the number.")
+                % {"dash": raw}
+            )
         if _WHOLE_NUMBER.match(raw):
             value = _whole_number(raw, raw)
         elif isinstance(cell, DecimalCommaText) and _DECIMAL_COMMA_NUMBER.match(raw):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.results import Error, InvalidRow, Result
 
+from regions.imports import cells
 from regions.imports.reading import Table, column_letter
 
 # The preview lists this many errors at most (the command line prints them all), and a sample of
@@ -77,6 +78,7 @@ def match_columns(headers: list[str], *, required: list[str], optional: list[str
     problems: list[str] = []
     for position, header in enumerate(headers):
         # "Period Start", "period-start" and "PERIOD_START" are all period_start.
+        header = cells.visible(header)
         name = _SEPARATORS.sub("_", header.strip().lower())
         if not name:
             problems.append(
@@ -97,6 +99,25 @@ def match_columns(headers: list[str], *, required: list[str], optional: list[str
     for name in required:
         if name not in index:
             problems.append(_("The required column '%(name)s' is missing.") % {"name": name})
+    if problems and not index:
+        first = cells.visible(headers[0]).strip().lower() if headers else ""
+        if first.startswith("sep="):
+            problems.insert(
+                0,
+                _(
+                    "Row 1 is Excel's '%(line)s' line: delete it, so that the column names are in "
+                    "row 1."
+                )
+                % {"line": headers[0].strip()},
+            )
+        else:
+            problems.insert(
+                0,
+                _(
+                    "No column name was recognised in row 1. The column names must be in row 1: if "
+                    "the file has a title or notes above them, delete those rows."
+                ),
+            )
     if problems:
         raise FileErrors(problems)
     return Columns(index=index)

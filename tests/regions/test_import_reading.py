@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from regions.imports import cells
+from regions.imports.core import FileErrors, match_columns
 from regions.imports.reading import (
     DecimalCommaText,
     FileRejected,
@@ -967,3 +968,37 @@ def test_name_and_content_must_agree(name, data, message):
 def test_matching_names_are_accepted_in_any_letter_case(name, content):
     check_name_matches_content(name, corpus(content)[:8])
     assert len(read_table(corpus(content), name).rows) == 2
+
+
+def test_invisible_characters_are_dropped_from_text_and_codes():
+    assert cells.text("W15000001\u200b") == "W15000001"
+    assert cells.text("\ufeffNorth\u00a0Wales Police") == "North Wales Police"
+    assert cells.count("\u00a0139\u200b") == 139
+
+
+def test_a_lone_dash_is_text_but_not_a_count():
+    assert cells.text(" - ") == "-"
+    with pytest.raises(cells.CellError, match="gives no figure: leave the row out"):
+        cells.count("-")
+    with pytest.raises(cells.CellError):
+        cells.text("-1+2")  # a dash followed by more is still refused as a formula
+
+
+def test_header_names_match_through_invisible_characters():
+    columns = match_columns(
+        ["Region\u00a0Code\u200b", "\ufeffvalue"], required=["region_code", "value"], optional=[]
+    )
+    assert columns.index == {"region_code": 0, "value": 1}
+
+
+@pytest.mark.parametrize(
+    ("first", "hint"),
+    [
+        ("sep=,", "Row 1 is Excel's 'sep=,' line: delete it"),
+        ("Figures for 2018", "The column names must be in row 1"),
+    ],
+)
+def test_a_file_whose_header_is_not_row_1_says_so(first, hint):
+    with pytest.raises(FileErrors) as raised:
+        match_columns([first, "", ""], required=["region_code", "value"], optional=[])
+    assert hint in raised.value.messages[0]
