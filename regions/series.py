@@ -227,6 +227,7 @@ class MetricTable:
         return list(found)
 
 
+_EPSILON = 1e-6
 MAX_DERIVED_SUMS = 500  # per period; past it, every total with an area not shown is withheld
 
 
@@ -238,12 +239,13 @@ def _withhold_differences(
 
     `cells` are every region's cell for the period, `leaves` the areas (regions with no members)
     inside each grouping. Each shown total says: its areas not shown add up to its value minus
-    the figures shown for the others. Two such sums whose areas nest give the difference for the
-    areas in one and not the other, and so on. Where a derived sum is small, the largest total it
-    came from is withheld, and the check starts again.
+    the figures shown for the others. Checked, in turn: each such sum on its own; the difference
+    of any two whose areas nest (and so on); and every single area whose figure can be solved
+    from all of them together (by elimination, however the totals overlap). Where a sum worked
+    out this way is small, the largest total it came from is withheld, and the check starts again.
     """
     while True:
-        sums: dict[frozenset[int], tuple[int, frozenset[int]]] = {}
+        equations: list[tuple[frozenset[int], int, int]] = []
         for region_id, cell in cells.items():
             if region_id not in leaves or cell.shown is None:
                 continue
@@ -251,12 +253,70 @@ def _withhold_differences(
             if not hidden:
                 continue  # every area shown: nothing to learn
             known = sum(cells[leaf].shown for leaf in leaves[region_id] - hidden)
-            sums.setdefault(hidden, (cell.shown - known, frozenset({region_id})))
-        revealing = _small_difference(sums, threshold)
+            equations.append((hidden, cell.shown - known, region_id))
+        revealing = next(
+            (frozenset({region}) for _h, rest, region in equations if 0 <= rest < threshold),
+            None,
+        )
+        if revealing is None:
+            sums: dict[frozenset[int], tuple[int, frozenset[int]]] = {}
+            for hidden, rest, region_id in equations:
+                sums.setdefault(hidden, (rest, frozenset({region_id})))
+            revealing = _small_difference(sums, threshold)
+        if revealing is None:
+            revealing = _small_solved_area(equations, threshold)
         if revealing is None:
             return
         largest = max(revealing, key=lambda region_id: (len(leaves[region_id]), region_id))
         cells[largest].suppressed = cells[largest].withheld = True
+
+
+def _small_solved_area(
+    equations: list[tuple[frozenset[int], int, int]], threshold: int
+) -> frozenset[int] | None:
+    """The totals that involve an area whose figure the totals pin down to below the threshold
+    (such as A in A + B = 53, B + C = 110, A + C = 63), or None. Gauss-Jordan elimination over
+    the areas not shown, in floating point with partial pivoting (the coefficients are 0 and 1,
+    so it is well conditioned; `_EPSILON` absorbs rounding)."""
+    if len(equations) < 2:
+        return None
+    # Areas that are in exactly the same totals can only ever be worked out together: each such
+    # group is one unknown (which keeps the elimination small, and catches a small group too).
+    groups: dict[frozenset[int], list[int]] = defaultdict(list)
+    for area in sorted(set().union(*(hidden for hidden, _rest, _region in equations))):
+        signature = frozenset(i for i, (hidden, _r, _g) in enumerate(equations) if area in hidden)
+        groups[signature].append(area)
+    columns = list(groups.values())
+    rows = []
+    for index, (_hidden, rest, _region) in enumerate(equations):
+        row = [float(index in signature) for signature in groups]
+        row.append(float(rest))
+        rows.append(row)
+    pivot_row = 0
+    pivots: list[int] = []
+    for column in range(len(columns)):
+        found = max(range(pivot_row, len(rows)), key=lambda r: abs(rows[r][column]))
+        if abs(rows[found][column]) < _EPSILON:
+            continue
+        rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
+        lead = rows[pivot_row][column]
+        pivot = [value / lead for value in rows[pivot_row]]
+        rows[pivot_row] = pivot
+        for r in range(len(rows)):
+            factor = rows[r][column]
+            if r != pivot_row and abs(factor) >= _EPSILON:
+                rows[r] = [a - factor * b for a, b in zip(rows[r], pivot, strict=True)]
+        pivots.append(column)
+        pivot_row += 1
+        if pivot_row == len(rows):
+            break
+    for r, column in enumerate(pivots):
+        if any(abs(rows[r][c]) >= _EPSILON for c in range(len(columns)) if c != column):
+            continue  # this area's figure is tied to others': not pinned down
+        if -_EPSILON < rows[r][-1] < threshold - _EPSILON:
+            area = columns[column][0]
+            return frozenset(region for hidden, _rest, region in equations if area in hidden)
+    return None
 
 
 def _small_difference(

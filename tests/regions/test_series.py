@@ -329,3 +329,35 @@ def test_periods_of_different_lengths_are_not_compared():
     series = table_for(metric, region).series[0]
     assert series.changes == [None, None]
     assert [cell.monthly for cell in series.cells] == ["about 100 a month", "about 120 a month"]
+
+
+def test_a_second_total_over_the_same_missing_areas_does_not_hide_a_small_one():
+    metric = MetricFactory(small_number_threshold=5)
+    a, b, c = RegionFactory.create_batch(3)
+    wide = grouping_of(a, b, c)
+    narrow = grouping_of(a, c)
+    stat(metric, wide, H1, 200)  # disagrees with its areas: a source that counts differently
+    stat(metric, narrow, H1, 63)
+    stat(metric, a, H1, 60)  # 63 - 60: c had 3
+    stat(metric, b, H1, 40)
+    assert cells_of(table_for(metric, narrow), narrow)[0].withheld
+
+
+@pytest.mark.parametrize(
+    ("totals", "values"),
+    [
+        # A + B, B + C, A + C: A = (53 + 63 - 110) / 2 = 3
+        ([("A", "B"), ("B", "C"), ("A", "C")], [53, 110, 63]),
+        # A + B, C + D, A + C, B + D + E: E = 40 + 63 - 30 - 70 = 3
+        ([("A", "B"), ("C", "D"), ("A", "C"), ("B", "D", "E")], [30, 70, 40, 63]),
+    ],
+    ids=["three-overlapping", "four-added-and-subtracted"],
+)
+def test_no_area_can_be_solved_from_overlapping_totals(totals, values):
+    metric = MetricFactory(small_number_threshold=5)
+    areas = {name: RegionFactory(name=name) for name in "ABCDE"}
+    groupings = [grouping_of(*(areas[n] for n in names)) for names in totals]
+    for grouping, value in zip(groupings, values, strict=True):
+        stat(metric, grouping, H1, value)
+    table = table_for(metric, *groupings)
+    assert any(cells_of(table, g)[0].withheld for g in groupings)
