@@ -27,7 +27,12 @@ from regions.models import (
     Statistic,
 )
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
-from regions.selectors import grouping_discrepancies, grouping_edges, region_member_ids
+from regions.selectors import (
+    grouping_discrepancies,
+    grouping_edges,
+    overlapping_periods,
+    region_member_ids,
+)
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -345,6 +350,16 @@ class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context=None):
         """Warn when a grouping's stored figure disagrees with the sum of its areas' figures."""
         if request.method == "GET":
+            for clash in overlapping_periods(self.get_queryset(request))[:5]:
+                messages.error(
+                    request,
+                    _(
+                        "Periods overlap (%(what)s). A metric counts every area in the same "
+                        "periods: correct or delete one of them, since overlapping figures can "
+                        "give small numbers away by subtraction."
+                    )
+                    % {"what": clash},
+                )
             found = grouping_discrepancies(self.get_queryset(request))
             for discrepancy in found[:5]:
                 messages.warning(

@@ -92,3 +92,29 @@ def grouping_discrepancies(statistics: QuerySet[Statistic]) -> list[Discrepancy]
         if members_total is not None and members_total != total.value:
             found.append(Discrepancy(total, members_total))
     return found
+
+
+def overlapping_periods(statistics: QuerySet[Statistic]) -> list[str]:
+    """Periods of one metric that overlap without being the same, among `statistics` (one
+    query): stored before the rule against them, or written around the admin and the import.
+    Public figures cannot be trusted to hide small numbers while they stand."""
+    periods = (
+        statistics.order_by().values_list("metric__name", "period_start", "period_end").distinct()
+    )
+    by_metric: dict[str, list[tuple]] = {}
+    for name, start, end in periods:
+        by_metric.setdefault(name, []).append((start, end))
+    found = []
+    for name, spans in sorted(by_metric.items()):
+        spans.sort()
+        latest_end = None
+        previous = None
+        for start, end in spans:
+            if latest_end is not None and start <= latest_end:
+                found.append(
+                    f"{name}: {start:%d/%m/%Y} to {end:%d/%m/%Y} overlaps "
+                    f"{previous[0]:%d/%m/%Y} to {previous[1]:%d/%m/%Y}"
+                )
+            if latest_end is None or end > latest_end:
+                latest_end, previous = end, (start, end)
+    return found

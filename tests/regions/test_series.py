@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from regions.models import Region, Statistic
-from regions.selectors import grouping_discrepancies
+from regions.selectors import grouping_discrepancies, overlapping_periods
 from regions.series import Figures, Period, State, approximate
 from tests.regions.factories import MetricFactory, RegionFactory, StatisticFactory
 
@@ -313,6 +313,24 @@ def test_admin_flags_a_grouping_that_does_not_add_up(manager_client):
     html = manager_client.get("/admin/regions/statistic/").content.decode()
     assert "does not match its areas" in html
     assert "stored 100, its areas add up to 90" in html
+
+
+def test_admin_flags_overlapping_periods_stored_before_the_rule(manager_client):
+    metric = MetricFactory(name="Contacts")
+    region = RegionFactory()
+    # Written around the admin and the import, as older data would have been.
+    Statistic.objects.bulk_create(
+        [
+            Statistic(metric=metric, region=region, period_start=start, period_end=end, value=v)
+            for (start, end), v in [
+                (H1, 50),
+                ((datetime.date(2017, 7, 1), datetime.date(2018, 6, 30)), 103),
+            ]
+        ]
+    )
+    html = manager_client.get("/admin/regions/statistic/").content.decode()
+    assert "Periods overlap (Contacts: 01/07/2017 to 30/06/2018 overlaps 01/07/2017 to" in html
+    assert overlapping_periods(Statistic.objects.filter(period_end__lt=H2[0])) == []
 
 
 def test_periods_of_different_lengths_are_not_compared():
