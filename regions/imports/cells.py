@@ -84,7 +84,8 @@ def _formula_start(raw: str) -> str | None:
 def escape_formula(value):
     """For exports: text a spreadsheet would run as a formula gets a leading apostrophe,
     which spreadsheets read as "this is text"."""
-    if isinstance(value, str) and _formula_start(value) is not None:
+    # A lone '-' (the usual mark for nothing) runs nothing, and the import takes it as text.
+    if isinstance(value, str) and value.strip() != "-" and _formula_start(value) is not None:
         return "'" + value
     return value
 
@@ -157,6 +158,7 @@ def date(cell: Cell) -> datetime.date:
             )
             % {"value": cell}
         )
+    cell = visible(cell)
     check_not_formula(cell)
     raw = cell.strip()
     if match := _ISO_DATE.match(raw):

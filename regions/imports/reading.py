@@ -142,7 +142,12 @@ def read_table(data: bytes, file_name: str | None = None) -> Table:
                 )
                 % {"sheet": table.sheet}
             )
-        raise FileRejected(_("The file has no header row: the first row must name the columns."))
+        raise FileRejected(
+            _(
+                "The file has no header row: the first row must name the columns. If the names "
+                "are further down, delete the empty rows above them."
+            )
+        )
     if not any(_row_has_values(row) for row in table.rows):
         if table.sheet is not None:
             raise FileRejected(

@@ -1002,3 +1002,21 @@ def test_a_file_whose_header_is_not_row_1_says_so(first, hint):
     with pytest.raises(FileErrors) as raised:
         match_columns([first, "", ""], required=["region_code", "value"], optional=[])
     assert hint in raised.value.messages[0]
+
+
+def test_invisible_characters_are_dropped_from_dates():
+    assert cells.date("01/01/2024\u200b") == datetime.date(2024, 1, 1)
+
+
+def test_a_lone_dash_survives_export_and_import_unchanged():
+    assert cells.escape_formula("-") == "-"
+    assert cells.text(cells.escape_formula("-")) == "-"
+    assert cells.escape_formula("-1+2") == "'-1+2"
+
+
+def test_a_blank_first_row_says_to_delete_the_rows_above_the_names():
+    with pytest.raises(FileRejected, match="delete the empty rows above them"):
+        read_table(
+            b",,,\nregion_code,period_start,period_end,value\nW15000001,2024-01-01,2024-06-30,5\n",
+            "f.csv",
+        )
