@@ -181,12 +181,12 @@ def build_impact_from_table(
     for series in table.series:
         cells = dict(zip(table.periods, series.cells, strict=True))
         row = ImpactRow(series=series, before=cells.get(before), after=cells.get(after))
-        # A reported percentage beside the counts could give away a withheld one among them.
-        hides_small = any(cell.suppressed for cell in series.cells)
-        if row.change is None and reported and not hides_small:
-            row.reported = reported.get((table.metric.pk, series.region.pk)) or reported.get(
+        if row.change is None and reported:
+            figure = reported.get((table.metric.pk, series.region.pk)) or reported.get(
                 (None, series.region.pk)
             )
+            if figure is not None and not gives_withheld_count_away(figure, series):
+                row.reported = figure
         rows.append(row)
     return Impact(table, rows, before, after, launch)
 
@@ -202,25 +202,28 @@ def safe_to_show(
     def hides_small(figure: ReportedFigure) -> bool:
         if not figure.is_change or figure.region_id is None:
             return False
-        start = figure.base_period_start or figure.period_start
-        end = figure.period_end or figure.base_period_end
         metric_ids = [figure.metric_id] if figure.metric_id else list(by_metric)
-        for metric_id in metric_ids:
-            table = by_metric.get(metric_id)
-            for series in table.series if table else ():
-                if series.region.pk != figure.region_id:
-                    continue
-                for cell in series.cells:
-                    overlaps = (
-                        start is None
-                        or end is None
-                        or (cell.period.start <= end and cell.period.end >= start)
-                    )
-                    if cell.suppressed and overlaps:
-                        return True
-        return False
+        return any(
+            gives_withheld_count_away(figure, series)
+            for metric_id in metric_ids
+            if metric_id in by_metric
+            for series in by_metric[metric_id].series
+            if series.region.pk == figure.region_id
+        )
 
     return [figure for figure in reported if not hides_small(figure)]
+
+
+def gives_withheld_count_away(figure: ReportedFigure, series: Series) -> bool:
+    """Whether a reported percentage, set beside this area's counts, could give away one of
+    them that is withheld: one in the periods it compares (or any, without periods)."""
+    start = figure.base_period_start or figure.period_start
+    end = figure.period_end or figure.base_period_end
+
+    def compared(period: Period) -> bool:
+        return start is None or end is None or (period.start <= end and period.end >= start)
+
+    return any(cell.suppressed and compared(cell.period) for cell in series.cells)
 
 
 # --- The chart ---------------------------------------------------------------------------------

@@ -222,10 +222,10 @@ def region_page(region: Region) -> RegionPage:
         # the change worked out from the counts), so it is not repeated.
         shown_metrics = {i.metric.pk for i in impacts}
         placed = {
-            f.pk for f in own if f.is_change and (f.metric_id in shown_metrics or not f.metric_id)
+            f.pk
+            for f in own
+            if impacts and f.is_change and (f.metric_id in shown_metrics or not f.metric_id)
         }
-        if not impacts:
-            placed = set()
         campaign_figures.append(
             CampaignFigures(
                 campaign=campaign,

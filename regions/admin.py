@@ -98,32 +98,31 @@ class RegionAdminForm(forms.ModelForm):
         a statistics file naming that code could mean either region."""
         cleaned_data = super().clean()
         others = Region.objects.exclude(pk=self.instance.pk) if self.instance.pk else Region.objects
-        slug = cleaned_data.get("slug")
-        police_uk_id = cleaned_data.get("police_uk_id")
-        if slug:
-            holder = others.filter(police_uk_id=slug).first()
+        clashes = [
+            (
+                "slug",
+                "police_uk_id",
+                _(
+                    "This is the police.uk force id of %(region)s. A region's slug may not "
+                    "be another region's force id, or files naming it could mean either; "
+                    "choose another."
+                ),
+            ),
+            (
+                "police_uk_id",
+                "slug",
+                _(
+                    "This is the slug of %(region)s. A region's police.uk force id may not "
+                    "be another region's slug, or files naming it could mean either; "
+                    "choose another."
+                ),
+            ),
+        ]
+        for field, other_field, message in clashes:
+            value = cleaned_data.get(field)
+            holder = others.filter(**{other_field: value}).first() if value else None
             if holder is not None:
-                self.add_error(
-                    "slug",
-                    _(
-                        "This is the police.uk force id of %(region)s. A region's slug may not "
-                        "be another region's force id, or files naming it could mean either; "
-                        "choose another."
-                    )
-                    % {"region": holder.name},
-                )
-        if police_uk_id:
-            holder = others.filter(slug=police_uk_id).first()
-            if holder is not None:
-                self.add_error(
-                    "police_uk_id",
-                    _(
-                        "This is the slug of %(region)s. A region's police.uk force id may not "
-                        "be another region's slug, or files naming it could mean either; "
-                        "choose another."
-                    )
-                    % {"region": holder.name},
-                )
+                self.add_error(field, message % {"region": holder.name})
         return cleaned_data
 
 

@@ -294,6 +294,24 @@ class PartnerMembership(TimeStampedModel):
         return f"{self.user} ({self.organisation})"
 
 
+def lock_metrics(metric_ids) -> None:
+    """Inside a transaction, make other writers of these metrics' statistics wait until it ends,
+    so that two overlapping periods checked at once cannot both pass. (On SQLite a writing
+    transaction already holds the database's write lock.)"""
+    if metric_ids and transaction.get_connection().in_atomic_block:
+        list(Metric.objects.select_for_update().filter(pk__in=metric_ids).values_list("pk"))
+
+
+def period_holders_text(named: str | None, count: int) -> str:
+    """Who has a period a new one overlaps, as an importer may be told it: 'North Wales',
+    'North Wales, among others', or only that they are areas the importer does not cover."""
+    if named is None:
+        return _("areas your organisation does not cover")
+    if count > 1:
+        return _("%(region)s, among others") % {"region": named}
+    return named
+
+
 class Metric(TimeStampedModel):
     """Something that is counted, per region and period, by the organisation that owns it."""
 
@@ -526,10 +544,7 @@ class Statistic(TimeStampedModel):
             return
         if self.period_end <= self.period_start:
             return  # the period check says so
-        if transaction.get_connection().in_atomic_block:
-            # As an import does: another save or import of this metric waits until this one is
-            # done, so two overlapping periods cannot both pass this check at once.
-            list(Metric.objects.select_for_update().filter(pk=self.metric_id).values_list("pk"))
+        lock_metrics([self.metric_id])  # as an import does
         others = Statistic.objects.filter(metric_id=self.metric_id).exclude(pk=self.pk)
         clashing = (
             others.filter(period_start__lte=self.period_end, period_end__gte=self.period_start)
@@ -552,12 +567,7 @@ class Statistic(TimeStampedModel):
         if self.visible_region_ids is not None:
             holders = holders.filter(region_id__in=self.visible_region_ids)
         named = holders.order_by("region__name").values_list("region__name", flat=True).first()
-        if named is None:
-            where = _("areas your organisation does not cover")
-        elif count > 1:
-            where = _("%(region)s, among others") % {"region": named}
-        else:
-            where = named
+        where = period_holders_text(named, count)
         raise ValidationError(
             _(
                 "This period overlaps %(other)s, a period this metric already counts in "

@@ -95,7 +95,6 @@ class Cell:
     source: str = ""
     threshold: int = 5
     population: int | None = None
-    parts: list["Cell"] = field(default_factory=list, repr=False)  # a grouping's members' cells
 
     @property
     def shown(self) -> int | None:
@@ -228,7 +227,8 @@ class MetricTable:
 
 
 _EPSILON = 1e-6
-MAX_DERIVED_SUMS = 500  # per period; past it, every total with an area not shown is withheld
+# Per period; past it, every total that has gone into a derived sum counts as revealing.
+MAX_DERIVED_SUMS = 500
 
 
 def _withhold_differences(
@@ -433,7 +433,6 @@ class Figures:
             stored = self.values.get((metric.pk, region_id), {}).get(period)
             members = [m for m in self.members.get(region_id, []) if m not in path]
             member_cells = [cell(m, period, path | {region_id}) for m in members]
-            result.parts = member_cells
             if stored is not None:
                 result.state = State.STORED
                 result.value, result.source = stored

@@ -31,7 +31,14 @@ from regions.imports.core import (
 )
 from regions.imports.reading import Table
 from regions.imports.resources import AllOrNothingResource
-from regions.models import ImportBatch, Metric, Region, Statistic
+from regions.models import (
+    ImportBatch,
+    Metric,
+    Region,
+    Statistic,
+    lock_metrics,
+    period_holders_text,
+)
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
 
 REQUIRED_COLUMNS = ["region_code", "period_start", "period_end", "value"]
@@ -381,7 +388,7 @@ def plan_statistics(
                 notes=notes[index] if has_notes else None,
             )
         )
-    _lock_metrics({row.metric_id for row in candidates})
+    lock_metrics({row.metric_id for row in candidates})
     existing = _existing(candidates)
     problems.extend(_overlaps(candidates, _stored_periods(candidates, allowed), codes))
     if problems:
@@ -389,14 +396,6 @@ def plan_statistics(
 
     _classify(plan, candidates, codes, existing)
     return plan
-
-
-def _lock_metrics(metric_ids: set[int]) -> None:
-    """Inside the import's transaction, make other imports of these metrics wait until it ends,
-    so that two files checked at once cannot each store a period overlapping the other's. (On
-    SQLite an import's transaction already holds the database's write lock from its start.)"""
-    if metric_ids and transaction.get_connection().in_atomic_block:
-        list(Metric.objects.select_for_update().filter(pk__in=metric_ids).values_list("pk"))
 
 
 def _existing(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
@@ -486,13 +485,7 @@ def _overlap_problem(
         "other": _period_text(other[1], other[2]),
     }
     if other in stored:
-        named, count = stored[other]
-        if named is None:
-            where = _("areas your organisation does not cover")
-        elif count > 1:
-            where = _("%(region)s, among others") % {"region": named}
-        else:
-            where = named
+        where = period_holders_text(*stored[other])
         message = _(
             "%(period)s overlaps %(other)s, a period this metric already counts in (%(where)s). "
             "A metric counts every area in the same periods; give figures for those periods."
