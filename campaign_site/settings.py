@@ -90,6 +90,14 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if not DATABASES["default"].get("ENGINE"):
+    # An empty or garbled DATABASE_URL (say, a tool's message captured with it) would otherwise
+    # fail later with a bare KeyError far from the cause.
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database address Django knows, such as "
+        "postgres://user:password@host:5432/name or sqlite:////path/to/db.sqlite3: "
+        f"{env.str('DATABASE_URL', default='')!r}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing at once, and take it when their transaction
     # starts, so two imports at the same time wait for each other rather than deadlock.

@@ -98,3 +98,13 @@ def test_production_refuses_to_start_without_a_secret_key_and_hosts():
         DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="example.org"
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_a_garbled_database_url_is_refused_with_a_message_that_names_it():
+    garbled = run_settings(
+        DATABASE_URL="Removed stale pid file.\npostgres://campaigns:x@127.0.0.1:5432/campaigns"
+    )
+    assert garbled.returncode != 0
+    assert "DATABASE_URL is not a database address" in garbled.stderr
+    assert "Removed stale pid file." in garbled.stderr
+    assert run_settings(DATABASE_URL="postgres://u:p@127.0.0.1:5432/db").returncode == 0
