@@ -396,14 +396,15 @@ class Person(TimeStampedModel):
 
 
 class PressStatementQuerySet(models.QuerySet):
+    def released(self) -> "PressStatementQuerySet":
+        """Statements whose own publish rules are met, whatever their campaign's status: those a
+        campaign page shows once the campaign itself is public (or in its preview)."""
+        return self.filter(status__in=PUBLIC_STATUSES, publish_at__lte=timezone.now())
+
     def published(self) -> "PressStatementQuerySet":
         """Statements the public may see: their own and their campaign's publish rules both met."""
-        now = timezone.now()
-        return self.filter(
-            status__in=PUBLIC_STATUSES,
-            publish_at__lte=now,
-            campaign__status__in=PUBLIC_STATUSES,
-            campaign__publish_at__lte=now,
+        return self.released().filter(
+            campaign__status__in=PUBLIC_STATUSES, campaign__publish_at__lte=timezone.now()
         )
 
 

@@ -69,7 +69,7 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
     regions = list(campaign.regions.all())
     metrics = list(campaign.metrics.all())
     statements = list(
-        campaign.statements.published()
+        campaign.statements.released()
         .order_by("-publish_at")
         .prefetch_related("issuing_organisations")
     )
@@ -108,7 +108,7 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
 
 def campaign_statistics(campaign: Campaign) -> tuple[list[Impact], list[ReportedFigure]]:
     """A campaign's figures for download, and its published reported figures."""
-    figures = campaign_reported_figures(campaign, campaign.statements.published())
+    figures = campaign_reported_figures(campaign, campaign.statements.released())
     impacts = build_impacts(
         metrics=campaign.metrics.all(),
         regions=campaign.regions.all(),

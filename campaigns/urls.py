@@ -26,4 +26,15 @@ urlpatterns = [
     ),
     path("regions/<slug:slug>/", public(views.RegionDetailView.as_view()), name="region_detail"),
     path("partners/<slug:slug>/", public(views.PartnerDetailView.as_view()), name="partner_detail"),
+    # Staff previews of drafts and scheduled items (not public, never cached).
+    path(
+        "preview/campaigns/<int:pk>/",
+        views.CampaignPreviewView.as_view(),
+        name="campaign_preview",
+    ),
+    path(
+        "preview/statements/<int:pk>/",
+        views.StatementPreviewView.as_view(),
+        name="statement_preview",
+    ),
 ]

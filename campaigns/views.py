@@ -1,13 +1,21 @@
 """Public pages. Each view finds its object through a published() queryset and hands the rest
 to a selector, so the publish rules and the query budget live in one place each."""
 
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from campaigns import downloads, selectors
-from campaigns.models import Campaign, PressStatement
+from campaigns.models import Campaign, PressStatement, Status
 from regions.models import Organisation, Region
 
 
@@ -77,3 +85,84 @@ class PartnerDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         organisation = get_object_or_404(Organisation, slug=kwargs["slug"])
         return super().get_context_data(page=selectors.partner_page(organisation), **kwargs)
+
+
+def link_to_previews(items) -> None:
+    """Within a preview, links to a campaign or statement that is not public yet lead to its
+    preview rather than to a page the editor would find missing."""
+    for item in items:
+        if not (item.is_public and getattr(item, "campaign", item).is_public):
+            name = "campaign_preview" if isinstance(item, Campaign) else "statement_preview"
+            url = reverse(f"campaigns:{name}", args=[item.pk])
+            item.get_absolute_url = lambda url=url: url
+
+
+class PreviewMixin:
+    """A staff-only view of an item as its public page will show it, whatever its status or
+    publish time, so an editor can check a draft before publishing it. Only signed-in staff with
+    the model's view permission get in (others are sent to sign in, or refused); the response is
+    never cached or indexed."""
+
+    model: type
+
+    @method_decorator([never_cache, staff_member_required])
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+    def get_item(self, pk: int):
+        opts = self.model._meta
+        if not self.request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def preview_state(self, item) -> str:
+        """Why the public does not see this page yet, in words."""
+        if item.is_public:
+            campaign = getattr(item, "campaign", None)
+            if campaign is not None and not campaign.is_public:
+                return _(
+                    "This statement is ready, but its campaign is not public yet: "
+                    "nobody else can see it until the campaign is published."
+                )
+            return _("This page is public; this is how visitors see it.")
+        if item.status == Status.DRAFT:
+            return _("This is a draft: nobody else can see it until it is published.")
+        publish_at = date_format(timezone.localtime(item.publish_at), "j F Y, H:i")
+        return _("Scheduled: nobody else can see it until %(when)s.") % {"when": publish_at}
+
+    def render_to_response(self, context, **response_kwargs):
+        item = context["item"]
+        opts = item._meta
+        context["preview"] = {
+            "state": self.preview_state(item),
+            "edit_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk]),
+        }
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class CampaignPreviewView(PreviewMixin, CampaignDetailView):
+    model = Campaign
+
+    def get_queryset(self):
+        return Campaign.objects.select_related("lead_organisation")
+
+    def get_context_data(self, **kwargs):
+        campaign = self.get_item(kwargs["pk"])
+        page = selectors.campaign_page(campaign)
+        link_to_previews([campaign, *page.statements])
+        return TemplateView.get_context_data(self, page=page, item=campaign, **kwargs)
+
+
+class StatementPreviewView(PreviewMixin, StatementDetailView):
+    model = PressStatement
+
+    def get_queryset(self):
+        return PressStatement.objects.select_related("campaign")
+
+    def get_context_data(self, **kwargs):
+        statement = self.get_item(kwargs["pk"])
+        page = selectors.statement_page(statement)
+        link_to_previews([statement.campaign, statement])
+        return TemplateView.get_context_data(self, page=page, item=statement, **kwargs)
