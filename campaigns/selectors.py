@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from campaigns.impact import (
     Impact,
@@ -32,6 +33,21 @@ class CampaignPage:
     statements: list[PressStatement]
     impact: list[Impact]
     headline_figures: list[ReportedFigure] = field(default_factory=list)
+
+    @property
+    def lead_is_a_listed_partner(self) -> bool:
+        """Whether the partner list already names the lead organisation (with its own role)."""
+        lead = self.campaign.lead_organisation_id
+        return any(p.organisation_id == lead for p in self.partnerships)
+
+    @property
+    def has_launched(self) -> bool:
+        return self.campaign.launch_date <= timezone.localdate()
+
+    @property
+    def has_ended(self) -> bool:
+        end = self.campaign.end_date
+        return end is not None and end < timezone.localdate()
 
     @property
     def statements_with_quotes(self) -> list[PressStatement]:

@@ -387,3 +387,55 @@ def test_region_page_shows_no_figures_that_only_a_draft_campaign_shows(client):
     draft.save()
     html = client.get(region.get_absolute_url()).content.decode()
     assert "Embargoed measure" in html and "777" in html
+
+
+def partner_names(html: str) -> list[str]:
+    section = html.split('id="partners-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<a href="/partners/[^"]+/">([^<]+)</a>', section)
+
+
+def test_the_lead_organisation_stays_in_the_partner_list_once_partners_are_added(client):
+    campaign = CampaignFactory(lead_organisation__name="Helpline Charity")
+    CampaignPartnerFactory(campaign=campaign, organisation__name="County Police")
+
+    html = client.get(campaign.get_absolute_url()).text
+
+    assert partner_names(html) == ["Helpline Charity", "County Police"]
+
+
+def test_a_lead_listed_as_a_partner_is_named_once_with_its_own_role(client):
+    campaign = CampaignFactory(lead_organisation__name="Helpline Charity")
+    CampaignPartnerFactory(
+        campaign=campaign, organisation=campaign.lead_organisation, role="Runs the helpline"
+    )
+
+    html = client.get(campaign.get_absolute_url()).text
+
+    assert partner_names(html) == ["Helpline Charity"]
+    assert "Runs the helpline" in html
+
+
+@pytest.mark.parametrize(
+    ("launch_in_days", "end_in_days", "expected"),
+    [
+        (-400, -30, ["Launched", "Ran until"]),
+        (-30, 60, ["Launched", "Runs until"]),
+        (10, 100, ["Launches", "Runs until"]),
+    ],
+)
+def test_launch_and_end_dates_are_told_in_the_right_tense(
+    client, launch_in_days, end_in_days, expected
+):
+    today = timezone.localdate()
+    campaign = CampaignFactory(
+        launch_date=today + datetime.timedelta(days=launch_in_days),
+        end_date=today + datetime.timedelta(days=end_in_days),
+    )
+
+    meta = client.get(campaign.get_absolute_url()).text.split('<p class="meta">', 1)[1]
+    meta = meta.split("</p>", 1)[0]
+
+    for word in expected:
+        assert word in meta
+    for word in {"Launched", "Launches", "Ran until", "Runs until"} - set(expected):
+        assert word not in meta
