@@ -34,6 +34,11 @@ def region_sort_key(region: Region) -> tuple[int, str]:
 
 
 BEFORE, SPANS, AFTER = "before", "spans launch", "after"
+# The period table and chart show the latest periods only: more would not fit a phone or the
+# chart's bars, and a partner's file of thousands of short periods would make the page huge.
+# The before-and-after table still compares the periods either side of the launch, and the
+# downloads have every period.
+MAX_PERIODS_SHOWN = 12
 
 
 def launch_phase(period: Period, launch: datetime.date) -> str:
@@ -60,10 +65,19 @@ class ImpactRow:
     before: Cell | None
     after: Cell | None
     reported: ReportedFigure | None = None
+    first_shown: int = 0  # as Impact.first_shown
 
     @property
     def region(self) -> Region:
         return self.series.region
+
+    @property
+    def shown_cells(self) -> list[Cell]:
+        return self.series.cells[self.first_shown :]
+
+    @property
+    def shown_points(self) -> list[tuple[Cell, Change | None]]:
+        return self.series.points[self.first_shown :]
 
     @property
     def change(self) -> Change | None:
@@ -101,9 +115,19 @@ class Impact:
         return self.table.periods
 
     @property
+    def first_shown(self) -> int:
+        """Index of the first period the page's period table and chart show: the latest
+        MAX_PERIODS_SHOWN (every period is in the downloads)."""
+        return max(0, len(self.periods) - MAX_PERIODS_SHOWN)
+
+    @property
+    def shown_periods(self) -> list[Period]:
+        return self.periods[self.first_shown :]
+
+    @property
     def period_columns(self) -> list[tuple[Period, str]]:
-        """Each period with where it falls: BEFORE, SPANS (the launch) or AFTER the launch."""
-        return [(period, launch_phase(period, self.launch)) for period in self.periods]
+        """Each period shown with where it falls: BEFORE, SPANS (the launch) or AFTER it."""
+        return [(period, launch_phase(period, self.launch)) for period in self.shown_periods]
 
     @property
     def has_spanning_period(self) -> bool:
@@ -119,7 +143,7 @@ class Impact:
     @property
     def has_unequal_periods(self) -> bool:
         """Whether some periods shown differ in length (so no change is given between them)."""
-        return len({period.months for period in self.periods}) > 1
+        return len({period.months for period in self.shown_periods}) > 1
 
     @property
     def has_reported(self) -> bool:
@@ -177,10 +201,13 @@ def build_impact_from_table(
     """Split a metric's table at the launch, filling in reported changes where none is
     computed."""
     before, after = launch_periods(table.periods, launch)
+    first_shown = max(0, len(table.periods) - MAX_PERIODS_SHOWN)
     rows = []
     for series in table.series:
         cells = dict(zip(table.periods, series.cells, strict=True))
-        row = ImpactRow(series=series, before=cells.get(before), after=cells.get(after))
+        row = ImpactRow(
+            series=series, before=cells.get(before), after=cells.get(after), first_shown=first_shown
+        )
         if row.change is None and reported:
             figure = reported.get((table.metric.pk, series.region.pk)) or reported.get(
                 (None, series.region.pk)
@@ -327,7 +354,7 @@ class Chart:
 
     @classmethod
     def for_impact(cls, impact: Impact) -> "Chart":
-        periods = impact.periods
+        periods = impact.shown_periods
         count = max(len(periods), 1)
         gap = 4 if count > 1 else 0
         bar_width = min(40.0, (BARS_WIDTH - gap * (count - 1)) / count)
@@ -342,11 +369,11 @@ class Chart:
         drawn = [row for row in impact.rows if row.series.has_figures or row.reported]
         titled = len(drawn) <= MAX_ROWS_WITH_BAR_TITLES
         for row in drawn:
-            shown = [cell.shown for cell in row.series.cells if cell.shown is not None]
+            shown = [cell.shown for cell in row.shown_cells if cell.shown is not None]
             top = max(shown, default=0) or 1
             bars = []
             for index, (cell, (_period, phase)) in enumerate(
-                zip(row.series.cells, impact.period_columns, strict=True)
+                zip(row.shown_cells, impact.period_columns, strict=True)
             ):
                 x = index * (bar_width + gap)
                 base = y + LABEL_HEIGHT + BAR_HEIGHT

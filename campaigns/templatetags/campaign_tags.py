@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from campaigns.impact import MAX_PERIODS_SHOWN
 from campaigns.text import render_markdown
 from regions.figures import period_label
 
@@ -16,3 +17,9 @@ def markdown_filter(text: str) -> SafeString:
 def period_filter(item) -> str:
     """'July to December 2017' for anything with period_start and period_end."""
     return period_label(item.period_start, item.period_end)
+
+
+@register.filter(name="latest_periods")
+def latest_periods(points: list) -> list:
+    """The latest periods a page shows of a series (see impact.MAX_PERIODS_SHOWN)."""
+    return points[-MAX_PERIODS_SHOWN:]

@@ -439,3 +439,57 @@ def test_launch_and_end_dates_are_told_in_the_right_tense(
         assert word in meta
     for word in {"Launched", "Launches", "Ran until", "Runs until"} - set(expected):
         assert word not in meta
+
+
+def test_a_metric_without_a_small_number_threshold_does_not_promise_one(client):
+    campaign, regions, _ = build_campaign(3)
+    campaign.metrics.update(small_number_threshold=0)
+
+    pages = [campaign.get_absolute_url(), regions[0].get_absolute_url()]
+    for url in pages:
+        html = client.get(url).text
+        assert "fewer than 0" not in html
+        assert "below 0" not in html
+
+    campaign.metrics.update(small_number_threshold=5)
+    for url in pages:
+        assert "'fewer than 5'" in client.get(url).text
+
+
+def test_pages_show_the_latest_periods_and_downloads_keep_them_all(client):
+    """A file of many short periods must not make the page huge: the period table and chart
+    show the latest twelve, the before-and-after table still compares the launch periods."""
+    metric = MetricFactory()
+    region = RegionFactory(name="North Wales")
+    campaign = CampaignFactory(launch_date=datetime.date(2018, 1, 1))
+    campaign.regions.set([region])
+    campaign.metrics.set([metric])
+    months = [datetime.date(2017 + (m // 12), m % 12 + 1, 1) for m in range(30)]  # Jan 2017 on
+    for number, start in enumerate(months):
+        end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        StatisticFactory(
+            metric=metric, region=region, period_start=start, period_end=end, value=100 + number
+        )
+
+    html = client.get(campaign.get_absolute_url()).text
+
+    periods_table = html.split('class="periods-table"', 1)[1].split("</table>", 1)[0]
+    assert periods_table.count('<th scope="col" class="num">') == 12
+    assert "The latest 12 periods, with the change from the period before (of 30;" in html
+    assert "June 2019" in periods_table  # the last month
+    assert "May 2018" not in periods_table  # the 13th from last
+    chart = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    bar_titles = re.findall(r"<title>North Wales, ([^:]+):", chart)
+    assert len(bar_titles) == 12
+    assert bar_titles[0] == "July 2018" and bar_titles[-1] == "June 2019"
+    summary = html.split('id="summary-', 1)[1].split("</table>", 1)[0]
+    assert "December 2017" in summary and "January 2018" in summary  # launch comparison kept
+    csv_text = client.get(
+        reverse("campaigns:campaign_statistics", args=[campaign.slug, "csv"])
+    ).text
+    assert "2017-01-01" in csv_text and "2019-06-30" in csv_text
+
+    region_html = client.get(region.get_absolute_url()).text
+    history = region_html.split('id="figures-heading"', 1)[1]
+    assert "(the latest 12 of 30 periods;" in history
+    assert "June 2019" in history and "May 2018" not in history
