@@ -143,6 +143,18 @@ def _code_clash(
     ) % {"code": code, "what": what, "where": where}
 
 
+def _population_without_year(population: dict, current: Region | None) -> bool:
+    """Whether a region would have a population but no year for it, once the file's population
+    columns (those it has) are applied to what is stored."""
+
+    def final(name: str):
+        if name in population:
+            return population[name]
+        return getattr(current, name) if current is not None else None
+
+    return final("population") is not None and final("population_year") is None
+
+
 def plan_regions(table: Table) -> RegionsPlan:
     """Check a regions file and work out what importing it would do; writes nothing."""
     columns = match_columns(table.headers, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
@@ -181,18 +193,17 @@ def plan_regions(table: Table) -> RegionsPlan:
         gss_code = read("gss_code", _gss_code)
         police_uk_id = read("police_uk_id", _slug_cell(POLICE_UK_ID_MAX_LENGTH))
         slug = read("slug", _slug_cell(SLUG_MAX_LENGTH))
+        # Only the population columns the file has: one it leaves out keeps what is stored.
         population = {}
         if "population" in columns:
             population["population"] = read("population", _optional_count)
+        if "population_year" in columns:
             population["population_year"] = read("population_year", _year)
+        if "population_source" in columns:
             population["population_source"] = read(
                 "population_source",
                 lambda c: cells.text(c, max_length=POPULATION_SOURCE_MAX_LENGTH),
             )
-            if population["population"] is not None and population["population_year"] is None:
-                row_problems.append(
-                    RowError(number, "population_year", _("is needed with a population."))
-                )
         groupings = None
         if "groupings" in columns:
             text = read("groupings", cells.text)
@@ -217,6 +228,9 @@ def plan_regions(table: Table) -> RegionsPlan:
                     )
                 )
                 continue
+        if _population_without_year(population, current):
+            problems.append(RowError(number, "population_year", _("is needed with a population.")))
+            continue
         if slug is None:
             slug = current.slug if current else slugify(name)[:SLUG_MAX_LENGTH]
         if not slug:
@@ -267,7 +281,7 @@ def plan_regions(table: Table) -> RegionsPlan:
                 )
             )
             continue
-        if police_uk_id:
+        if police_uk_id and "police_uk_id" in columns:
             holder = by_police.get(police_uk_id)
             if (holder is not None and holder is not current) or police_uk_id in seen_police:
                 where = (
@@ -291,14 +305,11 @@ def plan_regions(table: Table) -> RegionsPlan:
                 problems.append(RowError(number, "police_uk_id", clash))
                 continue
             seen_police[police_uk_id] = number
-        values = {
-            "name": name,
-            "kind": kind,
-            "gss_code": gss_code,
-            "police_uk_id": police_uk_id,
-            "slug": slug,
-            **population,
-        }
+        # A column the file leaves out keeps the stored value (a new region gets the default).
+        values = {"name": name, "kind": kind, "gss_code": gss_code, "slug": slug}
+        if "police_uk_id" in columns:
+            values["police_uk_id"] = police_uk_id
+        values.update(population)
         plan.rows.append(PlannedRegion(number, values, groupings, current))
 
     _check_groupings(plan, by_gss, by_slug, by_police)
@@ -316,7 +327,7 @@ def _check_groupings(plan: RegionsPlan, by_gss, by_slug, by_police) -> None:
     in_file = {}
     for planned in plan.rows:
         values = planned.values
-        for key in (values["gss_code"], values["slug"], values["police_uk_id"]):
+        for key in (values["gss_code"], values["slug"], values.get("police_uk_id")):
             if key:
                 in_file[key] = planned
 
@@ -416,13 +427,27 @@ def _classify(plan: RegionsPlan) -> None:
             continue
         plan.updated += 1
         if len(plan.changed_sample) < SAMPLE_SIZE:
-            if same_groupings:
-                before = ", ".join(str(getattr(current, n)) for n in values if getattr(current, n))
-                after = ", ".join(str(value) for value in values.values() if value)
-            else:
-                before = "; ".join(sorted(g.name for g in current.groupings.all()))
-                after = "; ".join(planned.groupings)
-            plan.changed_sample.append(ChangeSample(planned.row, described, before, after))
+            before, after = [], []
+            for name, value in values.items():
+                if getattr(current, name) != value:
+                    before.append(f"{name}: {_shown(name, getattr(current, name))}")
+                    after.append(f"{name}: {_shown(name, value)}")
+            if not same_groupings:
+                stored = "; ".join(sorted(g.name for g in current.groupings.all()))
+                before.append(f"groupings: {stored or _('(empty)')}")
+                after.append(f"groupings: {'; '.join(planned.groupings) or _('(empty)')}")
+            plan.changed_sample.append(
+                ChangeSample(planned.row, described, " · ".join(before), " · ".join(after))
+            )
+
+
+def _shown(name: str, value) -> str:
+    """A field's value for the preview: '(empty)' for nothing, a population with commas."""
+    if value is None or value == "":
+        return _("(empty)")
+    if name == "population":
+        return f"{value:,}"
+    return str(value)
 
 
 def _row_errors(row: int, error: ValidationError) -> list[RowError]:

@@ -350,3 +350,56 @@ def test_a_new_groupings_slug_may_not_be_a_stored_forces_police_id(demo):
         "either. Choose another."
     ) in output
     assert snapshot() == before
+
+
+def test_a_column_left_out_keeps_the_stored_police_id(demo):
+    output = import_regions("gss_code,name,kind\nW15000001,Gogledd Cymru,police_force_area\n")
+    assert "1 updated" in output
+    north_wales = Region.objects.get(gss_code="W15000001")
+    assert (north_wales.name, north_wales.police_uk_id) == ("Gogledd Cymru", "north-wales")
+
+
+def test_population_columns_left_out_keep_the_stored_values(demo):
+    Region.objects.filter(gss_code="W15000001").update(
+        population=690_000, population_year=2021, population_source="ONS mid-2021 estimates"
+    )
+    output = import_regions(
+        "gss_code,name,kind,population,population_year\n"
+        "W15000001,North Wales,police_force_area,700000,2022\n"
+    )
+    assert "1 updated" in output
+    north_wales = Region.objects.get(gss_code="W15000001")
+    assert (north_wales.population, north_wales.population_year) == (700_000, 2022)
+    assert north_wales.population_source == "ONS mid-2021 estimates"
+    # A population without its year's column keeps the stored year.
+    assert "1 updated" in import_regions(
+        "gss_code,name,kind,population\nW15000001,North Wales,police_force_area,710000\n"
+    )
+    assert Region.objects.get(gss_code="W15000001").population_year == 2022
+
+
+def test_a_population_without_a_year_column_needs_a_stored_year(demo):
+    output = import_regions(
+        "gss_code,name,kind,population\nW15000001,North Wales,police_force_area,700000\n"
+    )
+    assert "Row 2, population_year: is needed with a population." in output
+
+
+def test_an_empty_cell_in_a_column_the_file_has_still_clears(demo):
+    output = import_regions(
+        "gss_code,name,kind,police_uk_id\nW15000001,North Wales,police_force_area,\n"
+    )
+    assert "1 updated" in output
+    assert Region.objects.get(gss_code="W15000001").police_uk_id is None
+
+
+def test_the_preview_names_each_field_that_changes(demo):
+    table = dataset_from_bytes(
+        (HEADER + "W15000001,Gogledd Cymru,police_force_area,,W92000004\n").encode(), "r.csv"
+    ).table
+    [sample] = plan_regions(table).changed_sample
+    assert sample.before == (
+        "name: North Wales · police_uk_id: north-wales · "
+        "groupings: North West and North Wales; Wales"
+    )
+    assert sample.after == "name: Gogledd Cymru · police_uk_id: (empty) · groupings: W92000004"
