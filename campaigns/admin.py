@@ -11,7 +11,7 @@ from campaigns.models import (
     Quote,
     ReportedFigure,
 )
-from regions.admin import ASSUME_HTTPS, thumbnail
+from regions.admin import ASSUME_HTTPS, TimestampsOnChangeOnlyMixin, thumbnail
 
 REPORTED_FIGURE_FIELDS = [
     "label",
@@ -75,7 +75,7 @@ class CampaignReportedFigureInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(PublicLinkMixin, admin.ModelAdmin):
+class CampaignAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
     preview_url_name = "campaigns:campaign_preview"
     formfield_overrides = ASSUME_HTTPS
     list_display = [
@@ -143,7 +143,7 @@ class StatementReportedFigureInline(CampaignReportedFigureInline):
 
 
 @admin.register(PressStatement)
-class PressStatementAdmin(PublicLinkMixin, admin.ModelAdmin):
+class PressStatementAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
     preview_url_name = "campaigns:statement_preview"
     list_display = ["title", "campaign", "status", "publish_at", "is_demo", "public_link"]
     list_filter = ["status", "is_demo", "campaign", "issuing_organisations"]

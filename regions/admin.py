@@ -38,6 +38,35 @@ from regions.selectors import (
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
+TIMESTAMP_FIELDS = {"created_at", "updated_at"}
+
+
+class TimestampsOnChangeOnlyMixin:
+    """Leave 'created at' and 'updated at' off the add page: before the record is saved they
+    hold only the database's placeholder for 'now', which Django would print as an object."""
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": _without_timestamps(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+
+def _without_timestamps(fields) -> list:
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):  # several fields on one line
+            row = [name for name in field if name not in TIMESTAMP_FIELDS]
+            if row:
+                kept.append(row)
+        elif field not in TIMESTAMP_FIELDS:
+            kept.append(field)
+    return kept
+
+
 def thumbnail(image: FieldFile | None, size: int = 64) -> str:
     """A small preview of an uploaded image for admin lists and forms, or a dash."""
     if not image:
@@ -275,7 +304,9 @@ class OwnImportBatchFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statistic)
-class StatisticAdmin(AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin):
+class StatisticAdmin(
+    TimestampsOnChangeOnlyMixin, AllOrNothingImportMixin, ExportMixin, admin.ModelAdmin
+):
     """Partner data officers see, edit, import and export only the regions their organisation
     covers."""
 

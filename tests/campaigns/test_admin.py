@@ -138,6 +138,23 @@ def test_manager_can_open_every_campaigns_admin_page(manager_client, demo, model
     assert escape(str(instance)) in response.text
 
 
+@pytest.mark.parametrize("model", CAMPAIGNS_MODELS, ids=lambda model: model._meta.model_name)
+def test_add_page_shows_no_times_before_the_record_exists(manager_client, model):
+    response = manager_client.get(admin_url(model, "add"))
+
+    assert response.status_code == 200
+    assert "DatabaseDefault" not in response.text
+    assert "Created at" not in response.text
+    assert "Updated at" not in response.text
+
+
+def test_change_page_shows_when_the_campaign_was_created(manager_client, demo):
+    response = manager_client.get(admin_url(Campaign, "change", demo.pk))
+
+    assert "Created at" in response.text
+    assert "DatabaseDefault" not in response.text
+
+
 def test_campaign_form_has_partner_and_figure_inlines(campaign_add_page):
     assert set(re.findall(r'name="([\w-]+)-TOTAL_FORMS"', campaign_add_page.text)) == {
         "partnerships",

@@ -146,6 +146,32 @@ def test_manager_can_open_every_regions_admin_page(manager_client, demo, import_
 # --- Search and filters -------------------------------------------------------
 
 
+ADDABLE_REGIONS_MODELS = [model for model in REGIONS_MODELS if model is not ImportBatch]
+
+
+@pytest.mark.parametrize("model", ADDABLE_REGIONS_MODELS, ids=lambda model: model._meta.model_name)
+def test_add_page_shows_no_times_before_the_record_exists(manager_client, model):
+    response = manager_client.get(admin_url(model, "add"))
+
+    assert response.status_code == 200
+    assert "DatabaseDefault" not in response.text
+    assert "Created at" not in response.text
+
+
+def test_officer_statistic_add_page_shows_no_times(officer_client):
+    response = officer_client.get(admin_url(Statistic, "add"))
+
+    assert response.status_code == 200
+    assert "DatabaseDefault" not in response.text
+    assert "Created at" not in response.text
+
+
+def test_statistic_change_page_shows_when_it_was_created(manager_client, cumbria_statistic):
+    response = manager_client.get(admin_url(Statistic, "change", cumbria_statistic.pk))
+
+    assert "Created at" in response.text
+
+
 @pytest.mark.parametrize(
     ("query", "found", "not_found"),
     [
