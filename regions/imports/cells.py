@@ -90,6 +90,14 @@ def escape_formula(value):
     return value
 
 
+def unescape_formula(raw: str) -> str | None:
+    """The text an export escaped (an apostrophe before what a spreadsheet would run), or None
+    when the text is not such an escape: "'-5% on last year" reads as "-5% on last year"."""
+    if raw.startswith("'") and _formula_start(raw[1:]) is not None:
+        return raw[1:]
+    return None
+
+
 def _quote(raw: str, limit: int = 40) -> str:
     text = raw.strip()
     return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
@@ -116,7 +124,13 @@ def text(cell: Cell, *, max_length: int | None = None) -> str:
         cell = visible(cell)
         if cell.strip() == "-":
             return "-"
-        check_not_formula(cell)
+        # An exported cell, escaped so that a spreadsheet shows it as text: read as it was
+        # stored, so that re-importing an unedited export changes nothing.
+        escaped = unescape_formula(cell)
+        if escaped is None:
+            check_not_formula(cell)
+        else:
+            cell = escaped
         value = cell.strip()
     elif isinstance(cell, bool):
         raise CellError(_("%(value)s is a true/false cell, not text.") % {"value": cell})

@@ -1655,3 +1655,35 @@ def test_header_names_may_use_spaces_or_hyphens_for_underscores(officer_client, 
     assert figures(batch=ImportBatch.objects.get()) == {
         (datetime.date(2024, 3, 5), datetime.date(2024, 9, 4)): (1747, "Helpline", "")
     }
+
+
+@pytest.mark.parametrize("format_name", ["csv", "xlsx"])
+def test_reimporting_an_unedited_export_changes_nothing(
+    officer_client, regions, metric, format_name
+):
+    """Text the export escaped (an apostrophe before a sign) is read back as it was stored."""
+    StatisticFactory(
+        metric=metric,
+        region=regions["north-wales"],
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2020, 6, 30),
+        source="=Police figures",
+        notes="-5% on last year",
+    )
+    before = snapshot()["statistics"]
+    response = officer_client.post(EXPORT_URL, export_form_data(officer_client, format_name))
+    if format_name == "csv":
+        assert b"'-5% on last year" in response.content
+    imported = import_file(officer_client, f"export.{format_name}", data=response.content)
+    assert "0 new, 0 updated" in messages_of(imported)[0]
+    assert snapshot()["statistics"] == before
+
+
+def test_an_apostrophe_reads_as_text_only_before_a_formula_sign():
+    from regions.imports import cells
+
+    assert cells.text("'-5% on last year") == "-5% on last year"
+    assert cells.text("'@home") == "@home"
+    assert cells.text("'Tis the season") == "'Tis the season"
+    with pytest.raises(cells.CellError, match="starts with '-'"):
+        cells.text("-5% on last year")
