@@ -14,7 +14,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from regions.figures import period_label
-from regions.models import Metric, Organisation, Region, TimeStampedModel
+from regions.models import (
+    ConstraintErrorsByField,
+    Metric,
+    Organisation,
+    Region,
+    TimeStampedModel,
+)
 from regions.validators import validate_image_upload
 
 MARKDOWN_HELP = _(
@@ -151,7 +157,15 @@ def validate_hero_image_width(value) -> None:
     )
 
 
-class Campaign(PublishableModel):
+class Campaign(ConstraintErrorsByField, PublishableModel):
+    constraint_error_fields = {
+        "campaign_publish_time_unless_draft": "publish_at",
+        "campaign_slug_not_empty": "slug",
+        "campaign_end_not_before_launch": "end_date",
+        "campaign_hero_image_described": "hero_image_alt",
+        "campaign_decorative_image_has_no_description": "hero_image_alt",
+    }
+
     title = models.CharField(
         _("title"), max_length=200, help_text=_("Plain and specific; shown as the page heading.")
     )
@@ -331,7 +345,9 @@ class Campaign(PublishableModel):
         return digits.startswith(("0800", "0808", "116"))
 
 
-class CampaignPartner(models.Model):
+class CampaignPartner(ConstraintErrorsByField, models.Model):
+    constraint_error_fields = {"campaignpartner_once_per_campaign": "organisation"}
+
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("campaign")
     )
@@ -408,7 +424,13 @@ class PressStatementQuerySet(models.QuerySet):
         )
 
 
-class PressStatement(PublishableModel):
+class PressStatement(ConstraintErrorsByField, PublishableModel):
+    constraint_error_fields = {
+        "statement_publish_time_unless_draft": "publish_at",
+        "statement_slug_not_empty": "slug",
+        "statement_slug_unique_per_campaign": "slug",
+    }
+
     campaign = models.ForeignKey(
         Campaign,
         on_delete=models.CASCADE,
@@ -513,8 +535,23 @@ class Quote(models.Model):
             self.role_as_quoted = ", ".join(part for part in parts if part)
 
 
-class ReportedFigure(models.Model):
+class ReportedFigure(ConstraintErrorsByField, models.Model):
     """A figure as it was published, when the counts behind it were not (Lancashire +146%)."""
+
+    # Belonging to a campaign or a statement stays with the whole form.
+    constraint_error_fields = {
+        "reportedfigure_period_end_after_start": "period_end",
+        "reportedfigure_base_period_end_after_start": "base_period_end",
+        "reportedfigure_change_has_both_periods": (
+            "base_period_start",
+            "base_period_end",
+            "period_start",
+            "period_end",
+        ),
+        "reportedfigure_count_not_negative": "value",
+        "reportedfigure_earlier_period_ends_before_later_starts": "period_start",
+        "reportedfigure_change_not_below_minus_100": "value",
+    }
 
     class Unit(models.TextChoices):
         PERCENT_CHANGE = "percent_change", _("percentage change")
@@ -684,8 +721,9 @@ class ReportedFigure(models.Model):
                 condition=~Q(unit="percent_change") | Q(value__gte=-100),
                 name="reportedfigure_change_not_below_minus_100",
                 violation_error_message=_(
-                    "A percentage change cannot be below −100%: a count cannot fall by more "
-                    "than 100%."
+                    # Django fills in %(name)s, so a percent sign is written twice.
+                    "A percentage change cannot be below −100%%: a count cannot fall by more "
+                    "than 100%%."
                 ),
             ),
         ]

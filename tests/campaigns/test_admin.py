@@ -78,6 +78,37 @@ def form_errors(response) -> str:
     return str(errors)
 
 
+def field_error_list(response, field_id: str) -> list[str]:
+    """The messages the page shows in the error list beside one field (by its HTML id)."""
+    errors = re.search(
+        rf'<ul class="errorlist" id="{re.escape(field_id)}_error">(.*?)</ul>', response.text, re.S
+    )
+    if errors is None:
+        return []
+    return [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", errors.group(1), re.S)]
+
+
+def non_field_errors(response) -> list[str]:
+    return list(response.context["adminform"].form.non_field_errors())
+
+
+def statement_data(manager_client, campaign, **changes) -> dict:
+    url = admin_url(PressStatement, "add")
+    data = {
+        "campaign": campaign.pk,
+        "title": "Police back the helpline",
+        "slug": "police-back-the-helpline",
+        "summary": "The force backs the campaign.",
+        "body": "",
+        "status": Status.DRAFT,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        **empty_inlines(manager_client.get(url)),
+    }
+    data.update(changes)
+    return data
+
+
 # --- Fixtures -----------------------------------------------------------------
 
 
@@ -329,14 +360,182 @@ def test_publish_time_is_set_to_now_when_publishing_without_one(
         assert campaign.publish_at == expected
 
 
-def test_undescribed_hero_image_is_refused(manager_client, campaign_data):
+def test_undescribed_hero_image_is_refused_beside_the_description(manager_client, campaign_data):
     campaign_data.update(hero_image=png_upload(), hero_image_alt="")
 
     response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
 
     assert response.status_code == 200
-    assert escape(HERO_IMAGE_ERROR) in response.text
+    assert field_error_list(response, "id_hero_image_alt") == [HERO_IMAGE_ERROR]
+    assert non_field_errors(response) == []
     assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_id", "message"),
+    [
+        (
+            {"end_date": "2019-02-28"},
+            "id_end_date",
+            "The end date cannot be before the launch date.",
+        ),
+        (
+            {
+                "hero_image": "png",
+                "hero_image_alt": "A phone",
+                "hero_image_decorative": "on",
+            },
+            "id_hero_image_alt",
+            "A decorative image has no description: empty the description or untick 'decorative'.",
+        ),
+    ],
+    ids=["end before launch", "decorative with a description"],
+)
+def test_campaign_rule_is_shown_beside_its_field(
+    manager_client, campaign_data, changes, field_id, message
+):
+    if changes.get("hero_image") == "png":
+        changes["hero_image"] = png_upload()
+    campaign_data.update(changes)
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, field_id) == [message]
+    assert non_field_errors(response) == []
+
+
+def test_campaign_rule_is_shown_beside_its_field_on_the_change_page(manager_client, demo):
+    page = manager_client.get(admin_url(Campaign, "change", demo.pk))
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None
+    }
+    data.update(
+        regions=[region.pk for region in demo.regions.all()],
+        metrics=[metric.pk for metric in demo.metrics.all()],
+        publish_at_0=demo.publish_at.date().isoformat(),
+        publish_at_1="09:00:00",
+        launch_date=demo.launch_date.isoformat(),
+        end_date=(demo.launch_date - datetime.timedelta(days=1)).isoformat(),
+    )
+    data.pop("hero_image", None)
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        for inline_form in formset.formset.forms:
+            for name, field in inline_form.fields.items():
+                value = inline_form.initial.get(name, field.initial)
+                if hasattr(value, "pk"):
+                    value = value.pk
+                if value is not None:
+                    data[inline_form.add_prefix(name)] = value
+
+    response = manager_client.post(admin_url(Campaign, "change", demo.pk), data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_end_date") == [
+        "The end date cannot be before the launch date."
+    ]
+    assert non_field_errors(response) == []
+
+
+def test_statement_slug_in_use_is_shown_beside_the_slug(manager_client, statement):
+    data = statement_data(manager_client, statement.campaign, slug=statement.slug)
+
+    response = manager_client.post(admin_url(PressStatement, "add"), data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_slug") == [
+        "This campaign already has a statement with this slug."
+    ]
+    assert non_field_errors(response) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"period_start": "2018-06-30", "period_end": "2018-01-01"},
+            "period_end",
+            "The period must end after it starts.",
+        ),
+        (
+            {"base_period_start": "2017-12-31", "base_period_end": "2017-07-01"},
+            "base_period_end",
+            "The earlier period must end after it starts.",
+        ),
+        (
+            {"unit": ReportedFigure.Unit.COUNT, "value": "-3"},
+            "value",
+            "A count cannot be negative.",
+        ),
+        (
+            {"base_period_start": ""},
+            "base_period_start",
+            "A percentage change compares two periods: give the start and end of both the "
+            "earlier and the later period.",
+        ),
+        (
+            {"period_end": ""},
+            "period_end",
+            "A percentage change compares two periods: give the start and end of both the "
+            "earlier and the later period.",
+        ),
+        (
+            {"base_period_end": "2018-03-31"},
+            "period_start",
+            "The later period must start after the earlier one ends (31/03/2018): a change "
+            "compares two separate periods, the earlier first.",
+        ),
+        (
+            {"value": "-120"},
+            "value",
+            "−120% is not a possible change: a count cannot fall by more than 100%.",
+        ),
+    ],
+    ids=[
+        "period",
+        "earlier period",
+        "negative count",
+        "change without earlier start",
+        "change without later end",
+        "earlier after later",
+        "below -100%",
+    ],
+)
+def test_headline_figure_rule_is_shown_beside_its_field_in_the_inline(
+    manager_client, demo, changes, field, message
+):
+    data = statement_data(manager_client, demo)
+    row = {
+        "label": "Change in people contacting the helpline from Gwent",
+        "qualifier": "",
+        "value": "40",
+        "unit": ReportedFigure.Unit.PERCENT_CHANGE,
+        "base_period_start": "2017-07-01",
+        "base_period_end": "2017-12-31",
+        "period_start": "2018-01-01",
+        "period_end": "2018-06-30",
+        "source": "The charity, 2018",
+        "order": "0",
+    }
+    row.update(changes)
+    add_inline_row(data, "reported_figures", **row)
+
+    response = manager_client.post(admin_url(PressStatement, "add"), data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, f"id_reported_figures-0-{field}") == [message]
+    formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "reported_figures"
+    )
+    assert formset.forms[0].non_field_errors() == []
+    assert not PressStatement.objects.filter(slug="police-back-the-helpline").exists()
 
 
 @pytest.mark.parametrize(

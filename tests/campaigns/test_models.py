@@ -271,3 +271,93 @@ def test_a_reported_change_cannot_fall_by_more_than_100_percent(value, shown):
 
 def test_a_reported_change_may_fall_by_all_of_it():
     ReportedFigureFactory(value=-100).full_clean()
+
+
+# --- Database rules said beside the field they concern -------------------------
+
+
+def constraint_errors(instance) -> dict[str, list[str]]:
+    """The refusals of the database rules alone, by field, as a form would file them."""
+    with pytest.raises(ValidationError) as error:
+        instance.validate_constraints()
+    return error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"end_date": datetime.date(2017, 12, 31)}, "end_date"),
+        ({"status": Status.PUBLISHED, "publish_at": None}, "publish_at"),
+        ({"slug": ""}, "slug"),
+    ],
+    ids=["end before launch", "publish time", "slug empty"],
+)
+def test_campaign_rule_is_said_beside_its_field(changes, field):
+    campaign = CampaignFactory.build(lead_organisation=OrganisationFactory(), **changes)
+    assert list(constraint_errors(campaign)) == [field]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"hero_image_alt": "A phone", "hero_image_decorative": True}],
+    ids=["not described", "decorative with a description"],
+)
+def test_hero_image_rules_are_said_beside_the_description(stored_png, changes):
+    campaign = CampaignFactory.build(
+        lead_organisation=OrganisationFactory(), hero_image=stored_png, **changes
+    )
+    assert list(constraint_errors(campaign)) == ["hero_image_alt"]
+
+
+def test_statement_rules_are_said_beside_the_slug():
+    first = PressStatementFactory(slug="update")
+    duplicate = PressStatementFactory.build(campaign=first.campaign, slug="update")
+    assert constraint_errors(duplicate) == {
+        "slug": ["This campaign already has a statement with this slug."]
+    }
+    empty = PressStatementFactory.build(campaign=first.campaign, slug="")
+    assert list(constraint_errors(empty)) == ["slug"]
+    unpublished = PressStatementFactory.build(
+        campaign=first.campaign, status=Status.ARCHIVED, publish_at=None
+    )
+    assert list(constraint_errors(unpublished)) == ["publish_at"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"period_end": datetime.date(2017, 12, 31)}, "period_end"),
+        ({"base_period_end": datetime.date(2017, 6, 1)}, "base_period_end"),
+        ({"unit": ReportedFigure.Unit.COUNT, "value": -3}, "value"),
+        ({"base_period_start": None}, "base_period_start"),
+        ({"base_period_start": None, "base_period_end": None}, "base_period_start"),
+        ({"period_end": None}, "period_end"),
+        ({"base_period_end": datetime.date(2018, 3, 31)}, "period_start"),
+        ({"value": -120}, "value"),
+    ],
+    ids=[
+        "period",
+        "earlier period",
+        "negative count",
+        "change without earlier start",
+        "change without earlier period",
+        "change without later end",
+        "earlier after later",
+        "below -100%",
+    ],
+)
+def test_reported_figure_rule_is_said_beside_its_field(changes, field):
+    figure = ReportedFigureFactory.build(statement=PressStatementFactory(), **changes)
+    assert list(constraint_errors(figure)) == [field]
+
+
+def test_a_figure_belonging_to_nothing_is_said_to_the_whole_form():
+    figure = ReportedFigureFactory.build(statement=None, campaign=None)
+    assert list(constraint_errors(figure)) == ["__all__"]
+
+
+def test_the_fall_beyond_100_percent_rule_says_its_percent_signs():
+    figure = ReportedFigureFactory.build(statement=PressStatementFactory(), value=-120)
+    assert constraint_errors(figure)["value"] == [
+        "A percentage change cannot be below −100%: a count cannot fall by more than 100%."
+    ]

@@ -70,6 +70,20 @@ def statistic_form_data(statistic: Statistic, **changes) -> dict:
     return data
 
 
+def field_error_list(response, field_id: str) -> list[str]:
+    """The messages the page shows in the error list beside one field (by its HTML id)."""
+    errors = re.search(
+        rf'<ul class="errorlist" id="{re.escape(field_id)}_error">(.*?)</ul>', response.text, re.S
+    )
+    if errors is None:
+        return []
+    return [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", errors.group(1), re.S)]
+
+
+def non_field_errors(response) -> list[str]:
+    return list(response.context["adminform"].form.non_field_errors())
+
+
 # --- Fixtures -----------------------------------------------------------------
 
 
@@ -355,6 +369,31 @@ def test_valid_region_is_created(manager_client, regions):
     assert list(region.groupings.all()) == [regions["wales"]]
 
 
+@pytest.mark.parametrize(
+    ("changes", "field_id", "message"),
+    [
+        (
+            {"population": "69000", "population_year": ""},
+            "id_population_year",
+            "Give the year the population figure is for.",
+        ),
+        (
+            {"valid_from": "2020-01-01", "valid_to": "2019-12-31"},
+            "id_valid_to",
+            "'Valid to' cannot be before 'valid from'.",
+        ),
+    ],
+    ids=["population without year", "valid to before valid from"],
+)
+def test_region_rule_is_shown_beside_its_field(manager_client, changes, field_id, message):
+    response = manager_client.post(admin_url(Region, "add"), region_form_data(**changes))
+
+    assert response.status_code == 200
+    assert field_error_list(response, field_id) == [message]
+    assert non_field_errors(response) == []
+    assert not Region.objects.filter(slug="dyfed-powys").exists()
+
+
 def test_region_cannot_be_its_own_grouping(manager_client, regions):
     wales = regions["wales"]
     data = region_form_data(
@@ -511,6 +550,19 @@ def test_a_negative_value_is_refused_in_plain_words(officer_client, north_wales_
     assert "greater than or equal to" not in response.text
     north_wales_statistic.refresh_from_db()
     assert north_wales_statistic.value == 84
+
+
+def test_a_period_ending_before_it_starts_is_refused_beside_its_end(
+    officer_client, north_wales_statistic
+):
+    response = officer_client.post(
+        admin_url(Statistic, "change", north_wales_statistic.pk),
+        statistic_form_data(north_wales_statistic, period_end="2017-06-30"),
+    )
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_period_end") == ["The period must end after it starts."]
+    assert non_field_errors(response) == []
 
 
 # --- Partner isolation: statistics --------------------------------------------

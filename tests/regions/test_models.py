@@ -271,3 +271,47 @@ def test_the_same_period_twice_is_named_as_a_duplicate_not_an_overlap(half_years
     assert error.value.messages == [
         "There is already a figure for this metric, region and period. Edit that one instead."
     ]
+
+
+# --- Database rules said beside the field they concern -------------------------
+
+
+def constraint_errors(instance) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as error:
+        instance.validate_constraints()
+    return error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"gss_code": "w15000001"}, "gss_code"),
+        ({"population": 69000, "population_year": None}, "population_year"),
+        (
+            {"valid_from": datetime.date(2020, 1, 1), "valid_to": datetime.date(2019, 12, 31)},
+            "valid_to",
+        ),
+    ],
+    ids=["gss code", "population year", "valid to"],
+)
+def test_region_rule_is_said_beside_its_field(changes, field):
+    assert list(constraint_errors(RegionFactory.build(**changes))) == [field]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"period_end": datetime.date(2017, 7, 1)}, "period_end"),
+        ({"value": -1}, "value"),
+    ],
+    ids=["period", "value"],
+)
+def test_statistic_rule_is_said_beside_its_field(changes, field):
+    statistic = StatisticFactory.build(metric=MetricFactory(), region=RegionFactory(), **changes)
+    assert list(constraint_errors(statistic)) == [field]
+
+
+def test_a_duplicate_statistic_is_said_to_the_whole_form():
+    first = StatisticFactory()
+    again = StatisticFactory.build(metric=first.metric, region=first.region)
+    assert list(constraint_errors(again)) == ["__all__"]
