@@ -56,6 +56,7 @@ class Table:
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
     sheet: str | None = None  # the sheet read, for a workbook
+    hidden_sheets_skipped: bool = False  # hidden sheets came before the one read
     delimiter: str | None = None  # what separates a CSV file's columns
 
 
@@ -133,6 +134,15 @@ def read_table(data: bytes, file_name: str | None = None) -> Table:
         raise _old_excel()
     table = read_xlsx(data) if data.startswith(ZIP_SIGNATURE) else read_csv(data)
     if not table.headers:
+        if table.sheet is not None and table.hidden_sheets_skipped:
+            raise FileRejected(
+                _(
+                    "The first visible sheet, '%(sheet)s', is empty: only the first visible sheet "
+                    "of a workbook is read (hidden sheets are skipped). Put the figures on it, "
+                    "with the column names in its first row."
+                )
+                % {"sheet": table.sheet}
+            )
         if table.sheet is not None:
             raise FileRejected(
                 _(
@@ -149,6 +159,15 @@ def read_table(data: bytes, file_name: str | None = None) -> Table:
             )
         )
     if not any(_row_has_values(row) for row in table.rows):
+        if table.sheet is not None and table.hidden_sheets_skipped:
+            raise FileRejected(
+                _(
+                    "The first visible sheet, '%(sheet)s', has a header row but no data rows "
+                    "below it: there is nothing to import. Only the first visible sheet of a "
+                    "workbook is read (hidden sheets are skipped); put the figures there."
+                )
+                % {"sheet": table.sheet}
+            )
         if table.sheet is not None:
             raise FileRejected(
                 _(
@@ -628,9 +647,20 @@ def read_xlsx(data: bytes) -> Table:
         # than silently replaced by whatever value Excel last cached.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
+            # The first sheet a person opening the workbook sees: a hidden sheet before it
+            # usually holds old figures or lookups, never what the file is meant to send.
+            visible = [s for s in workbook.worksheets if s.sheet_state == "visible"]
             if not workbook.worksheets:
                 raise _not_a_workbook()
-            sheet = workbook.worksheets[0]
+            if not visible:
+                raise FileRejected(
+                    _(
+                        "Every sheet of this workbook is hidden. Unhide the sheet with the "
+                        "figures (in Excel: right-click a sheet tab, Unhide) and save it again."
+                    )
+                )
+            sheet = visible[0]
+            hidden_skipped = sheet is not workbook.worksheets[0]
             # The size a sheet declares counts every formatted cell, however far away; read
             # the rows that are really there instead.
             sheet.reset_dimensions()
@@ -653,7 +683,12 @@ def read_xlsx(data: bytes) -> Table:
                     raise _too_many_rows(limit)
             sheet_title = sheet.title
             notes = []
-            if len(workbook.worksheets) > 1:
+            if hidden_skipped:
+                notes.append(
+                    _("Only the first visible sheet, '%(sheet)s', was read.")
+                    % {"sheet": sheet.title}
+                )
+            elif len(workbook.worksheets) > 1:
                 notes.append(
                     _("Only the first sheet, '%(sheet)s', was read.") % {"sheet": sheet.title}
                 )
@@ -669,4 +704,5 @@ def read_xlsx(data: bytes) -> Table:
         file_kind="XLSX",
         notes=notes,
         sheet=sheet_title,
+        hidden_sheets_skipped=hidden_skipped,
     )

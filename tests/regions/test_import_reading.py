@@ -1020,3 +1020,42 @@ def test_a_blank_first_row_says_to_delete_the_rows_above_the_names():
             b",,,\nregion_code,period_start,period_end,value\nW15000001,2024-01-01,2024-06-30,5\n",
             "f.csv",
         )
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_first_sheet_is_skipped_and_the_sheet_read_is_named(state):
+    workbook = Workbook()
+    old = workbook.active
+    old.title = "Old figures"
+    old.append(HEADER)
+    old.append(["W15000001", "2010-01-01", "2010-06-30", 1, "", ""])
+    old.sheet_state = state
+    current = workbook.create_sheet("Current")
+    current.append(HEADER)
+    current.append(GOOD_TEXT_ROWS[0])
+    workbook.create_sheet("Notes")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), "figures.xlsx")
+    assert table.rows == [GOOD_TEXT_ROWS[0]]
+    assert table.notes == ["Only the first visible sheet, 'Current', was read."]
+
+
+def test_a_workbook_whose_every_sheet_is_hidden_is_refused():
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.create_sheet("Other").append(HEADER)
+    # openpyxl will not save a workbook without a visible sheet; hide them in the XML instead.
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'state="visible"', b'state="hidden"')
+            target.writestr(item, data)
+    assert rejection(out.getvalue(), "figures.xlsx").startswith(
+        "Every sheet of this workbook is hidden."
+    )
