@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags on every response, and 304 Not Modified when a browser or CDN already has the page.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -198,6 +200,17 @@ ABSOLUTE_URL_OVERRIDES = {
         "campaigns:partner_detail", kwargs={"slug": organisation.slug}
     ),
 }
+
+# --- Page cache ---------------------------------------------------------------
+# Public pages are cached whole, keyed by a content version that every save bumps (see
+# campaigns/page_cache.py), so an edit shows at once. Each process may keep its own cache (the
+# default, in memory) or share one: DJANGO_CACHE_URL, e.g. redis://host:6379/1 (with the redis
+# package) or dbcache://page_cache (after `manage.py createcachetable`).
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://public-pages")}
+# How long a cached page may be kept at most (0 turns the page cache off), and how long a
+# browser or a CDN in front may keep a page without asking again.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
+PUBLIC_BROWSER_CACHE_SECONDS = env.int("DJANGO_BROWSER_CACHE_SECONDS", default=60)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

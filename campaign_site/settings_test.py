@@ -13,6 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Pages are built afresh in every test (and query counts measure the building); the page cache
+# has its own tests, which turn it on.
+PUBLIC_PAGE_CACHE_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory, so tests with several threads get real SQLite locking.

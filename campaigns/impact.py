@@ -282,10 +282,11 @@ class ChartRow:
     y: float
     bars: list[Bar]
     summary: list[str]  # one or two short lines beside the bars
+    spoken: str = ""  # the same in words, for the chart's description
 
     @property
     def summary_text(self) -> str:
-        return ", ".join(self.summary)
+        return self.spoken or ", ".join(self.summary)
 
     @property
     def summary_lines(self) -> list[tuple[str, float]]:
@@ -386,7 +387,15 @@ class Chart:
                     if cell.suppressed:
                         mark = "×" if cell.withheld else f"<{cell.threshold}"
                     bars.append(Bar(x, base - 2, bar_width, 0, phase, title, mark))
-            rows.append(ChartRow(row.region.name, y, bars, _row_summary(row)))
+            rows.append(
+                ChartRow(
+                    row.region.name,
+                    y,
+                    bars,
+                    _row_summary(row, short=True),
+                    ", ".join(_row_summary(row, short=False)),
+                )
+            )
             y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
         return cls(
             rows=rows,
@@ -426,11 +435,25 @@ def _marks_explained(rows: list[ChartRow], threshold: int) -> str:
     return (" " + "; ".join(words) + ".") if words else ""
 
 
-def _row_summary(row: ImpactRow) -> list[str]:
-    """['84 → 139', 'up 65%'], or what is known instead, in at most two short lines."""
+def _row_summary(row: ImpactRow, *, short: bool) -> list[str]:
+    """['84 → 139', 'up 65%'], or what is known instead, in at most two lines: short ones
+    ('<5 → 12') beside the bars, words ('fewer than 5 → 12') for the description."""
+
+    def text(cell: Cell | None) -> str:
+        if cell is None:
+            return "–" if short else _("not published")
+        return cell.short_text if short else cell.text
+
     if row.change is not None:
         return [f"{row.before.text} → {row.after.text}", row.change.describe()]
     if row.reported is not None:
         return [row.reported.describe(), _("as reported")]
+    known = [c for c in (row.before, row.after) if c is not None and c.state != State.MISSING]
+    if known:
+        # Either side of the launch, but no change can be given (a figure is hidden, or the
+        # periods differ in length): the two figures, never one passed off as the whole story.
+        return [f"{text(row.before)} → {text(row.after)}", _("across the launch")]
     last = next((cell for cell in reversed(row.series.cells) if cell.state != State.MISSING), None)
-    return [last.short_text] if last is not None else [""]
+    if last is None:
+        return [""]
+    return [text(last), last.period.label]

@@ -175,6 +175,25 @@ class RegionPage:
     campaigns: list[CampaignFigures]
     history: list[MetricTable]
     reported_figures: list[ReportedFigure]
+    # Where no campaign covers the area, the helplines of the current campaigns: whoever lands
+    # here still learns where to get help.
+    other_helplines: list[Campaign] = field(default_factory=list)
+
+    @property
+    def shows_demo_content(self) -> bool:
+        return any(item.campaign.is_demo for item in self.campaigns)
+
+
+def distinct_helplines(campaigns: list[Campaign]) -> list[Campaign]:
+    """One campaign per helpline number, in the order given."""
+    seen: set[str] = set()
+    helplines = []
+    for campaign in campaigns:
+        number = campaign.helpline_tel
+        if number not in seen:
+            seen.add(number)
+            helplines.append(campaign)
+    return helplines
 
 
 def region_ancestor_ids(region_id: int, edges: list[tuple[int, int]]) -> set[int]:
@@ -257,6 +276,9 @@ def region_page(region: Region) -> RegionPage:
         campaigns=campaign_figures,
         history=history,
         reported_figures=reported_figures,
+        other_helplines=[]
+        if campaigns
+        else distinct_helplines(list(Campaign.objects.current().order_by("-launch_date"))),
     )
 
 
@@ -266,6 +288,10 @@ class PartnerPage:
     regions: list[Region]
     campaigns: list[Campaign]
     statements: list[PressStatement]
+
+    @property
+    def shows_demo_content(self) -> bool:
+        return any(campaign.is_demo for campaign in self.campaigns)
 
 
 def partner_page(organisation: Organisation) -> PartnerPage:

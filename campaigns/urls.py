@@ -1,11 +1,7 @@
 from django.urls import path
-from django.views.decorators.gzip import gzip_page
 
 from campaigns import views
-
-# Public pages carry no secrets (no forms, no tokens), so compressing them is safe from
-# BREACH-style attacks, and it makes large impact tables cheap on a slow connection.
-public = gzip_page
+from campaigns.public import public
 
 app_name = "campaigns"
 

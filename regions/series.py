@@ -66,11 +66,12 @@ class State:
 
 def approximate(value: Decimal) -> str:
     """'590', '23', '4.5': two significant figures from 100 up, whole numbers from 10, else one
-    decimal place (rounded first, so 9.96 reads '10', not '10.0'; 0 reads '0')."""
+    decimal place (rounded first, so 9.96 reads '10', not '10.0'; a whole number reads without
+    '.0': 'about 2 a month', not 'about 2.0')."""
     if value < 10:
         value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        if value == 0:
-            return "0"
+        if value == value.to_integral_value():
+            return number_format(int(value))
     if value >= 100:
         digits = len(str(int(value)))
         step = Decimal(10) ** (digits - 2)
@@ -110,7 +111,7 @@ class Cell:
     @property
     def text(self) -> str:
         if self.state == State.MISSING:
-            return _("no figure")
+            return _("not published")
         if self.state == State.INCOMPLETE:
             return _("incomplete: %(reporting)s of %(total)s areas reported") % {
                 "reporting": self.members_reporting,

@@ -108,3 +108,23 @@ def test_a_garbled_database_url_is_refused_with_a_message_that_names_it():
     assert "DATABASE_URL is not a database address" in garbled.stderr
     assert "Removed stale pid file." in garbled.stderr
     assert run_settings(DATABASE_URL="postgres://u:p@127.0.0.1:5432/db").returncode == 0
+
+
+@pytest.mark.django_db
+def test_public_pages_forbid_the_browser_to_load_anything_from_elsewhere(client, demo):
+    for url in [reverse("campaigns:home"), demo.get_absolute_url()]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'none'" in policy
+        assert "script-src" not in policy  # falls back to 'none'
+        assert "style-src 'self';" in policy
+        assert "img-src 'self' data:;" in policy
+        assert "frame-ancestors 'none'" in policy
+
+
+def test_uploads_on_another_host_are_allowed_as_pictures_only(settings):
+    from campaigns.public import content_security_policy
+
+    settings.MEDIA_URL = "https://media.example.org/uploads/"
+
+    assert "img-src 'self' data: https://media.example.org;" in content_security_policy()
+    assert "media.example.org" not in content_security_policy().split("img-src")[0]

@@ -144,7 +144,7 @@ def test_campaign_page_shows_the_published_figures_with_their_periods(client, de
     )
     for area, percent in [("Lancashire", 146), ("Cheshire", 193), ("Cumbria", 186)]:
         assert re.search(
-            rf"{area}\s+no figure\s+no figure\s+up {percent}%\s+as reported",
+            rf"{area}\s+not published\s+not published\s+up {percent}%\s+as reported",
             text,
         ), area
     assert "Before launch July to December 2017" in text

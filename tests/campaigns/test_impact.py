@@ -358,3 +358,30 @@ def test_the_page_says_why_periods_of_different_lengths_get_no_change(client):
     text = page_text(client.get(campaign.get_absolute_url()))
     assert "down 80%" not in text
     assert "No change is given between periods of different lengths" in text
+
+
+def test_a_hidden_figure_is_told_in_words_in_the_chart_and_the_region_sentence(client):
+    metric = MetricFactory(small_number_threshold=5)
+    area = RegionFactory(name="Merseyside")
+    (before, after) = half_years(3, first_year=2017)[1:]
+    StatisticFactory(
+        metric=metric, region=area, period_start=before[0], period_end=before[1], value=3
+    )
+    StatisticFactory(
+        metric=metric, region=area, period_start=after[0], period_end=after[1], value=12
+    )
+    campaign = CampaignFactory(launch_date=LAUNCH)
+    campaign.regions.set([area])
+    campaign.metrics.set([metric])
+
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    description = re.search(r"<desc [^>]*>(.*?)</desc>", html, re.S).group(1)
+    assert "Merseyside: fewer than 5 → 12, across the launch" in description
+    assert '<figcaption aria-hidden="true">' in html  # the same words, not heard twice
+
+    region_html = client.get(area.get_absolute_url()).content.decode()
+    sentence = re.search(r"<strong>[^<]+</strong>:(.*?)</p>", region_html, re.S).group(1)
+    assert '<span class="period">' not in sentence  # no block breaking the sentence
+    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", sentence)).strip() == (
+        "before launch: fewer than 5; after launch: 12 (about 2 a month)."
+    )

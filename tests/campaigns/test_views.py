@@ -147,7 +147,7 @@ def test_impact_table_computes_changes_and_marks_reported_figures(client):
     assert "up 65%" in rows[computed.name]
     assert "up 146%" in rows[reported_only.name]
     assert "as reported" in rows[reported_only.name]
-    assert "no figure" in rows[reported_only.name]
+    assert "not published" in rows[reported_only.name]
     assert "50" in rows[missing.name] and "no change can be given" in rows[missing.name]
     assert "new" in rows[zero_base.name] and "%" not in rows[zero_base.name]
     assert "July to December 2017" in html and "January to June 2018" in html
@@ -493,3 +493,54 @@ def test_pages_show_the_latest_periods_and_downloads_keep_them_all(client):
     history = region_html.split('id="figures-heading"', 1)[1]
     assert "(the latest 12 of 30 periods;" in history
     assert "June 2019" in history and "May 2018" not in history
+
+
+def test_the_helpline_comes_straight_after_the_summary(client, demo):
+    html = client.get(demo.get_absolute_url()).text
+    statement_html = client.get(demo.statements.get().get_absolute_url()).text
+
+    for page in (html, statement_html):
+        assert page.index('class="helpline-phone"') < page.index("Demonstration content")
+    assert html.index('class="helpline-phone"') < html.index('<p class="meta">')
+    assert html.index("<h1>") < html.index('<p class="lead">') < html.index('class="helpline"')
+
+
+def test_an_area_no_campaign_covers_still_says_where_to_get_help(client):
+    CampaignFactory(helpline_name="Stop it Now", helpline_phone="0808 1000 900")
+    CampaignFactory(helpline_name="Stop it Now", helpline_phone="0808 1000 900")  # same line
+    CampaignFactory(status=Status.DRAFT, publish_at=None, helpline_phone="0800 000 0000")
+    uncovered = RegionFactory(name="England", kind=Region.Kind.NATION)
+
+    html = client.get(uncovered.get_absolute_url()).text
+
+    assert html.count('href="tel:08081000900"') == 1
+    assert "tel:08000000000" not in html
+
+
+def test_region_and_partner_pages_with_demo_figures_say_they_are_demonstration_content(
+    client, demo
+):
+    north_wales = Region.objects.get(slug="north-wales")
+    police = demo.partners.get(slug="north-wales-police")
+
+    assert "Demonstration content" in client.get(north_wales.get_absolute_url()).text
+    assert "Demonstration content" in client.get(police.get_absolute_url()).text
+    other = CampaignFactory()
+    assert (
+        "Demonstration content" not in client.get(other.lead_organisation.get_absolute_url()).text
+    )
+
+
+def test_region_codes_come_after_the_figures(client, demo):
+    html = client.get(Region.objects.get(slug="north-wales").get_absolute_url()).text
+
+    assert html.index("W15000001") > html.index('id="figures-heading"')
+    assert html.index('id="about-heading"') > html.index('href="tel:')
+
+
+def test_pages_ask_for_no_icon_and_promise_only_what_is_true(client, demo):
+    html = client.get(demo.get_absolute_url()).text
+
+    assert '<link rel="icon" href="data:,">' in html
+    assert "no one else learns that you visited" in html
+    assert "not tracked" not in html

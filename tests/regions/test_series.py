@@ -222,7 +222,7 @@ def test_single_period_and_region_without_data():
     assert [p.label for p in table.periods] == ["July to December 2017"]
     assert table.series[0].changes == [None]
     assert cells_of(table, silent)[0].state == State.MISSING
-    assert cells_of(table, silent)[0].text == "no figure"
+    assert cells_of(table, silent)[0].text == "not published"
     assert not next(s for s in table.series if s.region == silent).has_figures
 
 
@@ -260,6 +260,8 @@ def test_rate_per_100000_people_needs_a_population():
         (Decimal("9.94"), "9.9"),
         (Decimal("0"), "0"),
         (Decimal("0.04"), "0"),
+        (Decimal("2.0"), "2"),
+        (Decimal("1.96"), "2"),
     ],
 )
 def test_approximate(value, text):
