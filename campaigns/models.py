@@ -20,6 +20,7 @@ from regions.models import (
     Organisation,
     Region,
     TimeStampedModel,
+    period_not_ended_error,
 )
 from regions.validators import validate_image_upload
 
@@ -732,9 +733,14 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
         return f"{self.label}: {self.display_value}"
 
     def clean(self) -> None:
-        """The checks the database makes too, said by the field they concern."""
+        """Periods that have ended, and the checks the database makes too, said by the field
+        they concern."""
         super().clean()
         errors = {}
+        for field in ("base_period_end", "period_end"):
+            not_ended = period_not_ended_error(getattr(self, field))
+            if not_ended:
+                errors[field] = not_ended
         earlier_end, later_start = self.base_period_end, self.period_start
         if (
             isinstance(earlier_end, datetime.date)

@@ -4,12 +4,15 @@ Nothing here knows about campaigns: a statistic is a fact about a metric, a regi
 whether or not any campaign shows it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.validators import validate_image_upload
@@ -351,6 +354,16 @@ class PartnerMembership(TimeStampedModel):
         return f"{self.user} ({self.organisation})"
 
 
+def period_not_ended_error(end) -> str | None:
+    """Why a period ending after today cannot have figures yet, or None when it has ended."""
+    if not isinstance(end, datetime.date) or end <= timezone.localdate():
+        return None
+    return _(
+        "This period has not ended yet (it ends %(end)s): give figures only for periods that "
+        "have ended."
+    ) % {"end": end.strftime("%d/%m/%Y")}
+
+
 def lock_metrics(metric_ids) -> None:
     """Inside a transaction, make other writers of these metrics' statistics wait until it ends,
     so that two overlapping periods checked at once cannot both pass. (On SQLite a writing
@@ -596,7 +609,8 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
     visible_region_ids: set[int] | None = None
 
     def clean(self) -> None:
-        """Within one metric, any two periods (for any regions) are identical or do not overlap.
+        """A period has ended before it has figures. Within one metric, any two periods (for any
+        regions) are identical or do not overlap.
 
         A grouping's January-December total beside its members' half-years would let a
         withheld half be worked out by subtraction, and compare a half-year with a year. So a
@@ -604,6 +618,11 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
         whole file at once.)
         """
         super().clean()
+        not_ended = period_not_ended_error(self.period_end)
+        if not_ended:
+            # A count for a period still running is incomplete, and would be published as if
+            # it were the whole.
+            raise ValidationError({"period_end": not_ended}, code="period_not_ended")
         if None in (self.metric_id, self.region_id, self.period_start, self.period_end):
             return
         if self.period_end <= self.period_start:

@@ -509,7 +509,36 @@ def test_statement_slug_in_use_is_shown_beside_the_slug(manager_client, statemen
 def test_headline_figure_rule_is_shown_beside_its_field_in_the_inline(
     manager_client, demo, changes, field, message
 ):
-    data = statement_data(manager_client, demo)
+    response = post_statement_with_figure(manager_client, demo, **changes)
+
+    assert response.status_code == 200
+    assert field_error_list(response, f"id_reported_figures-0-{field}") == [message]
+    formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "reported_figures"
+    )
+    assert formset.forms[0].non_field_errors() == []
+    assert not PressStatement.objects.filter(slug="police-back-the-helpline").exists()
+
+
+def test_headline_figure_for_a_period_not_yet_ended_is_refused(manager_client, demo):
+    year = timezone.localdate().year + 4
+    response = post_statement_with_figure(
+        manager_client, demo, period_start=f"{year}-01-01", period_end=f"{year}-06-30"
+    )
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_reported_figures-0-period_end") == [
+        f"This period has not ended yet (it ends 30/06/{year}): give figures only for periods "
+        "that have ended."
+    ]
+    assert not PressStatement.objects.filter(slug="police-back-the-helpline").exists()
+
+
+def post_statement_with_figure(manager_client, campaign, **changes):
+    """Add a statement with one headline figure (a percentage change, changed as given)."""
+    data = statement_data(manager_client, campaign)
     row = {
         "label": "Change in people contacting the helpline from Gwent",
         "qualifier": "",
@@ -524,18 +553,7 @@ def test_headline_figure_rule_is_shown_beside_its_field_in_the_inline(
     }
     row.update(changes)
     add_inline_row(data, "reported_figures", **row)
-
-    response = manager_client.post(admin_url(PressStatement, "add"), data)
-
-    assert response.status_code == 200
-    assert field_error_list(response, f"id_reported_figures-0-{field}") == [message]
-    formset = next(
-        f.formset
-        for f in response.context["inline_admin_formsets"]
-        if f.formset.prefix == "reported_figures"
-    )
-    assert formset.forms[0].non_field_errors() == []
-    assert not PressStatement.objects.filter(slug="police-back-the-helpline").exists()
+    return manager_client.post(admin_url(PressStatement, "add"), data)
 
 
 @pytest.mark.parametrize(

@@ -361,3 +361,34 @@ def test_the_fall_beyond_100_percent_rule_says_its_percent_signs():
     assert constraint_errors(figure)["value"] == [
         "A percentage change cannot be below −100%: a count cannot fall by more than 100%."
     ]
+
+
+# --- Figures only for periods that have ended ----------------------------------
+
+
+@pytest.mark.parametrize("field", ["base_period_end", "period_end"])
+def test_a_reported_figure_for_a_period_not_yet_ended_is_refused(field):
+    today = timezone.localdate()
+    end = today + datetime.timedelta(days=1)
+    periods = {
+        "base_period_start": today - datetime.timedelta(days=60),
+        "base_period_end": today - datetime.timedelta(days=31),
+        "period_start": today - datetime.timedelta(days=30),
+        "period_end": today,
+    }
+    if field == "base_period_end":
+        # Only a percentage change has an earlier period: a count for one period.
+        periods.update(base_period_end=end, period_start=None, period_end=None)
+        changes = {"unit": ReportedFigure.Unit.COUNT, "value": 40}
+    else:
+        periods.update(period_end=end)
+        changes = {}
+    figure = ReportedFigureFactory.build(statement=PressStatementFactory(), **periods, **changes)
+    with pytest.raises(ValidationError) as error:
+        figure.full_clean()
+    assert error.value.message_dict == {
+        field: [
+            f"This period has not ended yet (it ends {end:%d/%m/%Y}): give figures only for "
+            "periods that have ended."
+        ]
+    }

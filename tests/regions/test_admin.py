@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from regions.models import ImportBatch, Metric, Organisation, Region, Statistic
@@ -563,6 +564,27 @@ def test_a_period_ending_before_it_starts_is_refused_beside_its_end(
     assert response.status_code == 200
     assert field_error_list(response, "id_period_end") == ["The period must end after it starts."]
     assert non_field_errors(response) == []
+
+
+def test_a_period_not_yet_ended_is_refused_beside_its_end(manager_client, north_wales_statistic):
+    """Typed by hand, a half-year still to come was accepted and then published."""
+    year = timezone.localdate().year + 4
+    before = Statistic.objects.count()
+    data = statistic_form_data(
+        north_wales_statistic,
+        period_start=f"{year}-01-01",
+        period_end=f"{year}-06-30",
+        value=7,
+    )
+
+    response = manager_client.post(admin_url(Statistic, "add"), data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_period_end") == [
+        f"This period has not ended yet (it ends 30/06/{year}): give figures only for periods "
+        "that have ended."
+    ]
+    assert Statistic.objects.count() == before
 
 
 # --- Partner isolation: statistics --------------------------------------------

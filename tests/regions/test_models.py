@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 
 from regions.models import PartnerMembership, Region, Statistic
 from regions.selectors import region_member_ids, regions_covered_by
@@ -315,3 +316,37 @@ def test_a_duplicate_statistic_is_said_to_the_whole_form():
     first = StatisticFactory()
     again = StatisticFactory.build(metric=first.metric, region=first.region)
     assert list(constraint_errors(again)) == ["__all__"]
+
+
+# --- Figures only for periods that have ended ----------------------------------
+
+
+def not_ended(end: datetime.date) -> str:
+    return (
+        f"This period has not ended yet (it ends {end:%d/%m/%Y}): give figures only for periods "
+        "that have ended."
+    )
+
+
+def test_a_statistic_for_a_period_not_yet_ended_is_refused_beside_its_end():
+    today = timezone.localdate()
+    end = today + datetime.timedelta(days=1)
+    statistic = StatisticFactory.build(
+        metric=MetricFactory(),
+        region=RegionFactory(),
+        period_start=today - datetime.timedelta(days=30),
+        period_end=end,
+    )
+    with pytest.raises(ValidationError) as error:
+        statistic.full_clean()
+    assert error.value.message_dict == {"period_end": [not_ended(end)]}
+
+
+def test_a_statistic_for_a_period_ending_today_is_accepted():
+    today = timezone.localdate()
+    StatisticFactory.build(
+        metric=MetricFactory(),
+        region=RegionFactory(),
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today,
+    ).full_clean()
