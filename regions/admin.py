@@ -19,6 +19,7 @@ from regions.imports.admin import AllOrNothingImportMixin, UploadForm
 from regions.imports.regions import RegionResource
 from regions.imports.statistics import StatisticResource
 from regions.models import (
+    THRESHOLD_NOT_NEGATIVE,
     ImportBatch,
     Metric,
     Organisation,
@@ -232,8 +233,16 @@ class PartnerMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
 
 
+class MetricAdminForm(forms.ModelForm):
+    class Meta:
+        model = Metric
+        fields = ["name", "slug", "description", "unit", "owner", "small_number_threshold"]
+        error_messages = {"small_number_threshold": {"min_value": THRESHOLD_NOT_NEGATIVE}}
+
+
 @admin.register(Metric)
 class MetricAdmin(admin.ModelAdmin):
+    form = MetricAdminForm
     list_display = ["name", "slug", "unit", "owner", "small_number_threshold"]
     list_filter = ["owner"]
     search_fields = ["name", "slug", "description"]

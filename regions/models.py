@@ -382,6 +382,11 @@ def period_holders_text(named: str | None, count: int) -> str:
     return named
 
 
+THRESHOLD_NOT_NEGATIVE = _(
+    "The threshold cannot be negative: give 5, the owner's own threshold, or 0 to show every value."
+)
+
+
 class Metric(TimeStampedModel):
     """Something that is counted, per region and period, by the organisation that owns it."""
 
@@ -419,9 +424,13 @@ class Metric(TimeStampedModel):
     small_number_threshold = models.PositiveSmallIntegerField(
         _("small-number threshold"),
         default=5,
+        validators=[MinValueValidator(0, message=THRESHOLD_NOT_NEGATIVE)],
         help_text=_(
             "Public pages say 'fewer than N' for any value below this, to protect the people "
-            "counted. 5 unless the owner's disclosure rules say otherwise."
+            "counted. 5 unless the owner's disclosure rules say otherwise. 0 turns this "
+            "protection off and shows every value exactly, however small: use 0 only for counts "
+            "that cannot identify anyone, such as visits to a website, never for counts of "
+            "people."
         ),
     )
 
@@ -439,6 +448,11 @@ class Metric(TimeStampedModel):
                 _("Another metric already uses this slug; choose another."), code="unique"
             )
         return super().unique_error_message(model_class, unique_check)
+
+    @property
+    def hides_small_numbers(self) -> bool:
+        """Whether public pages hide values below the threshold (a threshold of 0 hides none)."""
+        return self.small_number_threshold > 0
 
 
 class ImportBatch(models.Model):

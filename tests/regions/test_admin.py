@@ -541,6 +541,49 @@ def test_a_slug_in_use_is_refused_in_plain_words(manager_client, regions, model,
     assert model.objects.count() == before
 
 
+def metric_form_data(**changes) -> dict:
+    return {
+        "name": "Website visits",
+        "slug": "website-visits",
+        "description": "Visits to the campaign's website, by the visitor's area.",
+        "unit": "visits",
+        "owner": Organisation.objects.first().pk,
+        "small_number_threshold": 5,
+        **changes,
+    }
+
+
+def test_metric_form_says_what_a_threshold_of_0_does(manager_client):
+    response = manager_client.get(admin_url(Metric, "add"))
+    assert (
+        "0 turns this protection off and shows every value exactly, however small: use 0 only "
+        "for counts that cannot identify anyone, such as visits to a website, never for counts "
+        "of people."
+    ) in html.unescape(response.text)
+
+
+def test_a_threshold_of_0_is_accepted_for_counts_that_identify_nobody(manager_client, demo):
+    response = manager_client.post(
+        admin_url(Metric, "add"), metric_form_data(small_number_threshold=0)
+    )
+    assert response.status_code == 302
+    metric = Metric.objects.get(slug="website-visits")
+    assert metric.small_number_threshold == 0
+    assert not metric.hides_small_numbers
+
+
+def test_a_negative_threshold_is_refused_in_plain_words(manager_client, demo):
+    response = manager_client.post(
+        admin_url(Metric, "add"), metric_form_data(small_number_threshold=-1)
+    )
+    assert response.status_code == 200
+    assert field_error_list(response, "id_small_number_threshold") == [
+        "The threshold cannot be negative: give 5, the owner's own threshold, or 0 to show "
+        "every value."
+    ]
+    assert not Metric.objects.filter(slug="website-visits").exists()
+
+
 def test_a_negative_value_is_refused_in_plain_words(officer_client, north_wales_statistic):
     response = officer_client.post(
         admin_url(Statistic, "change", north_wales_statistic.pk),

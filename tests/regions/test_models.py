@@ -350,3 +350,24 @@ def test_a_statistic_for_a_period_ending_today_is_accepted():
         period_start=today - datetime.timedelta(days=30),
         period_end=today,
     ).full_clean()
+
+
+# --- Small-number threshold -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("threshold", "hides"), [(5, True), (1, True), (0, False)])
+def test_a_metric_hides_small_numbers_unless_its_threshold_is_0(threshold, hides):
+    assert MetricFactory.build(small_number_threshold=threshold).hides_small_numbers is hides
+
+
+def test_a_negative_threshold_is_refused():
+    metric = MetricFactory.build(owner=OrganisationFactory(), small_number_threshold=-1)
+    with pytest.raises(ValidationError) as error:
+        metric.full_clean()
+    assert error.value.message_dict == {
+        "small_number_threshold": [
+            "The threshold cannot be negative: give 5, the owner's own threshold, or 0 to show "
+            "every value."
+        ]
+    }
+    assert_refused_by_database(metric.save)
