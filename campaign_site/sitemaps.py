@@ -1,6 +1,20 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
+from django.urls import reverse
 
 from campaigns.models import Campaign, PressStatement
+from regions.models import Organisation, Region
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 1.0
+
+    def items(self):
+        return ["campaigns:home"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
 
 
 class CampaignSitemap(Sitemap):
@@ -23,4 +37,37 @@ class StatementSitemap(Sitemap):
         return statement.updated_at
 
 
-SITEMAPS = {"campaigns": CampaignSitemap, "statements": StatementSitemap}
+class RegionSitemap(Sitemap):
+    """The areas published campaigns cover: where a visitor looks for their own area."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return (
+            Region.objects.filter(campaigns__in=Campaign.objects.published())
+            .distinct()
+            .order_by("pk")
+        )
+
+
+class PartnerSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        published = Campaign.objects.published()
+        return (
+            Organisation.objects.filter(
+                Q(partner_campaigns__in=published) | Q(led_campaigns__in=published)
+            )
+            .distinct()
+            .order_by("pk")
+        )
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "campaigns": CampaignSitemap,
+    "statements": StatementSitemap,
+    "regions": RegionSitemap,
+    "partners": PartnerSitemap,
+}

@@ -32,6 +32,32 @@ COLUMNS = [
     "reported_change_percent",
 ]
 
+# What each column (CSV) or figure field (JSON) holds, published with the JSON and in
+# docs/figures.md, so the files explain themselves.
+FIELDS = {
+    "metric": "what is counted (its short name)",
+    "metric_name": "what is counted",
+    "region_code": "ONS GSS code of the area, or the short name of a grouping that has none",
+    "region_name": "the area's name",
+    "period_start": "first day counted (YYYY-MM-DD)",
+    "period_end": "last day counted, included (YYYY-MM-DD)",
+    "after_launch": "whether the period starts on or after the campaign's launch",
+    "launch_phase": "'before', 'spans launch' or 'after'",
+    "value": "the count; empty when withheld or unknown (see value_note)",
+    "value_note": "'fewer than N', 'withheld', 'incomplete: …' or 'sum of its areas'",
+    "change_from_previous": "count minus the previous period's count",
+    "change_from_previous_percent": "that change in per cent, rounded; 'new' when it was 0",
+    "change_across_launch": "on the first period after the launch: count minus the last "
+    "period before it",
+    "change_across_launch_percent": "that change in per cent, rounded; 'new' when it was 0",
+    "per_month": "count divided by the months in the period, to one decimal place (the page "
+    "rounds further: 'about 590 a month')",
+    "per_100000_people": "count per 100,000 people for the whole period, where the area has a "
+    "population",
+    "source": "where the figure comes from",
+    "reported_change_percent": "a change published without its counts, exactly as published",
+}
+
 ROUNDING = (
     "Percentage changes are worked out from the counts and rounded to the nearest whole number "
     "(a half rounds away from zero); 'new' means the earlier count was 0."
@@ -144,20 +170,31 @@ def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFi
                 "subtraction."
             ),
         },
+        "fields": FIELDS,
         "figures": [{k: _plain(v) for k, v in row.items()} for row in rows(impacts)],
         "reported_figures": [
             {
                 "label": figure.label,
-                "value": float(figure.value),
+                "value": _plain(_number(figure.value)),
+                "qualifier": figure.qualifier or None,
                 "unit": figure.unit,
                 "as_published": figure.display_value,
+                "metric": figure.metric.slug if figure.metric_id else None,
                 "region_code": figure.region.code if figure.region else None,
+                "earlier_period_start": _iso(figure.base_period_start),
+                "earlier_period_end": _iso(figure.base_period_end),
+                "period_start": _iso(figure.period_start),
+                "period_end": _iso(figure.period_end),
                 "period": figure.period_text,
                 "source": figure.source,
             }
             for figure in reported
         ],
     }
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _csv_value(value):

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory
+from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +26,19 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
 def test_sitemap_lists_published_pages_only(client):
     published = CampaignFactory(slug="open")
     statement = PressStatementFactory(campaign=published, slug="news")
-    CampaignFactory(slug="secret", status="draft", publish_at=None)
+    secret = CampaignFactory(slug="secret", status="draft", publish_at=None)
+    covered, hidden = RegionFactory(slug="covered-area"), RegionFactory(slug="hidden-area")
+    published.regions.add(covered)
+    secret.regions.add(hidden)
     xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/</loc>" in xml
     assert published.get_absolute_url() in xml
     assert statement.get_absolute_url() in xml
+    assert "/regions/covered-area/" in xml
+    assert published.lead_organisation.get_absolute_url() in xml
     assert "/campaigns/secret/" not in xml
+    assert "/regions/hidden-area/" not in xml
+    assert secret.lead_organisation.get_absolute_url() not in xml
 
 
 def test_server_errors_get_a_plain_page_without_details(settings):

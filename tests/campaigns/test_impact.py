@@ -241,6 +241,13 @@ def test_json_download(client, demo):
     assert values[("north-west-and-north-wales", "2018-01-01")] == 3549
     reported = {f["region_code"]: f["as_published"] for f in data["reported_figures"]}
     assert reported["E23000003"] == "+146%"
+    lancashire = next(f for f in data["reported_figures"] if f["region_code"] == "E23000003")
+    assert lancashire["value"] == 146
+    assert lancashire["earlier_period_start"] == "2017-07-01"
+    assert lancashire["period_end"] == "2018-06-30"
+    monthly = next(f for f in data["reported_figures"] if f["unit"] == "per_month")
+    assert (monthly["qualifier"], monthly["value"]) == ("nearly", 600)
+    assert set(data["fields"]) == set(data["figures"][0])  # every field explained
 
 
 def test_downloads_of_unpublished_campaigns_are_404(client):
