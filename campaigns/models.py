@@ -622,7 +622,10 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
         blank=True,
         related_name="reported_figures",
         verbose_name=_("metric"),
-        help_text=_("Optional: what was counted, when it matches one of the metrics."),
+        help_text=_(
+            "Optional: what was counted, when it matches one of the metrics. A count or count "
+            "a month may not then be below the metric's small-number threshold."
+        ),
     )
     region = models.ForeignKey(
         Region,
@@ -733,8 +736,8 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
         return f"{self.label}: {self.display_value}"
 
     def clean(self) -> None:
-        """Periods that have ended, and the checks the database makes too, said by the field
-        they concern."""
+        """Periods that have ended, counts no smaller than their metric publishes, and the
+        checks the database makes too, said by the field they concern."""
         super().clean()
         errors = {}
         for field in ("base_period_end", "period_end"):
@@ -760,8 +763,31 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
             errors["value"] = _(
                 "−%(value)s%% is not a possible change: a count cannot fall by more than 100%%."
             ) % {"value": number_format(abs(self.value), decimal_pos=places, force_grouping=True)}
+        small = self.small_number_error()
+        if small and "value" not in errors:
+            errors["value"] = small
         if errors:
             raise ValidationError(errors)
+
+    def small_number_error(self) -> str | None:
+        """Why a count tied to a metric is too small to publish, as its statistics would be
+        hidden on every public page; None when it may be published."""
+        if self.unit not in (self.Unit.COUNT, self.Unit.PER_MONTH) or self.metric_id is None:
+            return None
+        if not isinstance(self.value, (int, Decimal)) or self.value < 0:
+            return None  # not a number, or negative: the count rule says so
+        threshold = self.metric.small_number_threshold
+        if self.value >= threshold:
+            return None
+        places = 0 if self.value == int(self.value) else 1
+        return _(
+            "%(value)s is below this metric's small-number threshold (%(threshold)s): counts "
+            "this small could identify people, so they are not published. Leave this figure "
+            "out, or say 'fewer than %(threshold)s' in the text instead."
+        ) % {
+            "value": number_format(self.value, decimal_pos=places, force_grouping=True),
+            "threshold": threshold,
+        }
 
     @property
     def display_value(self) -> str:

@@ -536,6 +536,30 @@ def test_headline_figure_for_a_period_not_yet_ended_is_refused(manager_client, d
     assert not PressStatement.objects.filter(slug="police-back-the-helpline").exists()
 
 
+def test_headline_count_below_the_metrics_threshold_is_refused(manager_client, demo):
+    """A count of 3 tied to a metric whose threshold is 5 would publish what the tables hide."""
+    metric = Metric.objects.get()
+    assert metric.small_number_threshold == 5
+    response = post_statement_with_figure(
+        manager_client,
+        demo,
+        label="People contacting the helpline from Ynys Môn",
+        unit=ReportedFigure.Unit.COUNT,
+        value="3",
+        metric=metric.pk,
+        base_period_start="",
+        base_period_end="",
+    )
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_reported_figures-0-value") == [
+        "3 is below this metric's small-number threshold (5): counts this small could identify "
+        "people, so they are not published. Leave this figure out, or say 'fewer than 5' in the "
+        "text instead."
+    ]
+    assert not PressStatement.objects.filter(slug="police-back-the-helpline").exists()
+
+
 def post_statement_with_figure(manager_client, campaign, **changes):
     """Add a statement with one headline figure (a percentage change, changed as given)."""
     data = statement_data(manager_client, campaign)

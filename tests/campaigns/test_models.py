@@ -16,7 +16,7 @@ from tests.campaigns.factories import (
     QuoteFactory,
     ReportedFigureFactory,
 )
-from tests.regions.factories import OrganisationFactory
+from tests.regions.factories import MetricFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -392,3 +392,70 @@ def test_a_reported_figure_for_a_period_not_yet_ended_is_refused(field):
             "periods that have ended."
         ]
     }
+
+
+# --- Small numbers in reported figures -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "shown"),
+    [
+        (ReportedFigure.Unit.COUNT, Decimal("3"), "3"),
+        (ReportedFigure.Unit.PER_MONTH, Decimal("2.5"), "2.5"),
+        (ReportedFigure.Unit.COUNT, Decimal("0"), "0"),
+    ],
+)
+def test_a_reported_count_below_its_metrics_threshold_is_refused(unit, value, shown):
+    figure = ReportedFigureFactory.build(
+        statement=PressStatementFactory(),
+        metric=MetricFactory(small_number_threshold=5),
+        unit=unit,
+        value=value,
+        base_period_start=None,
+        base_period_end=None,
+    )
+    with pytest.raises(ValidationError) as error:
+        figure.full_clean()
+    assert error.value.message_dict == {
+        "value": [
+            f"{shown} is below this metric's small-number threshold (5): counts this small could "
+            "identify people, so they are not published. Leave this figure out, or say 'fewer "
+            "than 5' in the text instead."
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "threshold", "with_metric"),
+    [
+        (ReportedFigure.Unit.COUNT, 5, 5, True),  # at the threshold
+        (ReportedFigure.Unit.COUNT, 3, 0, True),  # the metric shows every value
+        (ReportedFigure.Unit.COUNT, 3, 5, False),  # no metric to say what is small
+        (ReportedFigure.Unit.PERCENT_CHANGE, 3, 5, True),  # a change, not a count
+    ],
+    ids=["at threshold", "threshold 0", "no metric", "percentage"],
+)
+def test_a_reported_figure_not_below_a_threshold_is_accepted(unit, value, threshold, with_metric):
+    figure = ReportedFigureFactory.build(
+        statement=PressStatementFactory(),
+        metric=MetricFactory(small_number_threshold=threshold) if with_metric else None,
+        unit=unit,
+        value=value,
+    )
+    if unit != ReportedFigure.Unit.PERCENT_CHANGE:
+        figure.base_period_start = figure.base_period_end = None
+    figure.full_clean()
+
+
+def test_a_negative_count_is_said_to_be_negative_not_small():
+    figure = ReportedFigureFactory.build(
+        statement=PressStatementFactory(),
+        metric=MetricFactory(small_number_threshold=5),
+        unit=ReportedFigure.Unit.COUNT,
+        value=-3,
+        base_period_start=None,
+        base_period_end=None,
+    )
+    with pytest.raises(ValidationError) as error:
+        figure.full_clean()
+    assert error.value.message_dict == {"value": ["A count cannot be negative."]}
