@@ -615,8 +615,25 @@ def test_bad_helpline_number_is_refused(manager_client, campaign_data):
     response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
 
     assert response.status_code == 200
-    assert "digits and spaces only, for example 0808 1000 900" in response.text
+    assert field_error_list(response, "id_helpline_phone") == [
+        "Enter the number as people dial it, in digits and spaces, for example 0808 1000 900 or "
+        "+44 808 1000 900; an extension may follow as 'ext 12'."
+    ]
     assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
+@pytest.mark.parametrize("phone", ["+44 (0)808 1000 900", "0808 1000 900 ext 12"])
+def test_helpline_number_with_its_uk_0_or_an_extension_is_accepted(
+    manager_client, campaign_data, phone
+):
+    campaign_data["helpline_phone"] = phone
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 302, form_errors(response)
+    campaign = Campaign.objects.get(slug="get-help-early-in-wales")
+    assert campaign.helpline_phone == phone
+    assert campaign.helpline_is_free
 
 
 def test_quote_added_without_role_takes_the_persons_current_role(manager_client, demo):

@@ -101,6 +101,62 @@ def test_helpline_phone_is_validated_and_dialable():
     assert CampaignFactory.build(helpline_phone="0808 1000 900").helpline_tel == "tel:08081000900"
 
 
+@pytest.mark.parametrize(
+    ("phone", "tel", "free"),
+    [
+        ("0808 1000 900", "tel:08081000900", True),
+        ("0800 11 11", "tel:08001111", True),
+        ("+44 808 1000 900", "tel:+448081000900", True),
+        ("+44 (0)808 1000 900", "tel:+448081000900", True),
+        ("0044 808 1000 900", "tel:+448081000900", True),
+        ("0808 1000 900 ext 12", "tel:08081000900;ext=12", True),
+        ("+44 (0)808 1000 900 Ext. 12", "tel:+448081000900;ext=12", True),
+        ("116 123", "tel:116123", True),
+        ("+44 116 123", "tel:+44116123", False),  # Leicester, not the free 116 code
+        ("0161 496 0000", "tel:01614960000", False),
+        ("+44 161 496 0000", "tel:+441614960000", False),
+        ("+353 1 234 5678", "tel:+35312345678", False),
+    ],
+)
+def test_helpline_number_is_dialable_and_known_free_in_any_form(phone, tel, free):
+    campaign = CampaignFactory.build(lead_organisation=OrganisationFactory(), helpline_phone=phone)
+    campaign.full_clean()
+    assert campaign.helpline_tel == tel
+    assert campaign.helpline_is_free is free
+
+
+@pytest.mark.parametrize(
+    ("phone", "message"),
+    [
+        (
+            "call us!",
+            "Enter the number as people dial it, in digits and spaces, for example 0808 1000 900 "
+            "or +44 808 1000 900; an extension may follow as 'ext 12'.",
+        ),
+        (
+            "(0)808 1000 900",
+            "Enter the number as people dial it, in digits and spaces, for example 0808 1000 900 "
+            "or +44 808 1000 900; an extension may follow as 'ext 12'.",
+        ),
+        (
+            "0808 1000 900 ext",
+            "Enter the number as people dial it, in digits and spaces, for example 0808 1000 900 "
+            "or +44 808 1000 900; an extension may follow as 'ext 12'.",
+        ),
+        (
+            "+44 0808 1000 900",
+            "After +44, leave out the 0 that starts the number within the UK: write "
+            "+44 808 1000 900, or +44 (0)808 1000 900.",
+        ),
+    ],
+)
+def test_a_helpline_number_nobody_could_dial_is_refused(phone, message):
+    campaign = CampaignFactory.build(lead_organisation=OrganisationFactory(), helpline_phone=phone)
+    with pytest.raises(ValidationError) as error:
+        campaign.full_clean()
+    assert error.value.message_dict == {"helpline_phone": [message]}
+
+
 def test_statement_slug_is_unique_within_a_campaign_only():
     first = PressStatementFactory(slug="update")
     duplicate = PressStatementFactory.build(campaign=first.campaign, slug="update")
