@@ -15,7 +15,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.validators import validate_image_upload
+from regions.validators import validate_image_upload, validate_population_year
 
 GSS_CODE_PATTERN = r"^[EWSN][0-9]{8}$"
 gss_code_validator = RegexValidator(
@@ -171,7 +171,8 @@ class Region(ConstraintErrorsByField, TimeStampedModel):
         _("population year"),
         null=True,
         blank=True,
-        help_text=_("The year the population figure is for, for example 2022."),
+        validators=[validate_population_year],
+        help_text=_("The year the population figure is for, in full, for example 2022."),
     )
     population_source = models.CharField(
         _("population source"),

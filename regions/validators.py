@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
@@ -25,4 +26,23 @@ def validate_image_upload(value: FieldFile) -> None:
         raise ValidationError(
             _("This image is a %(format)s file. Use PNG, JPEG or WebP.") % {"format": image.format},
             code="image_format",
+        )
+
+
+EARLIEST_POPULATION_YEAR = 1800
+
+
+def validate_population_year(value: int | None) -> None:
+    """Refuse a year no population figure could be for: '22' for 2022, or a year to come."""
+    if value is None:
+        return
+    latest = timezone.localdate().year + 1  # projections are published a year ahead
+    if not EARLIEST_POPULATION_YEAR <= value <= latest:
+        raise ValidationError(
+            _(
+                "%(year)s is not a year a population figure could be for: give the year in full, "
+                "from %(earliest)s to %(latest)s, for example 2022."
+            )
+            % {"year": value, "earliest": EARLIEST_POPULATION_YEAR, "latest": latest},
+            code="population_year",
         )

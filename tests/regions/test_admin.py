@@ -395,6 +395,20 @@ def test_region_rule_is_shown_beside_its_field(manager_client, changes, field_id
     assert not Region.objects.filter(slug="dyfed-powys").exists()
 
 
+def test_a_two_digit_population_year_is_refused_beside_it(manager_client):
+    """'22' was stored, and the region page said 'Population 69,000 (22)'."""
+    response = manager_client.post(
+        admin_url(Region, "add"), region_form_data(population="69000", population_year="22")
+    )
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_population_year") == [
+        f"22 is not a year a population figure could be for: give the year in full, from 1800 "
+        f"to {timezone.localdate().year + 1}, for example 2022."
+    ]
+    assert not Region.objects.filter(slug="dyfed-powys").exists()
+
+
 def test_region_cannot_be_its_own_grouping(manager_client, regions):
     wales = regions["wales"]
     data = region_form_data(

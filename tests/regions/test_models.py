@@ -371,3 +371,29 @@ def test_a_negative_threshold_is_refused():
         ]
     }
     assert_refused_by_database(metric.save)
+
+
+# --- Population year -------------------------------------------------------------
+
+
+def year_message(year: int) -> str:
+    latest = timezone.localdate().year + 1
+    return (
+        f"{year} is not a year a population figure could be for: give the year in full, from "
+        f"1800 to {latest}, for example 2022."
+    )
+
+
+@pytest.mark.parametrize("offset", [None, -1, 2], ids=["two digits", "before 1800", "to come"])
+def test_a_population_year_no_figure_could_be_for_is_refused(offset):
+    year = {None: 22, -1: 1799, 2: timezone.localdate().year + 2}[offset]
+    region = RegionFactory.build(population=69000, population_year=year)
+    with pytest.raises(ValidationError) as error:
+        region.full_clean()
+    assert error.value.message_dict == {"population_year": [year_message(year)]}
+
+
+@pytest.mark.parametrize("year", [1800, 2022, None], ids=["1800", "2022", "next year"])
+def test_a_plausible_population_year_is_accepted(year):
+    year = year or timezone.localdate().year + 1
+    RegionFactory.build(population=69000, population_year=year).full_clean()
