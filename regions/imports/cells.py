@@ -9,7 +9,7 @@ import re
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from regions.imports.reading import Cell, DecimalCommaText
+from regions.imports.reading import Cell, DecimalCommaText, UnsavedFormula
 
 # Cells a spreadsheet would run as a formula (CSV injection): refused on import.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -36,6 +36,13 @@ class CellError(ValueError):
 
 def parse_cell(parse, cell: Cell):
     """parse(cell), where any failure to read the cell is a CellError, never a crash."""
+    if isinstance(cell, UnsavedFormula):
+        raise CellError(
+            _(
+                "this cell is a formula with no saved result; open the file in Excel or "
+                "LibreOffice and save it again, or paste the column as values."
+            )
+        )
     try:
         return parse(cell)
     except CellError:

@@ -637,15 +637,63 @@ def _check_zip(data: bytes) -> None:
         )
 
 
+class UnsavedFormula(str):
+    """A formula cell whose file holds no result for it (files written by some scripts, never
+    opened in a spreadsheet): its formula. Refused when read, by row and column."""
+
+    __slots__ = ()
+
+
+def _results_parser(workbook, sheet):
+    """openpyxl's parser for a sheet's XML, reading the results spreadsheets save for formula
+    cells, and marking a formula cell with no saved result as an UnsavedFormula (openpyxl's
+    own reading gives such a cell as empty). It also records each row's attributes, so hidden
+    rows are known without a second pass. (openpyxl's parser is internal: pinned version.)"""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class ResultsParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                # A formula whose result is empty text is saved as type "str" with an empty
+                # value; one never calculated has no value (or an empty one of another type).
+                if formula is not None and not (
+                    element.get("t") == "str" and element.find(VALUE_TAG) is not None
+                ):
+                    cell["value"] = UnsavedFormula("=" + (formula.text or ""))
+            return cell
+
+    return ResultsParser(
+        sheet._get_source(),
+        sheet._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+
+
+def _values(cells: list[dict]) -> tuple[Cell, ...]:
+    """A parsed row's values by column (None where a cell is missing), at most the columns a
+    header may have."""
+    width = min(MAX_HEADER_COLUMNS, max((cell["column"] for cell in cells), default=0))
+    values: list = [None] * width
+    for cell in cells:
+        if 1 <= cell["column"] <= width:
+            values[cell["column"] - 1] = cell["value"]
+    return tuple(values)
+
+
 def read_xlsx(data: bytes) -> Table:
     _check_zip(data)
     from openpyxl import load_workbook  # imported here: only XLSX uploads need it
 
     limit = max_rows()
     try:
-        # data_only=False keeps formulas as their text ("=A1*2"), so they are refused rather
-        # than silently replaced by whatever value Excel last cached.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # Formula cells are read as the results the spreadsheet saved with them (what the
+        # person saw), not as their formulas; see _results_parser.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             # The first sheet a person opening the workbook sees: a hidden sheet before it
             # usually holds old figures or lookups, never what the file is meant to send.
@@ -661,26 +709,36 @@ def read_xlsx(data: bytes) -> Table:
                 )
             sheet = visible[0]
             hidden_skipped = sheet is not workbook.worksheets[0]
-            # The size a sheet declares counts every formatted cell, however far away; read
-            # the rows that are really there instead.
-            sheet.reset_dimensions()
-            lines = sheet.iter_rows(values_only=True)
-            header_row = next(lines, ())
-            headers = _trim_headers(header_row[:MAX_HEADER_COLUMNS])
+            # Rows as the sheet's XML has them, ignoring the size it declares (which counts
+            # every formatted cell, however far away).
+            parser = _results_parser(workbook, sheet)
+            headers: list[str] = []
             rows: list[tuple[Cell, ...]] = []
             blanks = 0  # empty (perhaps formatted) rows since the last row with values
             counted = 0
-            for line in lines:
-                if not _row_has_values(line):
-                    blanks += 1
-                    continue
-                if blanks:
-                    rows.extend(itertools.repeat(BLANK_ROW, blanks))
-                    blanks = 0
-                rows.append(tuple(line[:MAX_HEADER_COLUMNS]))
-                counted += 1
-                if counted > limit:
-                    raise _too_many_rows(limit)
+            next_row = 2  # the spreadsheet row the next data row would be
+            try:
+                for number, parsed in parser.parse():
+                    if number == 1:
+                        headers = _trim_headers(_values(parsed))
+                        continue
+                    if number < next_row:
+                        continue  # a row written twice, or out of order: openpyxl skips it too
+                    blanks += number - next_row  # rows the XML leaves out are empty
+                    next_row = number + 1
+                    line = _values(parsed)
+                    if not _row_has_values(line):
+                        blanks += 1
+                        continue
+                    if blanks:
+                        rows.extend(itertools.repeat(BLANK_ROW, blanks))
+                        blanks = 0
+                    rows.append(line)
+                    counted += 1
+                    if counted > limit:
+                        raise _too_many_rows(limit)
+            finally:
+                parser.source.close()
             sheet_title = sheet.title
             notes = []
             if hidden_skipped:

@@ -19,6 +19,7 @@ from regions.imports.core import FileErrors, match_columns
 from regions.imports.reading import (
     DecimalCommaText,
     FileRejected,
+    UnsavedFormula,
     check_name_matches_content,
     check_size,
     decode_text,
@@ -886,10 +887,36 @@ def test_workbook_cells_keep_their_types():
     assert cells.count(second[3]) == 139
 
 
-def test_formula_cells_are_read_as_their_formula_not_a_cached_value():
+def test_formula_cells_are_read_as_the_results_saved_with_them():
+    """LibreOffice (like Excel) saves each formula's result: that is what is read."""
+    table = read_table(corpus("formula-results.xlsx"), "formula-results.xlsx")
+    assert [row[3:] for row in table.rows] == [(152, "ONS figures", None), (139, "Helpline")]
+
+
+def test_formula_cells_without_a_saved_result_are_refused_in_plain_words():
     table = read_table(corpus("formula-cells.xlsx"), "formula-cells.xlsx")
-    assert table.rows[0][3] == "=SUM(1,1)"
-    assert str(table.rows[1][4]).startswith("=HYPERLINK(")
+    assert isinstance(table.rows[0][3], UnsavedFormula)
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_cell(cells.count, table.rows[0][3])
+    assert str(caught.value) == (
+        "this cell is a formula with no saved result; open the file in Excel or LibreOffice and "
+        "save it again, or paste the column as values."
+    )
+
+
+def test_text_typed_as_text_starting_with_a_formula_sign_is_still_refused():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["region_code", "notes"])
+    sheet.append(["W15000001", "=not a formula"])
+    sheet["B2"].data_type = "s"  # typed as text: openpyxl would otherwise make it a formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), "f.xlsx")
+    cell = table.rows[0][1]
+    assert cell == "=not a formula" and not isinstance(cell, UnsavedFormula)
+    with pytest.raises(cells.CellError, match="starts with '='"):
+        cells.parse_cell(cells.text, cell)
 
 
 def test_only_the_first_sheet_is_read_and_that_is_said():

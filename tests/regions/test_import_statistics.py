@@ -97,6 +97,10 @@ COVERS_NORTH_WALES = "It covers W15000001 (North Wales)."
 NOT_COVERED = (
     "Row 3, region_code: E23000002 is not a region your organisation covers. " + COVERS_NORTH_WALES
 )
+NO_SAVED_RESULT = (
+    "this cell is a formula with no saved result; open the file in Excel or LibreOffice and save "
+    "it again, or paste the column as values."
+)
 NO_LONGER_WAITING = (
     "This upload is no longer waiting: it was imported or abandoned already, or it expired. "
     "Nothing was imported. Upload the file again."
@@ -269,9 +273,11 @@ BAD_FILES = [
     ),
     BadFile(
         "formula-cells.xlsx",
+        # Formula cells with no result saved (openpyxl writes none): the file must be saved
+        # from a spreadsheet, which calculates them.
         [
-            "Row 2, value: " + formula("'=SUM(1,1)'", "'='"),
-            "Row 3, source: " + formula('\'=HYPERLINK("https://example.com","Café £…\'', "'='"),
+            "Row 2, value: " + NO_SAVED_RESULT,
+            "Row 3, source: " + NO_SAVED_RESULT,
         ],
     ),
     BadFile(
@@ -1687,3 +1693,12 @@ def test_an_apostrophe_reads_as_text_only_before_a_formula_sign():
     assert cells.text("'Tis the season") == "'Tis the season"
     with pytest.raises(cells.CellError, match="starts with '-'"):
         cells.text("-5% on last year")
+
+
+def test_formula_cells_import_the_results_the_spreadsheet_saved(officer_client, regions):
+    """A workbook saved by LibreOffice: =SUM(100,52) imports as 152, a text formula as its text."""
+    import_file(officer_client, "formula-results.xlsx")
+    assert figures(ImportBatch.objects.get()) == {
+        (datetime.date(2024, 3, 5), datetime.date(2024, 9, 4)): (152, "ONS figures", ""),
+        (datetime.date(2024, 9, 5), datetime.date(2025, 3, 4)): (139, "Helpline", ""),
+    }

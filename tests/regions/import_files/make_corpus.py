@@ -4,6 +4,8 @@ Run from the project root to (re)write every file beside this script:
 
     .venv/bin/python tests/regions/import_files/make_corpus.py
 
+(formula-results.xlsx is saved by LibreOffice: add --libreoffice to make that one again.)
+
 The files are committed, so the tests never depend on this script having been run; it documents
 how each file was made and makes them again byte for byte (the XLSX files carry a fixed
 timestamp). Every good file holds the same two rows (GOOD_ROWS), in a different encoding or
@@ -125,6 +127,49 @@ def formula_xlsx() -> bytes:
             ],
         ]
     )
+
+
+def formula_results_source() -> bytes:
+    """Formula cells as a script writes them, with no saved results: LibreOffice calculates and
+    saves them when it converts this workbook (see make_formula_results)."""
+    return xlsx_bytes(
+        [
+            [
+                "W15000001",
+                datetime.date(2024, 3, 5),
+                datetime.date(2024, 9, 4),
+                "=SUM(100,52)",
+                '="ONS "&"figures"',
+                '=IF(1=1,"","x")',  # an empty text result
+            ],
+            [
+                "north-wales",
+                datetime.date(2024, 9, 5),
+                datetime.date(2025, 3, 4),
+                "=139",
+                "Helpline",
+            ],
+        ]
+    )
+
+
+def make_formula_results() -> None:
+    """formula-results.xlsx: formula cells with the results LibreOffice saved with them. Made by
+    LibreOffice, not byte for byte, so main() leaves it alone; run this to make it again (needs
+    soffice on the PATH)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "formula-results.xlsx"
+        source.write_bytes(formula_results_source())
+        out = Path(folder) / "out"
+        subprocess.run(  # noqa: S603 - fixed arguments
+            ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(source)],  # noqa: S607
+            check=True,
+            capture_output=True,
+        )
+        (HERE / "formula-results.xlsx").write_bytes((out / source.name).read_bytes())
 
 
 def zip_bomb() -> bytes:
@@ -333,4 +378,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--libreoffice" in sys.argv:
+        make_formula_results()
+    else:
+        main()
