@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
@@ -26,6 +27,7 @@ from regions.models import (
     PartnerMembership,
     Region,
     Statistic,
+    gss_code_validator,
 )
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
 from regions.selectors import (
@@ -34,6 +36,10 @@ from regions.selectors import (
     overlapping_periods,
     region_member_ids,
 )
+
+# Spaces, and the invisible characters that come with text copied from web pages and documents
+# (zero-width space, byte order mark, no-break space), trimmed from both ends of a pasted code.
+INVISIBLE_EDGES = " \t\r\n\u00a0\u200b\ufeff"
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -97,6 +103,30 @@ class RegionAdminForm(forms.ModelForm):
             "valid_from",
             "valid_to",
         ]
+
+    # Room for the spaces a pasted code brings with it: with the field's own limit of nine, the
+    # browser cut " W06000002" to " W0600000" before anyone could see why.
+    GSS_CODE_INPUT_LENGTH = 20
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["gss_code"]
+        field.max_length = self.GSS_CODE_INPUT_LENGTH
+        field.widget.attrs["maxlength"] = str(self.GSS_CODE_INPUT_LENGTH)
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+
+    def clean_gss_code(self):
+        """As pasted or typed: surrounding spaces dropped, letters in capitals (w06000002)."""
+        code = (self.cleaned_data.get("gss_code") or "").strip(INVISIBLE_EDGES).upper()
+        if not code:
+            return None
+        gss_code_validator(code)
+        return code
+
+    def clean_police_uk_id(self):
+        """police.uk force ids are lower case (north-wales); surrounding spaces dropped."""
+        force_id = (self.cleaned_data.get("police_uk_id") or "").strip(INVISIBLE_EDGES).lower()
+        return force_id or None
 
     def clean_groupings(self):
         groupings = self.cleaned_data["groupings"]

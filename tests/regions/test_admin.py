@@ -409,6 +409,57 @@ def test_a_two_digit_population_year_is_refused_beside_it(manager_client):
     assert not Region.objects.filter(slug="dyfed-powys").exists()
 
 
+def test_gss_code_box_has_room_for_a_pasted_code_with_spaces(manager_client):
+    response = manager_client.get(admin_url(Region, "add"))
+    box = re.search(r'<input[^>]*name="gss_code"[^>]*>', response.text)
+    assert box, "no GSS code box on the add page"
+    assert 'maxlength="20"' in box.group(0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        (" W15000004", "W15000004"),
+        ("w15000004", "W15000004"),
+        ("\u200bw15000004\u00a0 ", "W15000004"),
+    ],
+    ids=["leading space", "lower case", "invisible characters"],
+)
+def test_gss_code_is_trimmed_and_capitalised(manager_client, typed, stored):
+    response = manager_client.post(
+        admin_url(Region, "add"),
+        region_form_data(gss_code=typed, police_uk_id=" Dyfed-Powys "),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    region = Region.objects.get(slug="dyfed-powys")
+    assert region.gss_code == stored
+    assert region.police_uk_id == "dyfed-powys"
+
+
+def test_a_long_pasted_gss_code_is_refused_with_the_codes_rule(manager_client):
+    response = manager_client.post(
+        admin_url(Region, "add"), region_form_data(gss_code=" W150000041234 ")
+    )
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_gss_code") == [
+        "Enter an ONS GSS code: a capital E, W, S or N followed by eight digits, for example "
+        "W15000001. Leave it empty for a custom grouping."
+    ]
+
+
+def test_an_empty_gss_code_is_stored_as_none(manager_client, regions):
+    response = manager_client.post(
+        admin_url(Region, "add"),
+        region_form_data(gss_code="  ", police_uk_id="", kind=Region.Kind.GROUPING),
+    )
+
+    assert response.status_code == 302
+    region = Region.objects.get(slug="dyfed-powys")
+    assert (region.gss_code, region.police_uk_id) == (None, None)
+
+
 def test_region_cannot_be_its_own_grouping(manager_client, regions):
     wales = regions["wales"]
     data = region_form_data(
