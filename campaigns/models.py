@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from regions.figures import period_label
+from regions.images import store_upright
 from regions.models import (
     ConstraintErrorsByField,
     Metric,
@@ -397,6 +398,11 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # A new hero image: upright, and without where and with what the photo was taken.
+        store_upright(self.hero_image)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:campaign_detail", kwargs={"slug": self.slug})

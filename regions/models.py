@@ -15,6 +15,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from regions.images import store_upright
 from regions.validators import validate_image_upload, validate_population_year
 
 GSS_CODE_PATTERN = r"^[EWSN][0-9]{8}$"
@@ -320,6 +321,10 @@ class Organisation(TimeStampedModel):
                 _("Another organisation already uses this slug; choose another."), code="unique"
             )
         return super().unique_error_message(model_class, unique_check)
+
+    def save(self, *args, **kwargs) -> None:
+        store_upright(self.logo)  # a new logo: upright, without its camera's notes
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

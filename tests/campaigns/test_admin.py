@@ -747,9 +747,11 @@ def test_possible_reported_change_is_saved(manager_client, demo):
 
 
 def jpeg_upload(size: tuple[int, int], orientation: int) -> SimpleUploadedFile:
-    """A JPEG as a phone saves it: pixels as the sensor read them, with an EXIF orientation."""
+    """A JPEG as a phone saves it: pixels as the sensor read them, with an EXIF orientation and
+    where the photo was taken."""
     exif = Image.Exif()
     exif[0x0112] = orientation
+    exif[0x8825] = {1: "N", 2: (53.0, 13.0, 5.0), 3: "W", 4: (4.0, 20.0, 0.0)}  # GPS
     buffer = io.BytesIO()
     Image.new("RGB", size, (20, 90, 160)).save(buffer, format="JPEG", exif=exif.tobytes())
     return SimpleUploadedFile("hero.jpg", buffer.getvalue(), content_type="image/jpeg")
@@ -784,3 +786,24 @@ def test_hero_image_wide_as_shown_is_accepted(manager_client, campaign_data, siz
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Campaign.objects.get(slug="get-help-early-in-wales").hero_image
+
+
+@pytest.mark.parametrize("orientation", [6, 8])
+def test_phone_photo_is_stored_upright_without_its_location(
+    manager_client, campaign_data, orientation
+):
+    """Stored 900 wide and 1,600 high, shown 1,600 wide: pages must be given 1,600 × 900."""
+    campaign_data.update(
+        hero_image=jpeg_upload((900, 1600), orientation), hero_image_alt="A phone on a table"
+    )
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 302, form_errors(response)
+    campaign = Campaign.objects.get(slug="get-help-early-in-wales")
+    assert (campaign.hero_image_width, campaign.hero_image_height) == (1600, 900)
+    with campaign.hero_image.open("rb") as stored, Image.open(stored) as image:
+        assert image.format == "JPEG"
+        assert image.size == (1600, 900)
+        assert dict(image.getexif()) == {}
+        assert "exif" not in image.info

@@ -269,6 +269,36 @@ def test_organisation_list_shows_logo_thumbnail(manager_client):
     assert with_logo.logo.url.startswith("/media/logos/force-logo")
 
 
+def test_logo_from_a_phone_is_stored_upright_without_its_location(manager_client, organisations):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown a quarter turn clockwise from how it is stored
+    exif[0x8825] = {1: "N", 2: (53.0, 13.0, 5.0), 3: "W", 4: (4.0, 20.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 80), "navy").save(buffer, format="JPEG", exif=exif.tobytes())
+    organisation = organisations["titan"]
+    data = {
+        "name": organisation.name,
+        "short_name": organisation.short_name,
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "description": organisation.description,
+        "website": organisation.website,
+        "regions": [region.pk for region in organisation.regions.all()],
+        "logo": SimpleUploadedFile("logo.jpg", buffer.getvalue(), content_type="image/jpeg"),
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+
+    response = manager_client.post(admin_url(Organisation, "change", organisation.pk), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert (organisation.logo_width, organisation.logo_height) == (80, 40)
+    with organisation.logo.open("rb") as stored, Image.open(stored) as image:
+        assert image.size == (80, 40)
+        assert dict(image.getexif()) == {}
+
+
 def test_logo_uploaded_through_admin_is_stored_and_previewed(manager_client, demo):
     organisation = Organisation.objects.get(slug="titan")
     url = admin_url(Organisation, "change", organisation.pk)

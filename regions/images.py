@@ -1,0 +1,64 @@
+"""Uploaded pictures stored as they are shown, without what the camera recorded about them.
+
+A phone saves a photo as its sensor read it and records in EXIF which way up to show it, so the
+stored width and height are swapped for a picture taken upright, and pages that write them make
+the layout jump. EXIF also carries where the photo was taken (GPS), when, and with which camera:
+a public site must not republish that. So a new upload is turned upright and saved again with its
+pixels, transparency and colour profile only.
+"""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
+from PIL import Image, ImageOps
+
+# How each accepted format is saved again: the same format, JPEG and WebP at a quality that
+# cannot be told from the original.
+SAVE_OPTIONS = {
+    "JPEG": {"quality": 90},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 90},
+}
+
+
+def upright_without_metadata(data: bytes) -> bytes | None:
+    """The picture turned as its EXIF orientation says, in the same format, with no EXIF, XMP
+    or comments; None for a format this does not handle. An animation keeps its first frame."""
+    with Image.open(io.BytesIO(data)) as image:
+        image_format = image.format
+        if image_format not in SAVE_OPTIONS:
+            return None
+        image.seek(0)
+        upright = ImageOps.exif_transpose(image)
+        transparency = image.info.get("transparency")
+        icc_profile = image.info.get("icc_profile")
+    # Only what is passed below is written: the copy's own notes (EXIF, XMP, comments, PNG
+    # text) are dropped so that no format falls back on them.
+    upright.info = {}
+    options = dict(SAVE_OPTIONS[image_format])
+    if transparency is not None:
+        options["transparency"] = transparency
+    if icc_profile:
+        options["icc_profile"] = icc_profile  # colours as the picture was made, not metadata
+    buffer = io.BytesIO()
+    upright.save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def store_upright(file: FieldFile) -> None:
+    """Before a model is saved: replace a newly uploaded picture by its upright copy without
+    metadata, so that the width and height stored with it are those it is shown at. A file
+    already stored is left alone."""
+    if not file or getattr(file, "_committed", True):
+        return
+    upload = file.file
+    upload.seek(0)
+    cleaned = upright_without_metadata(upload.read())
+    upload.seek(0)
+    if cleaned is None:
+        return
+    file.file = ContentFile(cleaned, name=file.name)
+    if hasattr(file, "_dimensions_cache"):
+        del file._dimensions_cache
+    file.field.update_dimension_fields(file.instance, force=True)
