@@ -315,16 +315,16 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        store_upright(self.logo)  # a new logo: upright, without its camera's notes
+        super().save(*args, **kwargs)
+
     def unique_error_message(self, model_class, unique_check):
         if tuple(unique_check) == ("slug",):
             return ValidationError(
                 _("Another organisation already uses this slug; choose another."), code="unique"
             )
         return super().unique_error_message(model_class, unique_check)
-
-    def save(self, *args, **kwargs) -> None:
-        store_upright(self.logo)  # a new logo: upright, without its camera's notes
-        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
