@@ -11,7 +11,12 @@ from campaigns.models import (
     Quote,
     ReportedFigure,
 )
-from regions.admin import ASSUME_HTTPS, TimestampsOnChangeOnlyMixin, thumbnail
+from regions.admin import (
+    ASSUME_HTTPS,
+    PICTURE_UPLOADS,
+    TimestampsOnChangeOnlyMixin,
+    thumbnail,
+)
 
 REPORTED_FIGURE_FIELDS = [
     "label",
@@ -77,7 +82,7 @@ class CampaignReportedFigureInline(admin.StackedInline):
 @admin.register(Campaign)
 class CampaignAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
     preview_url_name = "campaigns:campaign_preview"
-    formfield_overrides = ASSUME_HTTPS
+    formfield_overrides = {**ASSUME_HTTPS, **PICTURE_UPLOADS}
     list_display = [
         "title",
         "status",

@@ -44,6 +44,19 @@ INVISIBLE_EDGES = " \t\r\n\u00a0\u200b\ufeff"
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
+# Said of an SVG drawing, a PDF renamed .png or anything else the picture reader cannot open,
+# instead of Django's "Upload a valid image. The file you uploaded was either not an image or a
+# corrupted image."
+NOT_A_PICTURE = _(
+    "This file is not a picture this site can use (PNG, JPEG or WebP). SVG drawings and PDFs "
+    "cannot be used: export a PNG."
+)
+PICTURE_UPLOADS = {
+    models.ImageField: {
+        "error_messages": {"invalid_image": NOT_A_PICTURE, "invalid_extension": NOT_A_PICTURE}
+    }
+}
+
 
 TIMESTAMP_FIELDS = {"created_at", "updated_at"}
 
@@ -232,7 +245,7 @@ class PartnerMembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    formfield_overrides = ASSUME_HTTPS
+    formfield_overrides = {**ASSUME_HTTPS, **PICTURE_UPLOADS}
     list_display = ["name", "short_name", "kind", "logo_thumbnail", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]

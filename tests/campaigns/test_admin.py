@@ -807,3 +807,32 @@ def test_phone_photo_is_stored_upright_without_its_location(
         assert image.size == (1600, 900)
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "hero.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"></svg>',
+        ),
+        ("hero.png", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"),
+    ],
+    ids=["svg", "pdf named png"],
+)
+def test_hero_image_that_is_no_usable_picture_is_refused_in_plain_words(
+    manager_client, campaign_data, name, content
+):
+    campaign_data.update(
+        hero_image=SimpleUploadedFile(name, content, content_type="application/octet-stream"),
+        hero_image_alt="A phone on a table",
+    )
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_hero_image") == [
+        "This file is not a picture this site can use (PNG, JPEG or WebP). SVG drawings and "
+        "PDFs cannot be used: export a PNG."
+    ]
+    assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()

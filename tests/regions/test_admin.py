@@ -299,6 +299,40 @@ def test_logo_from_a_phone_is_stored_upright_without_its_location(manager_client
         assert dict(image.getexif()) == {}
 
 
+NOT_A_PICTURE = (
+    "This file is not a picture this site can use (PNG, JPEG or WebP). SVG drawings and PDFs "
+    "cannot be used: export a PNG."
+)
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10"/></svg>'
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("logo.svg", SVG), ("logo.png", PDF), ("logo.txt", None)],
+    ids=["svg", "pdf named png", "png named txt"],
+)
+def test_logo_that_is_no_usable_picture_is_refused_in_plain_words(
+    manager_client, organisations, name, content
+):
+    if content is None:
+        content = png_upload().read()
+    data = {
+        "name": "Gwent Police",
+        "slug": "gwent-police",
+        "kind": "police_force",
+        "logo": SimpleUploadedFile(name, content, content_type="application/octet-stream"),
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+
+    response = manager_client.post(admin_url(Organisation, "add"), data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_logo") == [NOT_A_PICTURE]
+    assert not Organisation.objects.filter(slug="gwent-police").exists()
+
+
 def test_logo_uploaded_through_admin_is_stored_and_previewed(manager_client, demo):
     organisation = Organisation.objects.get(slug="titan")
     url = admin_url(Organisation, "change", organisation.pk)
