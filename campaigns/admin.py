@@ -94,7 +94,7 @@ class CampaignAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdm
         "public_link",
     ]
     list_filter = ["status", "is_demo", "lead_organisation", "launch_date"]
-    search_fields = ["title", "slug", "summary", "body"]
+    search_fields = ["title", "slug", "summary", "body", "helpline_name", "helpline_phone"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["lead_organisation"]
     filter_horizontal = ["regions", "metrics"]

@@ -211,9 +211,20 @@ def test_manager_filters_campaigns_by_status(manager_client, demo, status, expec
 
 
 def test_manager_searches_campaigns_by_title(manager_client, demo):
-    CampaignFactory(title="Unrelated campaign")
+    CampaignFactory(title="Unrelated campaign", helpline_name="Parents Protect line")
     response = manager_client.get(admin_url(Campaign, "changelist"), {"q": "Stop it Now"})
     assert listed(response) == [demo]
+
+
+@pytest.mark.parametrize("query", ["Parents Protect", "0800 123"])
+def test_manager_searches_campaigns_by_helpline(manager_client, demo, query):
+    campaign = CampaignFactory(
+        title="Get help early",
+        helpline_name="Parents Protect line",
+        helpline_phone="0800 123 4567",
+    )
+    response = manager_client.get(admin_url(Campaign, "changelist"), {"q": query})
+    assert listed(response) == [campaign]
 
 
 def test_statement_found_by_quote_text_is_listed_once(manager_client, statement):
