@@ -173,6 +173,39 @@ def plan_regions(table: Table) -> RegionsPlan:
     seen_keys: dict[str, int] = {}
     seen_slugs: dict[str, int] = {}
     seen_police: dict[str, int] = {}
+    file_keys: set[str] = set()  # every code of a region in the file, even one with problems
+    grouping_lists: list[tuple[int, list[str]]] = []  # each row's groupings, when they read
+
+    def slug_problem(slug: str, current: Region | None, number: int) -> RowError | None:
+        """Why a row's slug cannot be used, if it cannot: another row's, or another region's
+        slug or police.uk force id."""
+        column = "slug" if "slug" in columns else "name"
+        if slug in seen_slugs:
+            return RowError(
+                number,
+                column,
+                _(
+                    "the web address '%(slug)s' is also that of row %(first)s; each region "
+                    "needs its own. Give one of them a different slug."
+                )
+                % {"slug": slug, "first": seen_slugs[slug]},
+            )
+        seen_slugs[slug] = number
+        clash = _code_clash(
+            slug, current, others=by_police, in_file=seen_police, row=number, kind="police_uk_id"
+        )
+        if clash:
+            return RowError(number, column, clash)
+        owner = by_slug.get(slug)
+        if owner is not None and owner is not current:
+            return RowError(
+                number,
+                "slug",
+                _("'%(slug)s' is already the slug of %(region)s; choose another.")
+                % {"slug": slug, "region": owner.name},
+            )
+        return None
+
     for index, row in enumerate(table.rows):
         if all(cells.is_blank(value) for value in row):
             continue
@@ -208,13 +241,24 @@ def plan_regions(table: Table) -> RegionsPlan:
         if "groupings" in columns:
             text = read("groupings", cells.text)
             groupings = [part.strip() for part in (text or "").split(";") if part.strip()]
-        if row_problems:
-            problems.extend(row_problems)
-            continue
+            if text is not None:
+                grouping_lists.append((number, groupings))
+        # A problem in one cell does not hide the others: every check whose cells read is made
+        # (which region the row is, duplicates, codes, groupings), so that the whole file can
+        # be fixed in one go. Only rows with no problem at all are planned.
+        bad = {problem.column for problem in row_problems}
+        problems.extend(row_problems)
+        if slug is None and "slug" not in bad and "name" not in bad:
+            derived_slug = slugify(name)[:SLUG_MAX_LENGTH]
+        else:
+            derived_slug = slug
+        file_keys.update(key for key in (gss_code, derived_slug, police_uk_id) if key)
+        if "gss_code" in bad or (not gss_code and derived_slug is None):
+            continue  # which region the row is cannot be told
 
         current = by_gss.get(gss_code) if gss_code else None
         if not gss_code:
-            current = by_slug.get(slug or slugify(name))
+            current = by_slug.get(derived_slug)
             if current is not None and current.gss_code:
                 problems.append(
                     RowError(
@@ -228,12 +272,16 @@ def plan_regions(table: Table) -> RegionsPlan:
                     )
                 )
                 continue
-        if _population_without_year(population, current):
-            problems.append(RowError(number, "population_year", _("is needed with a population.")))
-            continue
-        if slug is None:
-            slug = current.slug if current else slugify(name)[:SLUG_MAX_LENGTH]
-        if not slug:
+        if {"population", "population_year"}.isdisjoint(bad) and _population_without_year(
+            population, current
+        ):
+            row_problems.append(
+                RowError(number, "population_year", _("is needed with a population."))
+            )
+            problems.append(row_problems[-1])
+        if slug is None and "slug" not in bad:
+            slug = current.slug if current else derived_slug
+        if slug == "":
             problems.append(
                 RowError(number, "name", _("cannot be made into a web address; add a slug column."))
             )
@@ -250,38 +298,12 @@ def plan_regions(table: Table) -> RegionsPlan:
             )
             continue
         seen_keys[key] = number
-        if slug in seen_slugs:
-            problems.append(
-                RowError(
-                    number,
-                    "slug" if "slug" in columns else "name",
-                    _(
-                        "the web address '%(slug)s' is also that of row %(first)s; each region "
-                        "needs its own. Give one of them a different slug."
-                    )
-                    % {"slug": slug, "first": seen_slugs[slug]},
-                )
-            )
-            continue
-        seen_slugs[slug] = number
-        clash = _code_clash(
-            slug, current, others=by_police, in_file=seen_police, row=number, kind="police_uk_id"
-        )
-        if clash:
-            problems.append(RowError(number, "slug" if "slug" in columns else "name", clash))
-            continue
-        owner = by_slug.get(slug)
-        if owner is not None and owner is not current:
-            problems.append(
-                RowError(
-                    number,
-                    "slug",
-                    _("'%(slug)s' is already the slug of %(region)s; choose another.")
-                    % {"slug": slug, "region": owner.name},
-                )
-            )
-            continue
-        if police_uk_id and "police_uk_id" in columns:
+        if slug is not None:
+            problem = slug_problem(slug, current, number)
+            if problem is not None:
+                problems.append(problem)
+                continue
+        if police_uk_id and "police_uk_id" in columns and "police_uk_id" not in bad:
             holder = by_police.get(police_uk_id)
             if (holder is not None and holder is not current) or police_uk_id in seen_police:
                 where = (
@@ -305,6 +327,8 @@ def plan_regions(table: Table) -> RegionsPlan:
                 problems.append(RowError(number, "police_uk_id", clash))
                 continue
             seen_police[police_uk_id] = number
+        if row_problems:
+            continue
         # A column the file leaves out keeps the stored value (a new region gets the default).
         values = {"name": name, "kind": kind, "gss_code": gss_code, "slug": slug}
         if "police_uk_id" in columns:
@@ -312,6 +336,19 @@ def plan_regions(table: Table) -> RegionsPlan:
         values.update(population)
         plan.rows.append(PlannedRegion(number, values, groupings, current))
 
+    # Every grouping named must exist, here or in the file, whatever else is wrong with a row.
+    known = file_keys | by_gss.keys() | by_slug.keys() | by_police.keys()
+    for number, codes in grouping_lists:
+        for code in codes:
+            if _grouping_key(code) not in known:
+                problems.append(
+                    RowError(
+                        number,
+                        "groupings",
+                        _("'%(code)s' is not a known region (nor one in this file).")
+                        % {"code": code},
+                    )
+                )
     _check_groupings(plan, by_gss, by_slug, by_police)
     if problems:
         return plan
@@ -366,15 +403,8 @@ def _check_groupings(plan: RegionsPlan, by_gss, by_slug, by_police) -> None:
             key = _grouping_key(code)
             target = in_file.get(key) or by_gss.get(key) or by_slug.get(key) or by_police.get(key)
             if target is None:
-                plan.problems.append(
-                    RowError(
-                        planned.row,
-                        "groupings",
-                        _("'%(code)s' is not a known region (nor one in this file).")
-                        % {"code": code},
-                    )
-                )
-            elif target is planned or (planned.existing is not None and target is planned.existing):
+                continue  # unknown (said already), or a row of the file that has problems
+            if target is planned or (planned.existing is not None and target is planned.existing):
                 plan.problems.append(
                     RowError(
                         planned.row,

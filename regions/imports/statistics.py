@@ -336,8 +336,11 @@ def plan_statistics(
     if progress:
         progress("checked", len(rows))
 
-    # Rows whose cells all read: period order, and each figure once per file.
+    # Rows whose key cells (metric, region, period) read: period order, each figure once per
+    # file, and periods that overlap, whether or not the row's other cells read, so that every
+    # problem is found in one go. Rows whose every cell reads are the candidates to write.
     seen: dict[tuple, int] = {}
+    keyed: list[PlannedRow] = []
     candidates: list[PlannedRow] = []
     for index in range(len(rows)):
         if not live[index]:
@@ -357,8 +360,8 @@ def plan_statistics(
                 )
             )
             continue
-        region_id, metric_id, value = region_ids[index], metric_ids[index], values[index]
-        if None in (region_id, metric_id, start, end, value):
+        region_id, metric_id = region_ids[index], metric_ids[index]
+        if region_id is None or metric_id is None or start is None or end is None:
             continue
         key = (metric_id, region_id, start, end)
         first = seen.get(key)
@@ -376,25 +379,30 @@ def plan_statistics(
             )
             continue
         seen[key] = row_number
-        candidates.append(
-            PlannedRow(
-                row=row_number,
-                metric_id=metric_id,
-                region_id=region_id,
-                period_start=start,
-                period_end=end,
-                value=value,
-                source=sources[index] if has_source else None,
-                notes=notes[index] if has_notes else None,
-            )
+        planned = PlannedRow(
+            row=row_number,
+            metric_id=metric_id,
+            region_id=region_id,
+            period_start=start,
+            period_end=end,
+            value=values[index],
+            source=sources[index] if has_source else None,
+            notes=notes[index] if has_notes else None,
         )
-    lock_metrics({row.metric_id for row in candidates})
-    existing = _existing(candidates)
-    problems.extend(_overlaps(candidates, _stored_periods(candidates, allowed), codes))
+        keyed.append(planned)
+        # A cell that did not read is None; a source or notes cell that did is text ('' empty).
+        if (
+            planned.value is not None
+            and (not has_source or planned.source is not None)
+            and (not has_notes or planned.notes is not None)
+        ):
+            candidates.append(planned)
+    lock_metrics({row.metric_id for row in keyed})
+    problems.extend(_overlaps(keyed, _stored_periods(keyed, allowed), codes))
     if problems:
         return plan
 
-    _classify(plan, candidates, codes, existing)
+    _classify(plan, candidates, codes, _existing(candidates))
     return plan
 
 

@@ -403,3 +403,29 @@ def test_the_preview_names_each_field_that_changes(demo):
         "groupings: North West and North Wales; Wales"
     )
     assert sample.after == "name: Gogledd Cymru · police_uk_id: (empty) · groupings: W92000004"
+
+
+def test_every_problem_of_a_file_is_listed_in_one_pass(demo):
+    """An empty name or a bad number does not hide a duplicate code or an unknown grouping."""
+    output = import_regions(
+        "gss_code,name,kind,groupings,population,population_year\n"
+        "W15000009,Test Force,police_force_area,W92000004,,\n"
+        "W15000009,,police_force_area,atlantis,,\n"
+        "W15000010,Other Force,police_force_area,,lots,2022\n"
+        "W15000010,Other Force,police_force_area,,,\n"
+    )
+    assert output.splitlines()[1:] == [
+        "Row 3, groupings: 'atlantis' is not a known region (nor one in this file).",
+        "Row 3, gss_code: 'W15000009' is also on row 2; each region may appear once.",
+        "Row 3, name: is empty; every region needs a name.",
+        "Row 4, population: 'lots' is not a number.",
+        "Row 5, gss_code: 'W15000010' is also on row 4; each region may appear once.",
+    ]
+
+
+def test_a_grouping_on_a_row_with_problems_is_still_known_to_the_others(demo):
+    output = import_regions(
+        HEADER + ",Welsh forces,planet,,\nW15000002,Dyfed-Powys,police_force_area,,welsh-forces\n"
+    )
+    assert "Row 2, kind: 'planet' is not a kind of region" in output
+    assert "welsh-forces" not in output

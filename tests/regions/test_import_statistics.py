@@ -1702,3 +1702,22 @@ def test_formula_cells_import_the_results_the_spreadsheet_saved(officer_client, 
         (datetime.date(2024, 3, 5), datetime.date(2024, 9, 4)): (152, "ONS figures", ""),
         (datetime.date(2024, 9, 5), datetime.date(2025, 3, 4)): (139, "Helpline", ""),
     }
+
+
+def test_a_bad_value_does_not_hide_a_duplicate_or_an_overlap(officer):
+    plan = plan_of(
+        "region_code,period_start,period_end,value,source,notes\n"
+        "W15000001,01/01/2021,30/06/2021,lots,,\n"
+        "W15000001,01/01/2021,30/06/2021,5,,\n"
+        "W15000001,01/01/2021,31/12/2021,=1,,\n",
+        officer,
+    )
+    assert [str(problem) for problem in sorted(plan.problems)] == [
+        "Row 2, value: 'lots' is not a number.",
+        "Row 3: the same metric, region and period as row 2. Each figure may appear once in a "
+        "file; delete one of the two rows.",
+        "Row 4, period_start: 01/01/2021 to 31/12/2021 overlaps 01/01/2021 to 30/06/2021 on row "
+        "2 (North Wales). A metric counts every area in the same periods; give every row one of "
+        "the same periods, or periods that do not overlap.",
+        "Row 4, value: " + formula("'=1'", "'='"),
+    ]
