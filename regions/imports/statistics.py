@@ -91,6 +91,7 @@ class RegionCodes:
         self.ambiguous: dict[str, set[int]] = {}
         self.names: dict[int, str] = {}
         self.canonical: dict[int, str] = {}
+        self._by_name: dict[str, list[int]] | None = None  # made when first needed
         for pk, name, slug, gss_code, police_uk_id in Region.objects.values_list(
             "pk", "name", "slug", "gss_code", "police_uk_id"
         ):
@@ -110,6 +111,14 @@ class RegionCodes:
 
     def find(self, code: str) -> int | None:
         return self.by_code.get(code.upper()) or self.by_code.get(code.lower())
+
+    def named(self, text: str) -> list[int]:
+        """The regions whose name the text is (ignoring letter case and spaces around it)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for pk, name in self.names.items():
+                self._by_name.setdefault(name.strip().casefold(), []).append(pk)
+        return sorted(self._by_name.get(text.strip().casefold(), []))
 
     def regions_named(self, code: str) -> list[str]:
         """The names of the regions a code could mean, when it could mean more than one."""
@@ -245,6 +254,34 @@ def plan_statistics(
     allowed = set(regions_for_user(user).values_list("pk", flat=True)) if restricted else None
     covered_text = _covered_text(codes, allowed) if restricted else ""
 
+    def unknown_region(code: str) -> str:
+        """Why a code that is no region's is refused; a region's name given instead is named."""
+        named = codes.named(code)
+        if len(named) > 1:
+            return _(
+                "%(code)s is the name of more than one region, not a code: use the code of the "
+                "one meant (%(codes)s)."
+            ) % {"code": code, "codes": ", ".join(codes.canonical[pk] for pk in named)}
+        if named and (allowed is None or named[0] in allowed):
+            return _("%(code)s is a region's name, not its code: use %(canonical)s.") % {
+                "code": code,
+                "canonical": codes.canonical[named[0]],
+            }
+        if named:
+            return _(
+                "%(code)s is a region's name, not its code, and not a region your organisation "
+                "covers. %(covered)s"
+            ) % {"code": code, "covered": covered_text}
+        if allowed is not None:
+            return _(
+                "%(code)s is not a known region code. Use the code of a region your "
+                "organisation covers. %(covered)s"
+            ) % {"code": code, "covered": covered_text}
+        return _(
+            "%(code)s is not a known region. Use its GSS code (for example W15000001), its "
+            "police.uk force id (north-wales) or, for a grouping without a GSS code, its slug."
+        ) % {"code": code}
+
     def parse_region(cell) -> int:
         code = cells.text(cell)
         if not code:
@@ -260,21 +297,14 @@ def plan_statistics(
                 % {"code": code, "regions": ", ".join(named)}
             )
         region_id = codes.find(code)
+        if region_id is None:
+            # Region codes and names are public: saying a code is unknown, or is a name,
+            # gives nothing away. A partner is reminded which areas they may name.
+            raise cells.CellError(unknown_region(code))
         if allowed is not None and region_id not in allowed:
-            # Unknown and not-covered read the same to a partner: the file may only name
-            # their own areas, and the message says which those are.
             raise cells.CellError(
                 _("%(code)s is not a region your organisation covers. %(covered)s")
                 % {"code": code, "covered": covered_text}
-            )
-        if region_id is None:
-            raise cells.CellError(
-                _(
-                    "%(code)s is not a known region. Use its GSS code (for example W15000001), "
-                    "its police.uk force id (north-wales) or, for a grouping without a GSS "
-                    "code, its slug."
-                )
-                % {"code": code}
             )
         return region_id
 

@@ -92,7 +92,7 @@ NOT_A_WORKBOOK = (
     "'CSV UTF-8'."
 )
 # A partner is told which areas their organisation covers, whether the code is unknown or
-# someone else's: to them the two are the same mistake.
+# someone else's (each said as what it is: region codes and names are public).
 COVERS_NORTH_WALES = "It covers W15000001 (North Wales)."
 NOT_COVERED = (
     "Row 3, region_code: E23000002 is not a region your organisation covers. " + COVERS_NORTH_WALES
@@ -242,8 +242,8 @@ BAD_FILES = [
             "code, its slug."
         ],
         officer_messages=[
-            "Row 3, region_code: E23999999 is not a region your organisation covers. "
-            + COVERS_NORTH_WALES
+            "Row 3, region_code: E23999999 is not a known region code. Use the code of a region "
+            "your organisation covers. " + COVERS_NORTH_WALES
         ],
     ),
     BadFile(
@@ -1720,4 +1720,42 @@ def test_a_bad_value_does_not_hide_a_duplicate_or_an_overlap(officer):
         "2 (North Wales). A metric counts every area in the same periods; give every row one of "
         "the same periods, or periods that do not overlap.",
         "Row 4, value: " + formula("'=1'", "'='"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "ZZ",
+            "ZZ is not a known region code. Use the code of a region your organisation covers. "
+            + COVERS_NORTH_WALES,
+        ),
+        ("North Wales", "North Wales is a region's name, not its code: use W15000001."),
+        (
+            "cumbria",
+            "cumbria is not a region your organisation covers. " + COVERS_NORTH_WALES,
+        ),
+        (
+            "Greater Manchester",
+            "Greater Manchester is a region's name, not its code, and not a region your "
+            "organisation covers. " + COVERS_NORTH_WALES,
+        ),
+    ],
+)
+def test_a_partner_is_told_an_unknown_code_from_a_region_outside_their_organisation(
+    officer, code, message
+):
+    plan = plan_of(
+        f"region_code,period_start,period_end,value\n{code},2021-01-01,2021-06-30,5\n", officer
+    )
+    assert [str(problem) for problem in plan.problems] == [f"Row 2, region_code: {message}"]
+
+
+def test_a_region_name_given_for_a_code_is_pointed_out_to_a_manager(demo, manager):
+    plan = plan_of(
+        "region_code,period_start,period_end,value\nnorth wales,2021-01-01,2021-06-30,5\n", manager
+    )
+    assert [str(problem) for problem in plan.problems] == [
+        "Row 2, region_code: north wales is a region's name, not its code: use W15000001."
     ]
