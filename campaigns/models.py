@@ -917,3 +917,19 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
     @property
     def is_change(self) -> bool:
         return self.unit == self.Unit.PERCENT_CHANGE
+
+
+class SiteVersion(models.Model):
+    """One row: a number bumped whenever anything a public page shows is saved or deleted, so
+    cached pages are keyed by it (campaigns/page_cache.py) and never outlive an edit."""
+
+    SINGLETON = 1
+
+    number = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("site content version")
+
+    def __str__(self) -> str:
+        return f"{self.number}"

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
 
+from campaigns.page_cache import cached_public_page
+
 
 def content_security_policy() -> str:
     """The browser loads nothing but this site's own stylesheet and pictures (and uploads from
@@ -38,7 +40,7 @@ def with_content_security_policy(view: Callable[..., HttpResponse]) -> Callable[
 
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A public page: compressed (it carries no secrets: no forms, no tokens, so compression is
-    safe from BREACH-style attacks, and large tables become cheap on a slow connection) and
-    locked down by a content security policy."""
-    return gzip_page(with_content_security_policy(view))
+    """A public page: served from the page cache, compressed (it carries no secrets: no forms,
+    no tokens, so compression is safe from BREACH-style attacks, and large tables become cheap on
+    a slow connection) and locked down by a content security policy."""
+    return gzip_page(with_content_security_policy(cached_public_page(view)))

@@ -50,7 +50,11 @@ def test_logo_upload_stores_the_image_and_its_size(manager_client):
     [
         ("logo.gif", gif_bytes(), "Use PNG, JPEG or WebP"),
         ("logo.png", gif_bytes(), "Use PNG, JPEG or WebP"),
-        ("logo.png", b"this is not an image at all", "This file is not a picture this site can use"),
+        (
+            "logo.png",
+            b"this is not an image at all",
+            "This file is not a picture this site can use",
+        ),
     ],
     ids=["gif", "gif named png", "not an image"],
 )

@@ -1,0 +1,112 @@
+"""Whole public pages, cached and keyed by the site's content version.
+
+Every save or delete of anything a public page can show (campaigns, statements, quotes, figures,
+regions, organisations, statistics, imports) bumps one version number in the database once its
+transaction commits; a page cached under an older version is never served again. The version is
+read from the database on every request (one query), so several processes or hosts, each with
+its own cache, never disagree about what is current.
+
+Nothing else changes a page except time: a campaign or statement scheduled to publish later
+becomes public at its publish time, so a page is cached no longer than until the next scheduled
+publish time (and never longer than PUBLIC_PAGE_CACHE_SECONDS, which also bounds "runs until"
+turning into "ran until" at midnight).
+
+Only anonymous-looking responses are cached: 200s with no cookies. Browsers and a CDN in front
+may keep a page for PUBLIC_BROWSER_CACHE_SECONDS; ETags (ConditionalGetMiddleware) let them
+revalidate cheaply.
+"""
+
+import datetime
+import hashlib
+import math
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Min
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from campaigns.models import PUBLIC_STATUSES, Campaign, PressStatement, SiteVersion
+
+KEY_PREFIX = "public-page"
+
+
+def content_version() -> int:
+    """The current content version (one query)."""
+    number = SiteVersion.objects.filter(pk=SiteVersion.SINGLETON).values_list("number", flat=True)
+    return next(iter(number), 0)
+
+
+def _bump_now() -> None:
+    updated = SiteVersion.objects.filter(pk=SiteVersion.SINGLETON).update(
+        number=F("number") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        SiteVersion.objects.get_or_create(pk=SiteVersion.SINGLETON, defaults={"number": 1})
+
+
+def bump_content_version(**_signal_kwargs) -> None:
+    """Mark every cached page stale, once the current transaction (if any) commits: bumping
+    earlier would let a request re-cache the old content under the new version."""
+    transaction.on_commit(_bump_now)
+
+
+def next_scheduled_publication(now: datetime.datetime) -> datetime.datetime | None:
+    """The next time a published campaign or statement reaches its publish time."""
+    times = [
+        model.objects.filter(status__in=PUBLIC_STATUSES, publish_at__gt=now).aggregate(
+            next=Min("publish_at")
+        )["next"]
+        for model in (Campaign, PressStatement)
+    ]
+    return min((t for t in times if t is not None), default=None)
+
+
+def _lifetime(now: datetime.datetime) -> int:
+    """Seconds a page made now may be kept."""
+    lifetime = settings.PUBLIC_PAGE_CACHE_SECONDS
+    upcoming = next_scheduled_publication(now)
+    if upcoming is not None:
+        lifetime = min(lifetime, math.floor((upcoming - now).total_seconds()))
+    return max(lifetime, 0)
+
+
+def _key(request: HttpRequest, version: int) -> str:
+    address = request.build_absolute_uri().encode()
+    return f"{KEY_PREFIX}:{version}:{hashlib.sha256(address).hexdigest()}"
+
+
+def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public view from the page cache, filling it on a miss."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+            return view(request, *args, **kwargs)
+        key = _key(request, content_version())
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        now = timezone.now()
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)):
+            response = response.render()
+        lifetime = 0
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            lifetime = _lifetime(now)
+        if lifetime > 0:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=min(lifetime, settings.PUBLIC_BROWSER_CACHE_SECONDS),
+            )
+            cache.set(key, response, lifetime)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
