@@ -372,11 +372,26 @@ def plan_statistics(
     seen: dict[tuple, int] = {}
     keyed: list[PlannedRow] = []
     candidates: list[PlannedRow] = []
+    today = timezone.localdate()
     for index in range(len(rows)):
         if not live[index]:
             continue
         row_number = index + FIRST_DATA_ROW
         start, end = starts[index], ends[index]
+        if end is not None and end > today:
+            # A figure for a period still running would be a part-count shown as a whole.
+            problems.append(
+                RowError(
+                    row_number,
+                    "period_end",
+                    _(
+                        "%(end)s is in the future; figures can only be given for periods that "
+                        "have ended."
+                    )
+                    % {"end": end.strftime("%d/%m/%Y")},
+                )
+            )
+            continue
         if start is not None and end is not None and end <= start:
             problems.append(
                 RowError(

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def csv_for(regions: list[Region], periods: int = 50) -> bytes:
     lines = ["region_code,period_start,period_end,value"]
     for region in regions:
-        for year in range(2000, 2000 + periods):
-            lines.append(f"{region.gss_code},{year}-01-01,{year}-12-31,{year - 1990}")
+        for year in range(1900, 1900 + periods):
+            lines.append(f"{region.gss_code},{year}-01-01,{year}-12-31,{year - 1890}")
     return ("\n".join(lines) + "\n").encode()
 
 

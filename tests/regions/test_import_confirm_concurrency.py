@@ -89,7 +89,7 @@ def test_statistics_upload_confirmed_four_times_at_once_is_imported_once():
     regions = RegionFactory.create_batch(3)
     lines = ["region_code,period_start,period_end,value"]
     lines += [
-        f"{region.gss_code},2042-01-01,2042-12-31,{i + 10}" for i, region in enumerate(regions)
+        f"{region.gss_code},2013-01-01,2013-12-31,{i + 10}" for i, region in enumerate(regions)
     ]
     manager = manager_user()
     client = Client()

@@ -27,12 +27,12 @@ def workbook(*rows) -> bytes:
     return buffer.getvalue()
 
 
-ELEVEN_PM = datetime.datetime(2050, 12, 31, 23)  # noqa: DTZ001 (as openpyxl reads a cell)
+ELEVEN_PM = datetime.datetime(2010, 12, 31, 23)  # noqa: DTZ001 (as openpyxl reads a cell)
 
 # name: (file content, what the page and the command must say)
 CASES = {
     "mac-roman.csv": (
-        f"{HEADER}\rW15000001,01/07/2050,31/12/2050,5,Police data café,Officer’s note\r".encode(
+        f"{HEADER}\rW15000001,01/07/2010,31/12/2010,5,Police data café,Officer’s note\r".encode(
             "mac_roman"
         ),
         "This file looks like it was saved from Excel on a Mac as 'CSV (Macintosh)', whose "
@@ -40,15 +40,15 @@ CASES = {
         "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and import that.",
     ),
     "mixed-encodings.csv": (
-        f"{HEADER}\r\nW15000001,01/07/2050,31/12/2050,5,NWP café,".encode()
+        f"{HEADER}\r\nW15000001,01/07/2010,31/12/2010,5,NWP café,".encode()
         + "Officer’s note\r\n".encode("cp1252"),
         "This file mixes two encodings, as happens when text from different programs is pasted "
         "together: 'café' on row 2 is UTF-8, but 'Officer’s' on row 2 is not (byte 0x92).",
     ),
     "european-comma.csv": (
         b"region_code;period_start;period_end;value\r\n"
-        b"W15000001;01.07.2050;31.12.2050;1,000\r\n"
-        b"W15000001;01.01.2051;30.06.2051;139,0\r\n",
+        b"W15000001;01.07.2010;31.12.2010;1,000\r\n"
+        b"W15000001;01.01.2011;30.06.2011;139,0\r\n",
         "Row 2, value: '1,000' could be 1000, with a comma between the thousands, or 1, with a "
         "decimal comma as files whose columns are separated by semicolons write it. Write counts "
         "without a comma, for example 1000.",
@@ -56,8 +56,8 @@ CASES = {
     "times.xlsx": (
         workbook(
             ["region_code", "period_start", "period_end", "value"],
-            ["W15000001", datetime.date(2050, 7, 1), datetime.date(2050, 12, 31), 5],
-            ["W15000001", ELEVEN_PM, datetime.date(2051, 6, 30), 6],
+            ["W15000001", datetime.date(2010, 7, 1), datetime.date(2010, 12, 31), 5],
+            ["W15000001", ELEVEN_PM, datetime.date(2011, 6, 30), 6],
         ),
         "Row 3, period_start: the cell holds a time (23:00) as well as a date; give the date only.",
     ),
@@ -122,15 +122,15 @@ def test_refused_on_the_command_line_with_nothing_saved(name, metric, tmp_path):
     ("rows", "summary"),
     [
         (
-            ["W15000001,2050-07-01,2050-12-31,-5"],
+            ["W15000001,2010-07-01,2010-12-31,-5"],
             "1 problem in 1 row. Fix it in your spreadsheet",
         ),
         (
-            ["W15000001,someday,2050-12-31,-5"],
+            ["W15000001,someday,2010-12-31,-5"],
             "2 problems in 1 row. Fix them in your spreadsheet",
         ),
         (
-            ["W15000001,someday,2050-12-31,-5", "W15000001,2051-01-01,2051-06-30,x"],
+            ["W15000001,someday,2010-12-31,-5", "W15000001,2011-01-01,2011-06-30,x"],
             "3 problems in 2 rows. Fix them in your spreadsheet",
         ),
     ],

@@ -1498,7 +1498,7 @@ def test_export_round_trips_through_import(officer_client):
 # --- Periods that overlap -----------------------------------------------------------------------
 
 
-def half_year_rows(count: int, *, first_year: int = 2030) -> list[str]:
+def half_year_rows(count: int, *, first_year: int = 1900) -> list[str]:
     rows = []
     for index in range(count):
         year, half = divmod(index, 2)
@@ -1519,8 +1519,8 @@ def test_overlaps_are_found_without_a_query_per_row(officer, metric):
     header = ",".join(["region_code", "period_start", "period_end", "value", "source", "notes"])
     counts = []
     for rows in (2, 200):
-        # The whole of 2030 after its halves: it overlaps both.
-        text = "\n".join([header, *half_year_rows(rows), "W15000001,01/01/2030,31/12/2030,9,,"])
+        # The whole of 1900 after its halves: it overlaps both.
+        text = "\n".join([header, *half_year_rows(rows), "W15000001,01/01/1900,31/12/1900,9,,"])
         with CaptureQueriesContext(connection) as queries:
             plan = plan_of(text, officer)
         assert sorted(problem.row for problem in plan.problems) == [3, rows + 2]
@@ -1555,10 +1555,10 @@ def test_periods_of_different_regions_in_one_file_must_not_overlap(demo):
     text = "\n".join(
         [
             "region_code,period_start,period_end,value",
-            "W15000001,01/01/2030,30/06/2030,5",
-            "E23000002,01/01/2030,31/12/2030,9",
-            "E23000002,01/01/2030,30/06/2030,4",
-            "north-wales,01/07/2030,31/12/2030,6",
+            "W15000001,01/01/2012,30/06/2012,5",
+            "E23000002,01/01/2012,31/12/2012,9",
+            "E23000002,01/01/2012,30/06/2012,4",
+            "north-wales,01/07/2012,31/12/2012,6",
         ]
     )
     assert [str(problem) for problem in plan_of(text, manager_user()).problems] == [
@@ -1566,8 +1566,8 @@ def test_periods_of_different_regions_in_one_file_must_not_overlap(demo):
         "metric counts every area in the same periods; give every row one of the same "
         "periods, or periods that do not overlap."
         for row, period, other, first, region in [
-            (3, "01/01/2030 to 31/12/2030", "01/01/2030 to 30/06/2030", 2, "North Wales"),
-            (5, "01/07/2030 to 31/12/2030", "01/01/2030 to 31/12/2030", 3, "Cumbria"),
+            (3, "01/01/2012 to 31/12/2012", "01/01/2012 to 30/06/2012", 2, "North Wales"),
+            (5, "01/07/2012 to 31/12/2012", "01/01/2012 to 31/12/2012", 3, "Cumbria"),
         ]
     ]
 
@@ -1584,16 +1584,16 @@ def test_a_partner_is_not_told_which_other_areas_have_a_period(officer_client, r
     StatisticFactory(
         metric=metric,
         region=regions["cumbria"],
-        period_start=datetime.date(2030, 1, 1),
-        period_end=datetime.date(2030, 12, 31),
+        period_start=datetime.date(2012, 1, 1),
+        period_end=datetime.date(2012, 12, 31),
     )
     before = snapshot()
-    text = "region_code,period_start,period_end,value\nW15000001,01/07/2030,31/12/2030,8\n"
+    text = "region_code,period_start,period_end,value\nW15000001,01/07/2012,31/12/2012,8\n"
 
     problems = problems_of(preview(officer_client, "h2.csv", data=text.encode()))
 
     assert problems == [
-        "Row 2, period_start: 01/07/2030 to 31/12/2030 overlaps 01/01/2030 to 31/12/2030, a "
+        "Row 2, period_start: 01/07/2012 to 31/12/2012 overlaps 01/01/2012 to 31/12/2012, a "
         "period this metric already counts in (areas your organisation does not cover). A "
         "metric counts every area in the same periods; give figures for those periods."
     ]
@@ -1759,3 +1759,29 @@ def test_a_region_name_given_for_a_code_is_pointed_out_to_a_manager(demo, manage
     assert [str(problem) for problem in plan.problems] == [
         "Row 2, region_code: north wales is a region's name, not its code: use W15000001."
     ]
+
+
+def test_a_period_ending_in_the_future_is_refused(officer):
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    plan = plan_of(
+        "region_code,period_start,period_end,value\n"
+        f"W15000001,2030-01-01,2030-06-30,5\n"
+        f"W15000001,{today.replace(day=1).isoformat()},{tomorrow.isoformat()},6\n",
+        officer,
+    )
+    assert [str(problem) for problem in sorted(plan.problems)] == [
+        "Row 2, period_end: 30/06/2030 is in the future; figures can only be given for periods "
+        "that have ended.",
+        f"Row 3, period_end: {tomorrow.strftime('%d/%m/%Y')} is in the future; figures can only "
+        "be given for periods that have ended.",
+    ]
+
+
+def test_a_period_ending_today_has_ended(officer):
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=1)
+    plan = plan_of(
+        f"region_code,period_start,period_end,value\nW15000001,{start},{today},5\n", officer
+    )
+    assert plan.problems == [] and plan.created == 1
