@@ -15,6 +15,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from regions.figures import period_label
 from regions.images import store_upright
 from regions.validators import validate_image_upload, validate_population_year
 
@@ -620,9 +621,11 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
         indexes = [models.Index(fields=["region", "metric"], name="statistic_region_metric")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.metric} · {self.region} · {self.period_start}–{self.period_end}: {self.value}"
-        )
+        if None in (self.metric_id, self.region_id, self.period_start, self.period_end):
+            return str(_("new statistic"))
+        period = period_label(self.period_start, self.period_end)
+        value = "?" if self.value is None else f"{self.value:,}"
+        return f"{self.metric} · {self.region} · {period}: {value}"
 
     # The regions whose names a refusal may mention (None: any). The admin sets it for partner
     # data officers, so a refusal never names an area their organisation does not cover.

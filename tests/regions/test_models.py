@@ -397,3 +397,16 @@ def test_a_population_year_no_figure_could_be_for_is_refused(offset):
 def test_a_plausible_population_year_is_accepted(year):
     year = year or timezone.localdate().year + 1
     RegionFactory.build(population=69000, population_year=year).full_clean()
+
+
+def test_a_statistic_names_its_period_in_words_as_the_admin_messages_show_it():
+    statistic = StatisticFactory(
+        metric__name="Helpline contacts",
+        region__name="North Wales",
+        period_start=datetime.date(2017, 7, 1),
+        period_end=datetime.date(2017, 12, 31),
+        value=1234,
+    )
+
+    assert str(statistic) == "Helpline contacts · North Wales · July to December 2017: 1,234"
+    assert str(Statistic()) == "new statistic"
