@@ -191,19 +191,22 @@ def plan_regions(table: Table) -> RegionsPlan:
                 % {"slug": slug, "first": seen_slugs[slug]},
             )
         seen_slugs[slug] = number
+        # Another region's slug first: when a region's slug is also its own police.uk id
+        # (cheshire), the slug is what clashes.
+        owner = by_slug.get(slug)
+        if owner is not None and owner is not current:
+            named = owner.name if not owner.gss_code else f"{owner.name} ({owner.gss_code})"
+            return RowError(
+                number,
+                column,
+                _("the slug '%(slug)s' is already used by %(region)s; choose another.")
+                % {"slug": slug, "region": named},
+            )
         clash = _code_clash(
             slug, current, others=by_police, in_file=seen_police, row=number, kind="police_uk_id"
         )
         if clash:
             return RowError(number, column, clash)
-        owner = by_slug.get(slug)
-        if owner is not None and owner is not current:
-            return RowError(
-                number,
-                "slug",
-                _("'%(slug)s' is already the slug of %(region)s; choose another.")
-                % {"slug": slug, "region": owner.name},
-            )
         return None
 
     for index, row in enumerate(table.rows):

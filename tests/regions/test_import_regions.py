@@ -429,3 +429,21 @@ def test_a_grouping_on_a_row_with_problems_is_still_known_to_the_others(demo):
     )
     assert "Row 2, kind: 'planet' is not a kind of region" in output
     assert "welsh-forces" not in output
+
+
+def test_a_slug_another_region_has_is_named_as_a_slug_clash(demo):
+    """Cheshire's slug is also its police.uk id: the clash is with its slug."""
+    output = import_regions(
+        "gss_code,name,kind,slug\nE23000099,Cheshire East,police_force_area,cheshire\n"
+    )
+    assert output.splitlines()[1:] == [
+        "Row 2, slug: the slug 'cheshire' is already used by Cheshire (E23000006); choose another."
+    ]
+
+
+def test_a_bad_population_year_gets_one_message(demo):
+    output = import_regions(
+        "gss_code,name,kind,population,population_year\n"
+        "W15000001,North Wales,police_force_area,700000,22\n"
+    )
+    assert output.splitlines()[1:] == ["Row 2, population_year: 22 is not a year."]
