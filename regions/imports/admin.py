@@ -44,6 +44,7 @@ class UploadForm(ImportForm):
     def __init__(self, formats, resources, *, user=None, **kwargs) -> None:
         super().__init__(formats, resources, **kwargs)
         self.user = user
+        self.resource_classes = list(resources)
         self.fields["import_file"].help_text = gettext_lazy(
             "A CSV (.csv) or Excel (.xlsx) file whose first row names the columns. "
             "Nothing is saved until you have checked the preview and confirmed."
@@ -123,7 +124,8 @@ class AllOrNothingImportMixin(ImportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
         if isinstance(e, FileRejected):
-            form.add_error("import_file", str(e))
+            resource_class = form.resource_classes[self.get_resource_index(form)]
+            form.add_error("import_file", resource_class.explain_rejection(e))
         else:
             form.add_error(
                 "import_file",
@@ -194,7 +196,8 @@ class AllOrNothingImportMixin(ImportMixin):
             dataset = dataset_from_bytes(data, file_name)
         except FileRejected as error:
             storage.remove()
-            return self._failed_confirmation(request, str(error))
+            resource_class = self.choose_import_resource_class(confirm_form, request)
+            return self._failed_confirmation(request, resource_class.explain_rejection(error))
         with transaction.atomic():
             # Claimed in the transaction that writes: of two confirmations of this upload at
             # once, only the one that deletes it imports. (It stays deleted when the import

@@ -54,7 +54,7 @@ class ImportCommand(BaseCommand):
             check_size(path.stat().st_size)
             return dataset_from_bytes(path.read_bytes(), path.name)
         except FileRejected as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(self.resource_class.explain_rejection(error)) from None
 
     def run_import(self, *, path: str, username: str | None, dry_run: bool, **import_kwargs):
         user = self.get_user(username)

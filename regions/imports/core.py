@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from import_export.results import Error, InvalidRow, Result
 
 from regions.imports import cells
-from regions.imports.reading import Table, column_letter
+from regions.imports.reading import FileRejected, NoDataRows, Table, column_letter
 
 # The preview lists this many errors at most (the command line prints them all), and a sample of
 # this many changes of each kind.
@@ -71,15 +71,61 @@ class Columns:
         return [row[position] if position < len(row) else None for row in table.rows]
 
 
+def column_key(header: str) -> str:
+    """A header cell as a column name: "Period Start", "period-start" and "PERIOD_START" are all
+    period_start."""
+    return _SEPARATORS.sub("_", cells.visible(header).strip().lower())
+
+
+def _listed(names: list[str]) -> str:
+    """'a, b and c'."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def explain_rejection(error: FileRejected, *, required: list[str], optional: list[str]) -> str:
+    """What to tell the person importing about a file refused before its rows were read, in the
+    words of the import: a first row and nothing below it that names none of the import's
+    columns is a title or a note, not a header row."""
+    if not isinstance(error, NoDataRows):
+        return str(error)
+    table = error.table
+    known = {*required, *optional}
+    if any(column_key(header) in known for header in table.headers):
+        return str(error)
+    text = " ".join(cells.visible(h).strip() for h in table.headers if h.strip())
+    text = f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+    values = {"text": text, "required": _listed(required), "sheet": table.sheet}
+    if table.sheet is None:
+        message = _(
+            "No column names were found: the first row holds only %(text)s and there is nothing "
+            "below it. The first row must name the columns; %(required)s are required."
+        )
+    elif table.hidden_sheets_skipped:
+        message = _(
+            "No column names were found on the first visible sheet, '%(sheet)s': it holds only "
+            "%(text)s. Only the first visible sheet of a workbook is read (hidden sheets are "
+            "skipped): put the figures there, with the column names in row 1; %(required)s are "
+            "required."
+        )
+    else:
+        message = _(
+            "No column names were found on the first sheet, '%(sheet)s': it holds only "
+            "%(text)s. Only the first sheet of a workbook is read: put the figures there, with "
+            "the column names in row 1; %(required)s are required."
+        )
+    return message % values
+
+
 def match_columns(headers: list[str], *, required: list[str], optional: list[str]) -> Columns:
     """Match header cells to known columns, case-insensitively and ignoring surrounding spaces."""
     known = [*required, *optional]
     index: dict[str, int] = {}
     problems: list[str] = []
     for position, header in enumerate(headers):
-        # "Period Start", "period-start" and "PERIOD_START" are all period_start.
+        name = column_key(header)
         header = cells.visible(header)
-        name = _SEPARATORS.sub("_", header.strip().lower())
         if not name:
             problems.append(
                 _("Column %(letter)s has no name in the header row; name it or delete it.")

@@ -37,6 +37,16 @@ class FileRejected(Exception):
     """The file cannot be read; the message says why and what to do."""
 
 
+class NoDataRows(FileRejected):
+    """A file with a first row and nothing below it. The first row may be column names, or
+    (a title or a note) no column names at all: an import, which knows its columns, can tell
+    which and say so (see core.explain_rejection)."""
+
+    def __init__(self, message: str, table: "Table") -> None:
+        super().__init__(message)
+        self.table = table
+
+
 class DecimalCommaText(str):
     """A cell holding a comma, from a CSV file whose columns are separated by semicolons (as
     Excel saves them where the comma is the decimal mark): in such a file "1,000" may well mean
@@ -160,25 +170,28 @@ def read_table(data: bytes, file_name: str | None = None) -> Table:
         )
     if not any(_row_has_values(row) for row in table.rows):
         if table.sheet is not None and table.hidden_sheets_skipped:
-            raise FileRejected(
+            raise NoDataRows(
                 _(
                     "The first visible sheet, '%(sheet)s', has a header row but no data rows "
                     "below it: there is nothing to import. Only the first visible sheet of a "
                     "workbook is read (hidden sheets are skipped); put the figures there."
                 )
-                % {"sheet": table.sheet}
+                % {"sheet": table.sheet},
+                table,
             )
         if table.sheet is not None:
-            raise FileRejected(
+            raise NoDataRows(
                 _(
                     "The first sheet, '%(sheet)s', has a header row but no data rows below it: "
                     "there is nothing to import. Only the first sheet of a workbook is read; put "
                     "the figures there."
                 )
-                % {"sheet": table.sheet}
+                % {"sheet": table.sheet},
+                table,
             )
-        raise FileRejected(
-            _("The file has a header row but no data rows below it: there is nothing to import.")
+        raise NoDataRows(
+            _("The file has a header row but no data rows below it: there is nothing to import."),
+            table,
         )
     return table
 

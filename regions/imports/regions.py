@@ -551,6 +551,9 @@ class RegionResource(AllOrNothingResource):
         import_id_fields = ()
         name = _("Regions (gss_code, name, kind, police_uk_id, groupings, slug)")
 
+    required_columns = REQUIRED_COLUMNS
+    optional_columns = OPTIONAL_COLUMNS
+
     def plan(self, table: Table, *, user: AbstractBaseUser | None, **kwargs) -> RegionsPlan:
         return plan_regions(table)
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from import_export import resources
 
-from regions.imports.core import FileErrors, ImportResult, WriteProblems
+from regions.imports.core import FileErrors, ImportResult, WriteProblems, explain_rejection
 from regions.imports.formats import SheetDataset, table_from_dataset
 from regions.imports.reading import Table
 from regions.models import ImportBatch
@@ -17,9 +17,20 @@ class AllOrNothingResource(resources.ModelResource):
     A plan has `problems`, `created`, `updated`, `unchanged`, `new_sample` and `changed_sample`.
     """
 
+    # The file's columns, for messages about a file refused before its rows are read.
+    required_columns: list[str] = []
+    optional_columns: list[str] = []
+
     def __init__(self, *, user: AbstractBaseUser | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.user = user
+
+    @classmethod
+    def explain_rejection(cls, error: Exception) -> str:
+        """What to say about a file refused before its rows were read, in this import's words."""
+        return explain_rejection(
+            error, required=cls.required_columns, optional=cls.optional_columns
+        )
 
     def get_result_class(self):
         return ImportResult

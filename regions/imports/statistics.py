@@ -764,6 +764,9 @@ class StatisticResource(AllOrNothingResource):
     def get_export_queryset(self, request=None):
         return super().get_export_queryset(request).select_related("region", "metric")
 
+    required_columns = REQUIRED_COLUMNS
+    optional_columns = OPTIONAL_COLUMNS
+
     def plan(self, table: Table, *, user: AbstractBaseUser | None, **kwargs) -> StatisticsPlan:
         return plan_statistics(
             table,

@@ -447,3 +447,22 @@ def test_a_bad_population_year_gets_one_message(demo):
         "W15000001,North Wales,police_force_area,700000,22\n"
     )
     assert output.splitlines()[1:] == ["Row 2, population_year: 22 is not a year."]
+
+
+def test_a_file_holding_only_a_title_says_no_column_names_were_found(demo):
+    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as handle:
+        handle.write(b"Regions for 2024\n")
+    with pytest.raises(CommandError) as raised:
+        call_command("import_regions", handle.name, stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(raised.value) == (
+        "No column names were found: the first row holds only 'Regions for 2024' and there is "
+        "nothing below it. The first row must name the columns; gss_code, name and kind are "
+        "required."
+    )
+
+
+def test_a_header_row_alone_still_says_there_are_no_data_rows(demo):
+    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as handle:
+        handle.write(b"gss_code,name,kind\n")
+    with pytest.raises(CommandError, match="has a header row but no data rows"):
+        call_command("import_regions", handle.name, stdout=io.StringIO(), stderr=io.StringIO())

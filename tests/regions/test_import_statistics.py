@@ -1785,3 +1785,23 @@ def test_a_period_ending_today_has_ended(officer):
         f"region_code,period_start,period_end,value\nW15000001,{start},{today},5\n", officer
     )
     assert plan.problems == [] and plan.created == 1
+
+
+def test_a_first_sheet_holding_only_a_title_says_no_column_names_were_found(officer_client):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Instructions"
+    workbook.active.append(["Fill in the Data sheet"])
+    data_sheet = workbook.create_sheet("Data")
+    data_sheet.append(["region_code", "period_start", "period_end", "value"])
+    data_sheet.append(["W15000001", "2021-01-01", "2021-06-30", 5])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = preview(officer_client, "figures.xlsx", data=buffer.getvalue())
+    assert problems_of(response) == [
+        "No column names were found on the first sheet, 'Instructions': it holds only 'Fill in "
+        "the Data sheet'. Only the first sheet of a workbook is read: put the figures there, "
+        "with the column names in row 1; region_code, period_start, period_end and value are "
+        "required."
+    ]
