@@ -46,7 +46,8 @@ class UploadForm(ImportForm):
         self.user = user
         self.resource_classes = list(resources)
         self.fields["import_file"].help_text = gettext_lazy(
-            "A CSV (.csv) or Excel (.xlsx) file whose first row names the columns. "
+            "A CSV or tab-separated text (.csv, .tsv, .txt) or Excel (.xlsx) file whose first "
+            "row names the columns. "
             "Nothing is saved until you have checked the preview and confirmed."
         )
 

@@ -19,7 +19,10 @@ class ImportCommand(BaseCommand):
     permission_codenames: tuple[str, ...] = ()
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The CSV (.csv) or Excel (.xlsx) file to import.")
+        parser.add_argument(
+            "file",
+            help="The CSV or tab-separated (.csv, .tsv, .txt) or Excel (.xlsx) file to import.",
+        )
         parser.add_argument(
             "--user",
             help=(

@@ -47,7 +47,7 @@ class SpreadsheetFormat(Format):
     """CSV (UTF-8, Windows-1252 or UTF-16) or XLSX, detected from the content."""
 
     def get_title(self) -> str:
-        return str(_("CSV or Excel (.csv, .xlsx)"))
+        return str(_("CSV, tab-separated text or Excel (.csv, .tsv, .txt, .xlsx)"))
 
     def create_dataset(self, in_stream: bytes, **kwargs) -> SheetDataset:
         return dataset_from_bytes(in_stream)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-CSV_EXTENSIONS = {".csv", ".txt"}
+CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}  # .tsv and .txt: tab-separated as often as not
 XLSX_EXTENSIONS = {".xlsx"}
 ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -109,7 +109,10 @@ def check_name_matches_content(file_name: str, head: bytes) -> None:
         raise _old_excel()
     if extension not in ACCEPTED_EXTENSIONS:
         raise FileRejected(
-            _("Only CSV (.csv) and Excel (.xlsx) files can be imported; this file is '%(name)s'.")
+            _(
+                "Only CSV or tab-separated text (.csv, .tsv or .txt) and Excel (.xlsx) files can "
+                "be imported; this file is '%(name)s'."
+            )
             % {"name": file_name}
         )
     if extension in XLSX_EXTENSIONS and not head.startswith(ZIP_SIGNATURE):

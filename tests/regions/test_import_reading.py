@@ -965,13 +965,15 @@ def test_zip_that_is_not_a_workbook_is_refused():
         (
             "not-a-spreadsheet.pdf",
             corpus("not-a-spreadsheet.pdf"),
-            "Only CSV (.csv) and Excel (.xlsx) files can be imported; this file is "
+            "Only CSV or tab-separated text (.csv, .tsv or .txt) and Excel (.xlsx) files can be "
+            "imported; this file is "
             "'not-a-spreadsheet.pdf'.",
         ),
         (
             "figures",
             corpus("good.csv"),
-            "Only CSV (.csv) and Excel (.xlsx) files can be imported; this file is 'figures'.",
+            "Only CSV or tab-separated text (.csv, .tsv or .txt) and Excel (.xlsx) files can be "
+            "imported; this file is 'figures'.",
         ),
     ],
 )
@@ -1086,3 +1088,12 @@ def test_a_workbook_whose_every_sheet_is_hidden_is_refused():
     assert rejection(out.getvalue(), "figures.xlsx").startswith(
         "Every sheet of this workbook is hidden."
     )
+
+
+def test_a_tab_separated_tsv_file_is_read_like_a_txt_one():
+    data = "\t".join(HEADER).encode() + b"\r\n" + "\t".join(GOOD_TEXT_ROWS[0]).encode() + b"\r\n"
+    table = read_table(data, "figures.tsv")
+    assert table.rows == [GOOD_TEXT_ROWS[0]]
+    assert table.notes == ["Columns are separated by tabs."]
+    with pytest.raises(FileRejected, match="named .tsv but is an Excel workbook"):
+        check_name_matches_content("figures.tsv", corpus("good.xlsx")[:8])

@@ -365,7 +365,8 @@ BAD_FILES = [
     BadFile(
         "not-a-spreadsheet.pdf",
         [
-            "Only CSV (.csv) and Excel (.xlsx) files can be imported; this file is "
+            "Only CSV or tab-separated text (.csv, .tsv or .txt) and Excel (.xlsx) files can be "
+            "imported; this file is "
             "'not-a-spreadsheet.pdf'."
         ],
         unreadable=True,
