@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}  # .tsv and .txt: tab-separated as often as not
 XLSX_EXTENSIONS = {".xlsx"}
@@ -668,6 +669,17 @@ def _results_parser(workbook, sheet):
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class ResultsParser(WorkSheetParser):
+        hidden_rows: list[int]
+
+        def parse_row(self, row):
+            number, cells = super().parse_row(row)
+            # Hidden (by hand, or by a filter): noted. Other row attributes (heights, styles)
+            # are dropped rather than kept for every row.
+            if row.get("hidden") in ("1", "true"):
+                self.hidden_rows.append(number)
+            self.row_dimensions.pop(str(number), None)
+            return number, cells
+
         def parse_cell(self, element):
             cell = super().parse_cell(element)
             if cell["value"] is None:
@@ -680,7 +692,7 @@ def _results_parser(workbook, sheet):
                     cell["value"] = UnsavedFormula("=" + (formula.text or ""))
             return cell
 
-    return ResultsParser(
+    parser = ResultsParser(
         sheet._get_source(),
         sheet._shared_strings,
         data_only=True,
@@ -688,6 +700,8 @@ def _results_parser(workbook, sheet):
         date_formats=workbook._date_formats,
         timedelta_formats=workbook._timedelta_formats,
     )
+    parser.hidden_rows = []
+    return parser
 
 
 def _values(cells: list[dict]) -> tuple[Cell, ...]:
@@ -765,6 +779,20 @@ def read_xlsx(data: bytes) -> Table:
             elif len(workbook.worksheets) > 1:
                 notes.append(
                     _("Only the first sheet, '%(sheet)s', was read.") % {"sheet": sheet.title}
+                )
+            hidden = sum(
+                1
+                for number in parser.hidden_rows
+                if 2 <= number < len(rows) + 2 and rows[number - 2]
+            )
+            if hidden:
+                notes.append(
+                    ngettext(
+                        "%(count)s row hidden in the sheet was read too.",
+                        "%(count)s rows hidden in the sheet were read too.",
+                        hidden,
+                    )
+                    % {"count": f"{hidden:,}"}
                 )
         finally:
             workbook.close()

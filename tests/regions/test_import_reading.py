@@ -1097,3 +1097,24 @@ def test_a_tab_separated_tsv_file_is_read_like_a_txt_one():
     assert table.notes == ["Columns are separated by tabs."]
     with pytest.raises(FileRejected, match="named .tsv but is an Excel workbook"):
         check_name_matches_content("figures.tsv", corpus("good.xlsx")[:8])
+
+
+def test_rows_hidden_in_the_sheet_are_read_and_counted_in_a_note():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Figures"
+    sheet.append(HEADER)
+    for _ in range(4):
+        sheet.append(GOOD_TEXT_ROWS[0])
+    sheet.append([None] * 6)
+    for number in (3, 4, 5, 7):  # three rows with figures, and an empty one
+        sheet.row_dimensions[number].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), "figures.xlsx")
+    assert len(table.rows) == 4
+    assert table.notes == ["3 rows hidden in the sheet were read too."]
+
+
+def test_a_workbook_without_hidden_rows_gets_no_note_about_them():
+    assert read_table(corpus("formula-results.xlsx"), "f.xlsx").notes == []
