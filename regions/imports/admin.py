@@ -157,7 +157,7 @@ class AllOrNothingImportMixin(ImportMixin):
                     "the form. No row has been saved.",
                     count,
                 )
-                % {"count": count},
+                % {"count": f"{count:,}"},
             )
         form = context.get("form")
         if form is not None and form.is_bound and "confirm_form" not in context:

@@ -148,7 +148,7 @@ def text(cell: Cell, *, max_length: int | None = None) -> str:
     if max_length is not None and len(value) > max_length:
         raise CellError(
             _("is %(length)s characters long; at most %(limit)s are allowed.")
-            % {"length": len(value), "limit": max_length}
+            % {"length": f"{len(value):,}", "limit": f"{max_length:,}"}
         )
     return value
 

@@ -190,7 +190,11 @@ def stray_cell_problems(table: Table) -> list[RowError]:
             if table.file_kind == "XLSX":
                 cells = max(i for i, c in enumerate(row) if c is not None and str(c).strip()) + 1
             problems.append(
-                RowError(index + FIRST_DATA_ROW, "", message % {"cells": cells, "width": width})
+                RowError(
+                    index + FIRST_DATA_ROW,
+                    "",
+                    message % {"cells": f"{cells:,}", "width": f"{width:,}"},
+                )
             )
     return problems
 

@@ -191,7 +191,7 @@ def _covered_text(codes: RegionCodes, allowed: set[int]) -> str:
     if len(named) > 5:
         return _("It covers %(shown)s and %(more)s more.") % {
             "shown": shown,
-            "more": len(named) - 5,
+            "more": f"{len(named) - 5:,}",
         }
     return _("It covers %(shown)s.") % {"shown": shown}
 

@@ -1806,3 +1806,27 @@ def test_a_first_sheet_holding_only_a_title_says_no_column_names_were_found(offi
         "with the column names in row 1; region_code, period_start, period_end and value are "
         "required."
     ]
+
+
+def test_counts_in_the_preview_have_thousands_separators(officer_client, regions):
+    rows = [
+        f"W15000001,{year}-{month:02}-01,{year}-{month:02}-28,{year}"
+        for year in range(1900, 1900 + 100)
+        for month in range(1, 13)
+    ]
+    data = ("region_code,period_start,period_end,value\n" + "\n".join(rows)).encode()
+    text = page_text(preview(officer_client, "figures.csv", data=data))
+    assert "every one of its 1,200 rows checks out" in text
+    assert "create 1,200 new statistics" in text
+    assert "10 of 1,200 shown." in text
+
+
+def test_counts_in_row_messages_have_thousands_separators(officer):
+    plan = plan_of(
+        f"region_code,period_start,period_end,value,source\nW15000001,2021-01-01,2021-06-30,5,"
+        f"{'a' * 1200}\n",
+        officer,
+    )
+    assert [str(problem) for problem in plan.problems] == [
+        "Row 2, source: is 1,200 characters long; at most 255 are allowed."
+    ]

@@ -22,9 +22,9 @@ class Command(BaseCommand):
         hours = settings.IMPORT_PENDING_HOURS
         if dry_run:
             count = expired_pending_imports().count()
-            self.stdout.write(f"{count} upload(s) older than {hours} hours would be deleted.")
+            self.stdout.write(f"{count:,} upload(s) older than {hours} hours would be deleted.")
             return
         count = remove_expired_pending_imports()
         self.stdout.write(
-            self.style.SUCCESS(f"Deleted {count} upload(s) older than {hours} hours.")
+            self.style.SUCCESS(f"Deleted {count:,} upload(s) older than {hours} hours.")
         )
