@@ -30,6 +30,7 @@ from regions.imports.resources import AllOrNothingResource
 from regions.models import GSS_CODE_PATTERN, ImportBatch, Region
 from regions.permissions import organisation_of
 from regions.selectors import grouping_edges
+from regions.validators import validate_population_year
 
 REQUIRED_COLUMNS = ["gss_code", "name", "kind"]
 OPTIONAL_COLUMNS = [
@@ -100,9 +101,12 @@ def _optional_count(cell) -> int | None:
 
 
 def _year(cell) -> int | None:
+    """A population year, by the region form's rule (so the preview refuses what saving would)."""
     year = _optional_count(cell)
-    if year is not None and not 1800 <= year <= 2200:
-        raise cells.CellError(_("%(year)s is not a year.") % {"year": year})
+    try:
+        validate_population_year(year)
+    except ValidationError as error:
+        raise cells.CellError(error.messages[0]) from None
     return year
 
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from regions.imports.formats import dataset_from_bytes
 from regions.imports.regions import plan_regions
@@ -446,7 +447,11 @@ def test_a_bad_population_year_gets_one_message(demo):
         "gss_code,name,kind,population,population_year\n"
         "W15000001,North Wales,police_force_area,700000,22\n"
     )
-    assert output.splitlines()[1:] == ["Row 2, population_year: 22 is not a year."]
+    year = timezone.localdate().year + 1
+    assert output.splitlines()[1:] == [
+        "Row 2, population_year: 22 is not a year a population figure could be for: give the "
+        f"year in full, from 1800 to {year}, for example 2022."
+    ]
 
 
 def test_a_file_holding_only_a_title_says_no_column_names_were_found(demo):
@@ -466,3 +471,12 @@ def test_a_header_row_alone_still_says_there_are_no_data_rows(demo):
         handle.write(b"gss_code,name,kind\n")
     with pytest.raises(CommandError, match="has a header row but no data rows"):
         call_command("import_regions", handle.name, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_population_year_to_come_is_refused_at_the_preview(demo):
+    table = dataset_from_bytes(
+        b"gss_code,name,kind,population,population_year\n"
+        b"W15000001,North Wales,police_force_area,700000,2100\n",
+        "r.csv",
+    ).table
+    assert [problem.column for problem in plan_regions(table).problems] == ["population_year"]
