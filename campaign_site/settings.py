@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "campaign_site.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "campaign_site.urls"

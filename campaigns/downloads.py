@@ -44,7 +44,9 @@ FIELDS = {
     "after_launch": "whether the period starts on or after the campaign's launch",
     "launch_phase": "'before', 'spans launch' or 'after'",
     "value": "the count; empty when withheld or unknown (see value_note)",
-    "value_note": "'fewer than N', 'withheld', 'incomplete: …' or 'sum of its areas'",
+    "value_note": "'fewer than N', 'withheld', 'incomplete: …', 'sum of its areas', or "
+    "'counts not published; change as reported' on a row for an area with a reported change "
+    "only",
     "change_from_previous": "count minus the previous period's count",
     "change_from_previous_percent": "that change in per cent, rounded; 'new' when it was 0",
     "change_across_launch": "on the first period after the launch: count minus the last "
@@ -56,6 +58,23 @@ FIELDS = {
     "population",
     "source": "where the figure comes from",
     "reported_change_percent": "a change published without its counts, exactly as published",
+}
+
+# The same for each reported figure in the JSON (figures published without their counts).
+REPORTED_FIELDS = {
+    "label": "what the figure is, as it was published",
+    "value": "the number as published",
+    "qualifier": "a word published with it, such as 'nearly', or null",
+    "unit": "'percent_change', 'count' or 'per_month'",
+    "as_published": "the figure as it reads on the page: '+146%', 'nearly 600 a month'",
+    "metric": "what is counted (its short name), or null",
+    "region_code": "the area it is for, or null for the whole campaign",
+    "earlier_period_start": "for a change: first day of the period it is compared with",
+    "earlier_period_end": "for a change: last day of the period it is compared with",
+    "period_start": "first day of the period it is for",
+    "period_end": "last day of the period it is for",
+    "period": "the periods in words",
+    "source": "where it was published",
 }
 
 ROUNDING = (
@@ -171,6 +190,7 @@ def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFi
             ),
         },
         "fields": FIELDS,
+        "reported_fields": REPORTED_FIELDS,
         "figures": [{k: _plain(v) for k, v in row.items()} for row in rows(impacts)],
         "reported_figures": [
             {

@@ -437,7 +437,9 @@ def _marks_explained(rows: list[ChartRow], threshold: int) -> str:
 
 def _row_summary(row: ImpactRow, *, short: bool) -> list[str]:
     """['84 → 139', 'up 65%'], or what is known instead, in at most two lines: short ones
-    ('<5 → 12') beside the bars, words ('fewer than 5 → 12') for the description."""
+    ('<5 → 12') beside the bars, words ('fewer than 5 to 12') for the description (a screen
+    reader would read the arrow as 'right arrow')."""
+    arrow = "→" if short else _("to")
 
     def text(cell: Cell | None) -> str:
         if cell is None:
@@ -445,14 +447,14 @@ def _row_summary(row: ImpactRow, *, short: bool) -> list[str]:
         return cell.short_text if short else cell.text
 
     if row.change is not None:
-        return [f"{row.before.text} → {row.after.text}", row.change.describe()]
+        return [f"{row.before.text} {arrow} {row.after.text}", row.change.describe()]
     if row.reported is not None:
         return [row.reported.describe(), _("as reported")]
     known = [c for c in (row.before, row.after) if c is not None and c.state != State.MISSING]
     if known:
         # Either side of the launch, but no change can be given (a figure is hidden, or the
         # periods differ in length): the two figures, never one passed off as the whole story.
-        return [f"{text(row.before)} → {text(row.after)}", _("across the launch")]
+        return [f"{text(row.before)} {arrow} {text(row.after)}", _("across the launch")]
     last = next((cell for cell in reversed(row.series.cells) if cell.state != State.MISSING), None)
     if last is None:
         return [""]

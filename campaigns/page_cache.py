@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import F, Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 from campaigns.models import PUBLIC_STATUSES, Campaign, PressStatement, SiteVersion
 
@@ -75,6 +75,16 @@ def _lifetime(now: datetime.datetime) -> int:
     return max(lifetime, 0)
 
 
+def _tell_caches(response: HttpResponse, seconds_left: int) -> None:
+    """Browsers and a CDN may keep the page as long as it stays current here, at most
+    PUBLIC_BROWSER_CACHE_SECONDS."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max(0, min(seconds_left, settings.PUBLIC_BROWSER_CACHE_SECONDS)),
+    )
+
+
 def _key(request: HttpRequest, version: int) -> str:
     address = request.build_absolute_uri().encode()
     return f"{KEY_PREFIX}:{version}:{hashlib.sha256(address).hexdigest()}"
@@ -88,11 +98,13 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if request.method not in ("GET", "HEAD") or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
         key = _key(request, content_version())
-        response = cache.get(key)
-        if response is not None:
+        now = timezone.now()
+        stored = cache.get(key)
+        if stored is not None:
+            expires, response = stored
+            _tell_caches(response, math.floor(expires - now.timestamp()))
             response["X-Page-Cache"] = "hit"
             return response
-        now = timezone.now()
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response = response.render()
@@ -100,12 +112,11 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if response.status_code == 200 and not response.cookies and not response.streaming:
             lifetime = _lifetime(now)
         if lifetime > 0:
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=min(lifetime, settings.PUBLIC_BROWSER_CACHE_SECONDS),
-            )
-            cache.set(key, response, lifetime)
+            # The tag of the page itself, before compression (which adds random bytes against
+            # BREACH, so a tag made afterwards would differ on every response).
+            set_response_etag(response)
+            cache.set(key, (now.timestamp() + lifetime, response), lifetime)
+            _tell_caches(response, lifetime)
         response["X-Page-Cache"] = "miss"
         return response
 

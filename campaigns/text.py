@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -30,7 +31,11 @@ ALLOWED_TAGS = {
     "th",
     "td",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"scope"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href"},
+    "th": {"scope"},
+    "div": {"role", "tabindex", "aria-label"},
+}
 ALLOWED_CLASSES = {
     "div": {"table-scroll"},
     "th": {"align-right", "align-center"},
@@ -59,7 +64,17 @@ class _ReadableTables(Treeprocessor):
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":
-                    wrapper = ET.Element("div", {"class": "table-scroll"})
+                    # Focusable and named, as the figure tables are, so a keyboard can
+                    # scroll a wide table sideways.
+                    wrapper = ET.Element(
+                        "div",
+                        {
+                            "class": "table-scroll",
+                            "role": "region",
+                            "tabindex": "0",
+                            "aria-label": str(_("Table")),
+                        },
+                    )
                     parent.remove(child)
                     wrapper.append(child)
                     parent.insert(index, wrapper)

@@ -121,7 +121,12 @@ def test_a_garbled_database_url_is_refused_with_a_message_that_names_it():
 
 @pytest.mark.django_db
 def test_public_pages_forbid_the_browser_to_load_anything_from_elsewhere(client, demo):
-    for url in [reverse("campaigns:home"), demo.get_absolute_url()]:
+    for url in [
+        reverse("campaigns:home"),
+        demo.get_absolute_url(),
+        "/no-such-page/",
+        "/regions/nowhere/",
+    ]:
         policy = client.get(url)["Content-Security-Policy"]
         assert "default-src 'none'" in policy
         assert "script-src" not in policy  # falls back to 'none'
@@ -131,9 +136,27 @@ def test_public_pages_forbid_the_browser_to_load_anything_from_elsewhere(client,
 
 
 def test_uploads_on_another_host_are_allowed_as_pictures_only(settings):
-    from campaigns.public import content_security_policy
+    from campaign_site.middleware import content_security_policy
 
     settings.MEDIA_URL = "https://media.example.org/uploads/"
 
     assert "img-src 'self' data: https://media.example.org;" in content_security_policy()
     assert "media.example.org" not in content_security_policy().split("img-src")[0]
+
+
+@pytest.mark.django_db
+def test_the_admin_keeps_its_own_scripts(admin_client):
+    assert "Content-Security-Policy" not in admin_client.get(reverse("admin:index"))
+
+
+@pytest.mark.django_db
+def test_a_compressed_page_keeps_one_etag_and_revalidates_with_304(client, demo):
+    url = demo.get_absolute_url()
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    assert first["ETag"] == second["ETag"]
+
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304

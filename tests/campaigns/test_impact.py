@@ -83,7 +83,8 @@ def test_the_demo_figures_appear_exactly(client, demo):
     html = response.content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
-    assert "84 → 139, up 65%" in html
+    assert "North Wales: 84 to 139, up 65%" in html  # the description, in words
+    assert ">84 → 139</text>" in html  # beside the bars
     assert "Lancashire: up 146%, as reported" in html  # the chart's description
     assert ">as reported</text>" in html
     assert "<script" not in html
@@ -248,6 +249,7 @@ def test_json_download(client, demo):
     monthly = next(f for f in data["reported_figures"] if f["unit"] == "per_month")
     assert (monthly["qualifier"], monthly["value"]) == ("nearly", 600)
     assert set(data["fields"]) == set(data["figures"][0])  # every field explained
+    assert set(data["reported_fields"]) == set(data["reported_figures"][0])
 
 
 def test_downloads_of_unpublished_campaigns_are_404(client):
@@ -285,7 +287,7 @@ def test_a_period_the_launch_falls_in_is_neither_before_nor_after(client):
     text = page_text(response)
     assert "October 2017 to March 2018 launch falls in this period" in text
     # The before-and-after comparison skips the period the launch falls in.
-    assert "40 → 60, up 50%" in response.content.decode()
+    assert "40 to 60, up 50%" in response.content.decode()
     rows = list(
         csv.DictReader(
             io.StringIO(
@@ -383,7 +385,9 @@ def test_a_hidden_figure_is_told_in_words_in_the_chart_and_the_region_sentence(c
 
     html = client.get(campaign.get_absolute_url()).content.decode()
     description = re.search(r"<desc [^>]*>(.*?)</desc>", html, re.S).group(1)
-    assert "Merseyside: fewer than 5 → 12, across the launch" in description
+    assert "Merseyside: fewer than 5 to 12, across the launch" in description
+    assert "→" not in description  # read out as 'right arrow'
+    assert 'aria-labelledby="chart-title-' in html and 'aria-describedby="chart-desc-' in html
     assert '<figcaption aria-hidden="true">' in html  # the same words, not heard twice
 
     region_html = client.get(area.get_absolute_url()).content.decode()

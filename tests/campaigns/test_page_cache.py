@@ -191,3 +191,16 @@ def test_region_partner_statement_pages_and_downloads_are_cached(client):
     for url in urls:
         client.get(url)
         assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_cached_page_tells_browsers_only_the_time_it_has_left(client, monkeypatch):
+    now = timezone.now()
+    PressStatementFactory(publish_at=now + datetime.timedelta(seconds=40))
+    first = client.get(reverse("campaigns:home"))
+    assert "max-age=39" in first["Cache-Control"] or "max-age=40" in first["Cache-Control"]
+
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(seconds=30))
+    later = client.get(reverse("campaigns:home"))
+
+    assert later["X-Page-Cache"] == "hit"
+    assert "max-age=9" in later["Cache-Control"] or "max-age=10" in later["Cache-Control"]

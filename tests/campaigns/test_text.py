@@ -1,12 +1,17 @@
 """Editors' Markdown as the public gets it: tables that fit a phone, no dead links."""
 
+import re
+
 from campaigns.text import render_markdown
 
 
 def test_a_markdown_table_becomes_a_scrollable_table_with_column_headers():
     html = render_markdown("| Area | Calls |\n|------|------:|\n| North Wales | 139 |")
 
-    assert '<div class="table-scroll"><table>' in html
+    assert re.search(r'<div [^>]*class="table-scroll"[^>]*><table>', html)
+    wrapper = re.search(r"<div ([^>]*)><table>", html).group(1)
+    assert 'role="region"' in wrapper and 'tabindex="0"' in wrapper
+    assert 'aria-label="Table"' in wrapper
     assert '<th scope="col">Area</th>' in html
     assert '<th class="align-right" scope="col">Calls</th>' in html
     assert '<td class="align-right">139</td>' in html

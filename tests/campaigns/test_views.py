@@ -502,7 +502,7 @@ def test_the_helpline_comes_straight_after_the_summary(client, demo):
     for page in (html, statement_html):
         assert page.index('class="helpline-phone"') < page.index("Demonstration content")
     assert html.index('class="helpline-phone"') < html.index('<p class="meta">')
-    assert html.index("<h1>") < html.index('<p class="lead">') < html.index('class="helpline"')
+    assert html.index("<h1>") < html.index('class="helpline"') < html.index('<p class="lead">')
 
 
 def test_an_area_no_campaign_covers_still_says_where_to_get_help(client):
