@@ -78,10 +78,15 @@ def test_the_chart_is_an_image_with_a_text_alternative(browser, site):
     page = browser.new_page()
     page.goto(site + PAGES[1])
     chart = page.locator("figure.chart svg[role='img']").first
-    labelled = chart.get_attribute("aria-labelledby").split()
-    names = [page.locator(f"#{ident}").text_content() for ident in labelled]
-    assert "by area and period" in names[0]
-    assert "Hatched bars are before the campaign launched" in names[1]
+    # Named by its title alone, described once (the visible caption repeats the description,
+    # so it is hidden from screen readers rather than heard twice).
+    (labelled,) = chart.get_attribute("aria-labelledby").split()
+    (described,) = chart.get_attribute("aria-describedby").split()
+    assert "by area and period" in page.locator(f"#{labelled}").text_content()
+    description = page.locator(f"#{described}").text_content()
+    assert "Hatched bars are before the campaign launched" in description
+    assert "North Wales: 84 to 139, up 65%" in description
+    assert page.locator("figure.chart figcaption").first.get_attribute("aria-hidden") == "true"
     page.close()
 
 
