@@ -209,9 +209,10 @@ ABSOLUTE_URL_OVERRIDES = {
 # package) or dbcache://page_cache (after `manage.py createcachetable`).
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://public-pages")}
 # How long a cached page may be kept at most (0 turns the page cache off), and how long a
-# browser or a CDN in front may keep a page without asking again.
+# shared cache in front (a CDN) may keep a page without asking again. Browsers always ask again
+# (with the page's ETag, answered by a cheap 304), so an editor sees an edit at once.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
-PUBLIC_BROWSER_CACHE_SECONDS = env.int("DJANGO_BROWSER_CACHE_SECONDS", default=60)
+PUBLIC_SHARED_CACHE_SECONDS = env.int("DJANGO_SHARED_CACHE_SECONDS", default=60)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

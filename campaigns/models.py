@@ -76,8 +76,13 @@ class PhoneNumber:
 
     @property
     def tel(self) -> str:
-        """The tel: link target (RFC 3966): 'tel:08081000900', 'tel:+448081000900;ext=12'."""
+        """The tel: link target (RFC 3966): 'tel:08081000900', 'tel:+448081000900;ext=12'.
+
+        A number with an extension is written in its international form: RFC 3966 allows
+        ';ext=' only on a global number, and some phones read ';' after a local one as 'wait'."""
         number = ("+" if self.international else "") + self.digits
+        if self.extension and not self.international and self.digits.startswith("0"):
+            number = "+44" + self.digits[1:]
         return "tel:" + number + (f";ext={self.extension}" if self.extension else "")
 
     @property

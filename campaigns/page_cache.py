@@ -11,9 +11,10 @@ becomes public at its publish time, so a page is cached no longer than until the
 publish time (and never longer than PUBLIC_PAGE_CACHE_SECONDS, which also bounds "runs until"
 turning into "ran until" at midnight).
 
-Only anonymous-looking responses are cached: 200s with no cookies. Browsers and a CDN in front
-may keep a page for PUBLIC_BROWSER_CACHE_SECONDS; ETags (ConditionalGetMiddleware) let them
-revalidate cheaply.
+Only anonymous-looking responses are cached: 200s with no cookies. Browsers must ask again each
+time (max-age=0: a page kept by the browser would hide an edit from the editor who just made
+it), which the ETag makes cheap (304 Not Modified); a CDN in front may keep a page for
+PUBLIC_SHARED_CACHE_SECONDS (s-maxage).
 """
 
 import datetime
@@ -76,12 +77,13 @@ def _lifetime(now: datetime.datetime) -> int:
 
 
 def _tell_caches(response: HttpResponse, seconds_left: int) -> None:
-    """Browsers and a CDN may keep the page as long as it stays current here, at most
-    PUBLIC_BROWSER_CACHE_SECONDS."""
+    """Browsers revalidate every time; a CDN may keep the page as long as it stays current
+    here, at most PUBLIC_SHARED_CACHE_SECONDS."""
     patch_cache_control(
         response,
         public=True,
-        max_age=max(0, min(seconds_left, settings.PUBLIC_BROWSER_CACHE_SECONDS)),
+        max_age=0,
+        s_maxage=max(0, min(seconds_left, settings.PUBLIC_SHARED_CACHE_SECONDS)),
     )
 
 

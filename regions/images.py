@@ -26,7 +26,8 @@ def upright_without_metadata(data: bytes) -> bytes | None:
     """The picture turned as its EXIF orientation says, in the same format, with no EXIF, XMP
     or comments; None for a format this does not handle. An animation keeps its first frame."""
     with Image.open(io.BytesIO(data)) as image:
-        image_format = image.format
+        # A phone's multi-picture JPEG (MPO) is stored as a plain JPEG of its first picture.
+        image_format = "JPEG" if image.format == "MPO" else image.format
         if image_format not in SAVE_OPTIONS:
             return None
         image.seek(0)

@@ -641,6 +641,10 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
         whole file at once.)
         """
         super().clean()
+        # Line breaks stored one way: a browser sends '\r\n', a spreadsheet gives back '\n',
+        # and an export re-imported unchanged must compare equal.
+        self.notes = (self.notes or "").replace("\r\n", "\n").replace("\r", "\n")
+        self.source = (self.source or "").replace("\r\n", "\n").replace("\r", "\n")
         not_ended = period_not_ended_error(self.period_end)
         if not_ended:
             # A count for a period still running is incomplete, and would be published as if

@@ -5,7 +5,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+# MPO is the JPEG many phones save (a photo with a second, smaller picture after it): it is
+# stored as a plain JPEG of the photo (regions/images.py).
+ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "MPO", "WEBP"}
 
 
 def validate_image_upload(value: FieldFile) -> None:

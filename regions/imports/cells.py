@@ -138,7 +138,9 @@ def text(cell: Cell, *, max_length: int | None = None) -> str:
             check_not_formula(cell)
         else:
             cell = escaped
-        value = cell.strip()
+        # Line breaks stored one way ('\n'), whether the cell came from Windows ('\r\n'), an
+        # old Mac ('\r') or a spreadsheet, as the admin's forms store them.
+        value = cell.strip().replace("\r\n", "\n").replace("\r", "\n")
     elif isinstance(cell, bool):
         raise CellError(_("%(value)s is a true/false cell, not text.") % {"value": cell})
     elif isinstance(cell, float) and cell.is_integer():

@@ -244,6 +244,11 @@ def plan_regions(table: Table) -> RegionsPlan:
                 "population_source",
                 lambda c: cells.text(c, max_length=POPULATION_SOURCE_MAX_LENGTH),
             )
+        if "population" in population and population["population"] is None:
+            # A population emptied takes its year and source with it (unless the file gives
+            # them): a year and source for no figure would be left describing nothing.
+            population.setdefault("population_year", None)
+            population.setdefault("population_source", "")
         groupings = None
         if "groupings" in columns:
             text = read("groupings", cells.text)

@@ -401,7 +401,7 @@ def plan_statistics(
                         "%(end)s is not after period_start (%(start)s); "
                         "a period ends after it starts."
                     )
-                    % {"end": end.isoformat(), "start": start.isoformat()},
+                    % {"end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")},
                 )
             )
             continue

@@ -109,7 +109,7 @@ def test_helpline_phone_is_validated_and_dialable():
         ("+44 808 1000 900", "tel:+448081000900", True),
         ("+44 (0)808 1000 900", "tel:+448081000900", True),
         ("0044 808 1000 900", "tel:+448081000900", True),
-        ("0808 1000 900 ext 12", "tel:08081000900;ext=12", True),
+        ("0808 1000 900 ext 12", "tel:+448081000900;ext=12", True),
         ("+44 (0)808 1000 900 Ext. 12", "tel:+448081000900;ext=12", True),
         ("116 123", "tel:116123", True),
         ("+44 116 123", "tel:+44116123", False),  # Leicester, not the free 116 code

@@ -150,3 +150,17 @@ def test_links_inside_a_preview_lead_to_previews_while_not_public(manager_client
     assert f'<a href="{preview_url(statement)}">Launch statement</a>' in campaign_page
     assert f'<a href="{preview_url(draft_campaign)}">Spring helpline campaign</a>' in statement_page
     assert statement.get_absolute_url() not in campaign_page
+
+
+def test_a_preview_offers_no_downloads_that_would_not_be_found(manager_client, draft_campaign):
+    page = manager_client.get(preview_url(draft_campaign)).text
+
+    assert "statistics.csv" not in page and "statistics.json" not in page
+
+
+def test_a_draft_statement_without_date_or_issuers_has_no_stray_full_stop(manager_client):
+    statement = PressStatementFactory(status=Status.DRAFT, publish_at=None)
+
+    page = manager_client.get(preview_url(statement)).text
+
+    assert '<p class="meta">' not in page

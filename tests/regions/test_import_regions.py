@@ -379,6 +379,19 @@ def test_population_columns_left_out_keep_the_stored_values(demo):
     assert Region.objects.get(gss_code="W15000001").population_year == 2022
 
 
+def test_an_emptied_population_takes_its_year_and_source_with_it(demo):
+    Region.objects.filter(gss_code="W15000001").update(
+        population=690_000, population_year=2021, population_source="ONS mid-2021 estimates"
+    )
+    output = import_regions(
+        "gss_code,name,kind,population\nW15000001,North Wales,police_force_area,\n"
+    )
+    assert "1 updated" in output
+    north_wales = Region.objects.get(gss_code="W15000001")
+    assert (north_wales.population, north_wales.population_year) == (None, None)
+    assert north_wales.population_source == ""
+
+
 def test_a_population_without_a_year_column_needs_a_stored_year(demo):
     output = import_regions(
         "gss_code,name,kind,population\nW15000001,North Wales,police_force_area,700000\n"

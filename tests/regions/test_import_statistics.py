@@ -333,9 +333,9 @@ BAD_FILES = [
     BadFile(
         "period-end-before-start.csv",
         [
-            "Row 2, period_end: 2024-03-05 is not after period_start (2024-09-04); a period ends "
+            "Row 2, period_end: 05/03/2024 is not after period_start (04/09/2024); a period ends "
             "after it starts.",
-            "Row 3, period_end: 2024-03-05 is not after period_start (2024-03-05); a period ends "
+            "Row 3, period_end: 05/03/2024 is not after period_start (05/03/2024); a period ends "
             "after it starts.",
         ],
     ),
@@ -1830,3 +1830,13 @@ def test_counts_in_row_messages_have_thousands_separators(officer):
     assert [str(problem) for problem in plan.problems] == [
         "Row 2, source: is 1,200 characters long; at most 255 are allowed."
     ]
+
+
+def test_line_breaks_are_stored_one_way_so_a_multi_line_note_round_trips():
+    from regions.imports import cells
+
+    assert cells.text("line one\r\nline two") == "line one\nline two"
+    assert cells.text("line one\rline two") == "line one\nline two"
+    statistic = StatisticFactory.build(notes="line one\r\nline two", source="a\r\nb")
+    statistic.clean()
+    assert (statistic.notes, statistic.source) == ("line one\nline two", "a\nb")

@@ -117,3 +117,30 @@ def test_an_expired_upload_cannot_be_claimed(settings, django_user_model):
     )
 
     assert DatabaseStorage(name="old", user=owner).claim() is False
+
+
+def test_a_phones_multi_picture_jpeg_is_stored_as_a_plain_upright_jpeg(manager_client):
+    import io
+
+    from PIL import Image
+
+    photo, preview = Image.new("RGB", (160, 90), (200, 30, 30)), Image.new("RGB", (40, 20))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown a quarter turn clockwise
+    buffer = io.BytesIO()
+    photo.save(buffer, format="MPO", save_all=True, append_images=[preview], exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    response = manager_client.post(
+        "/admin/regions/organisation/add/",
+        organisation_form_data(logo=image_upload("photo.jpg", buffer.getvalue())),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organisation = Organisation.objects.get()
+    with organisation.logo.open("rb") as stored:
+        image = Image.open(stored)
+        assert image.format == "JPEG"
+        assert image.size == (90, 160)
+        assert dict(image.getexif()) == {}
+    assert (organisation.logo_width, organisation.logo_height) == (90, 160)
