@@ -1840,3 +1840,17 @@ def test_line_breaks_are_stored_one_way_so_a_multi_line_note_round_trips():
     statistic = StatisticFactory.build(notes="line one\r\nline two", source="a\r\nb")
     statistic.clean()
     assert (statistic.notes, statistic.source) == ("line one\nline two", "a\nb")
+
+
+def test_the_import_page_lists_its_columns_once_even_after_a_refused_file(officer_client, regions):
+    page = officer_client.get(IMPORT_URL).content.decode()
+    refused = preview(officer_client, "title-only.csv", data=b"North Wales figures 2024\n")
+    assert "No column names were found" in problems_of(refused)[0]
+
+    for text in (page, refused.content.decode()):
+        assert "This importer will import the following fields" not in text
+        assert "<code>region_code</code>" in text
+    assert (
+        "This exporter will export the following fields"
+        in officer_client.get(EXPORT_URL).content.decode()
+    )
