@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -37,30 +36,17 @@ REPORTED_FIGURE_FIELDS = [
 class PublicLinkMixin:
     """A list column linking to the public page, saying plainly when it is not public yet."""
 
-    preview_url_name: str
-
-    @staticmethod
-    def visible_to_public(obj) -> bool:
-        """Public itself, and (for a statement) its campaign public too."""
-        return obj.is_public and getattr(obj, "campaign", obj).is_public
-
     @admin.display(description=_("public page"))
     def public_link(self, obj) -> str:
-        if not self.visible_to_public(obj):
+        if not obj.is_visible:
             return format_html(
-                '{} (<a href="{}">{}</a>)',
-                _("not public yet"),
-                self.view_on_site(obj),
-                _("preview"),
+                '{} (<a href="{}">{}</a>)', _("not public yet"), obj.get_page_url(), _("preview")
             )
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("view"))
 
     def view_on_site(self, obj) -> str:
-        """The public page once it is public; until then the staff preview, so "View on site"
-        shows a draft as it will look instead of a page not found."""
-        if self.visible_to_public(obj):
-            return obj.get_absolute_url()
-        return reverse(self.preview_url_name, args=[obj.pk])
+        """The public page, or the staff preview until it is public (see get_page_url)."""
+        return obj.get_page_url()
 
 
 class CampaignPartnerInline(admin.TabularInline):
@@ -81,7 +67,6 @@ class CampaignReportedFigureInline(admin.StackedInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
-    preview_url_name = "campaigns:campaign_preview"
     formfield_overrides = {**ASSUME_HTTPS, **PICTURE_UPLOADS}
     list_display = [
         "title",
@@ -149,7 +134,6 @@ class StatementReportedFigureInline(CampaignReportedFigureInline):
 
 @admin.register(PressStatement)
 class PressStatementAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
-    preview_url_name = "campaigns:statement_preview"
     list_display = ["title", "campaign", "status", "publish_at", "is_demo", "public_link"]
     list_filter = ["status", "is_demo", "campaign", "issuing_organisations"]
     search_fields = ["title", "slug", "summary", "body", "quotes__text"]

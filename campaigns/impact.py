@@ -41,6 +41,12 @@ BEFORE, SPANS, AFTER = "before", "spans launch", "after"
 MAX_PERIODS_SHOWN = 12
 
 
+def first_shown(period_count: int) -> int:
+    """Index of the first period a page's period table and chart show: the latest
+    MAX_PERIODS_SHOWN of them."""
+    return max(0, period_count - MAX_PERIODS_SHOWN)
+
+
 def launch_phase(period: Period, launch: datetime.date) -> str:
     """Whether a period ends before the launch, starts on or after it, or spans it."""
     if period.end < launch:
@@ -116,9 +122,7 @@ class Impact:
 
     @property
     def first_shown(self) -> int:
-        """Index of the first period the page's period table and chart show: the latest
-        MAX_PERIODS_SHOWN (every period is in the downloads)."""
-        return max(0, len(self.periods) - MAX_PERIODS_SHOWN)
+        return first_shown(len(self.periods))
 
     @property
     def shown_periods(self) -> list[Period]:
@@ -201,12 +205,12 @@ def build_impact_from_table(
     """Split a metric's table at the launch, filling in reported changes where none is
     computed."""
     before, after = launch_periods(table.periods, launch)
-    first_shown = max(0, len(table.periods) - MAX_PERIODS_SHOWN)
+    shown_from = first_shown(len(table.periods))
     rows = []
     for series in table.series:
         cells = dict(zip(table.periods, series.cells, strict=True))
         row = ImpactRow(
-            series=series, before=cells.get(before), after=cells.get(after), first_shown=first_shown
+            series=series, before=cells.get(before), after=cells.get(after), first_shown=shown_from
         )
         if row.change is None and reported:
             figure = reported.get((table.metric.pk, series.region.pk)) or reported.get(

@@ -165,11 +165,24 @@ class PublishableModel(TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
+        """Its own publish rules are met (a statement's campaign is checked by is_visible)."""
         return (
             self.status in PUBLIC_STATUSES
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether the public can see its page: what published() selects, for one object."""
+        return self.is_public
+
+    def get_page_url(self) -> str:
+        """The public page once visible; until then the staff preview, so that a link from the
+        admin or from another preview never leads an editor to a page not found."""
+        if self.is_visible:
+            return self.get_absolute_url()
+        return reverse(self.preview_url_name, args=[self.pk])
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -409,6 +422,8 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
         store_upright(self.hero_image)
         super().save(*args, **kwargs)
 
+    preview_url_name = "campaigns:campaign_preview"
+
     def get_absolute_url(self) -> str:
         return reverse("campaigns:campaign_detail", kwargs={"slug": self.slug})
 
@@ -576,11 +591,17 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
     def __str__(self) -> str:
         return self.title
 
+    preview_url_name = "campaigns:statement_preview"
+
     def get_absolute_url(self) -> str:
         return reverse(
             "campaigns:statement_detail",
             kwargs={"campaign_slug": self.campaign.slug, "slug": self.slug},
         )
+
+    @property
+    def is_visible(self) -> bool:
+        return self.is_public and self.campaign.is_public
 
 
 class Quote(models.Model):

@@ -91,10 +91,8 @@ def link_to_previews(items) -> None:
     """Within a preview, links to a campaign or statement that is not public yet lead to its
     preview rather than to a page the editor would find missing."""
     for item in items:
-        if not (item.is_public and getattr(item, "campaign", item).is_public):
-            name = "campaign_preview" if isinstance(item, Campaign) else "statement_preview"
-            url = reverse(f"campaigns:{name}", args=[item.pk])
-            item.get_absolute_url = lambda url=url: url
+        if not item.is_visible:
+            item.get_absolute_url = item.get_page_url
 
 
 class PreviewMixin:
@@ -117,14 +115,13 @@ class PreviewMixin:
 
     def preview_state(self, item) -> str:
         """Why the public does not see this page yet, in words."""
-        if item.is_public:
-            campaign = getattr(item, "campaign", None)
-            if campaign is not None and not campaign.is_public:
-                return _(
-                    "This statement is ready, but its campaign is not public yet: "
-                    "nobody else can see it until the campaign is published."
-                )
+        if item.is_visible:
             return _("This page is public; this is how visitors see it.")
+        if item.is_public:  # a statement whose campaign is not
+            return _(
+                "This statement is ready, but its campaign is not public yet: "
+                "nobody else can see it until the campaign is published."
+            )
         if item.status == Status.DRAFT:
             return _("This is a draft: nobody else can see it until it is published.")
         publish_at = date_format(timezone.localtime(item.publish_at), "j F Y, H:i")

@@ -15,7 +15,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.figures import period_label
+from regions.figures import one_kind_of_line_break, period_label
 from regions.images import store_upright
 from regions.validators import validate_image_upload, validate_population_year
 
@@ -641,10 +641,9 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
         whole file at once.)
         """
         super().clean()
-        # Line breaks stored one way: a browser sends '\r\n', a spreadsheet gives back '\n',
-        # and an export re-imported unchanged must compare equal.
-        self.notes = (self.notes or "").replace("\r\n", "\n").replace("\r", "\n")
-        self.source = (self.source or "").replace("\r\n", "\n").replace("\r", "\n")
+        # As the import stores them, so an export re-imported unchanged compares equal.
+        self.notes = one_kind_of_line_break(self.notes or "")
+        self.source = one_kind_of_line_break(self.source or "")
         not_ended = period_not_ended_error(self.period_end)
         if not_ended:
             # A count for a period still running is incomplete, and would be published as if

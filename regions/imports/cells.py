@@ -9,6 +9,7 @@ import re
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from regions.figures import one_kind_of_line_break
 from regions.imports.reading import Cell, DecimalCommaText, UnsavedFormula
 
 # Cells a spreadsheet would run as a formula (CSV injection): refused on import.
@@ -138,9 +139,7 @@ def text(cell: Cell, *, max_length: int | None = None) -> str:
             check_not_formula(cell)
         else:
             cell = escaped
-        # Line breaks stored one way ('\n'), whether the cell came from Windows ('\r\n'), an
-        # old Mac ('\r') or a spreadsheet, as the admin's forms store them.
-        value = cell.strip().replace("\r\n", "\n").replace("\r", "\n")
+        value = one_kind_of_line_break(cell.strip())  # as the admin's forms store them
     elif isinstance(cell, bool):
         raise CellError(_("%(value)s is a true/false cell, not text.") % {"value": cell})
     elif isinstance(cell, float) and cell.is_integer():
