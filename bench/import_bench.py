@@ -97,8 +97,8 @@ def seed() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from core.roles import PARTNER_DATA_OFFICERS
     from regions.models import Metric, Organisation, PartnerMembership, Region
-    from regions.roles import PARTNER_DATA_OFFICERS
 
     nation = Region(name="England", slug="england", kind=Region.Kind.NATION, gss_code="E92000001")
     ons = [
@@ -502,14 +502,14 @@ def measure_library(db: Database, rows: list[tuple], step: Step) -> None:
 def measure_phases(db: Database, data: bytes, user, metric) -> dict:
     """One extra run split into the functions import_data_inner calls, to show where time goes."""
     from regions.imports.formats import dataset_from_bytes
-    from regions.imports.statistics import plan_statistics, statistics_write
+    from regions.imports.statistics import statistics_plan, statistics_write
 
     db.reset()
     gc.collect()
     started = time.perf_counter()
     dataset = dataset_from_bytes(data, FILE_NAME)
     read = time.perf_counter()
-    plan = plan_statistics(dataset.table, user=user, metric=metric)
+    plan = statistics_plan(dataset.table, user=user, metric=metric)
     planned = time.perf_counter()
     statistics_write(plan, user=user, file_name=FILE_NAME, checksum=dataset.checksum)
     written = time.perf_counter()

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "import_export",
+    # Dependencies run one way: core <- regions <- campaigns.
+    "core",
     "regions",
     "campaigns",
 ]

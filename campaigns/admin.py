@@ -10,12 +10,7 @@ from campaigns.models import (
     Quote,
     ReportedFigure,
 )
-from regions.admin import (
-    ASSUME_HTTPS,
-    PICTURE_UPLOADS,
-    TimestampsOnChangeOnlyMixin,
-    thumbnail,
-)
+from core.admin import ASSUME_HTTPS, PICTURE_UPLOADS, TimestampsOnChangeOnlyMixin, thumbnail
 
 REPORTED_FIGURE_FIELDS = [
     "label",
@@ -38,7 +33,7 @@ class PublicLinkMixin:
 
     @admin.display(description=_("public page"))
     def public_link(self, obj) -> str:
-        if not obj.is_visible:
+        if not obj.is_published:
             return format_html(
                 '{} (<a href="{}">{}</a>)', _("not public yet"), obj.get_page_url(), _("preview")
             )

@@ -22,10 +22,10 @@ from campaigns.models import (
     PressStatement,
     Quote,
     ReportedFigure,
-    Status,
 )
+from campaigns.publishing import Status
+from core.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
 from regions.models import Metric, Organisation, PartnerMembership, Region, Statistic
-from regions.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
 
 UK = ZoneInfo("Europe/London")
 BEFORE = (datetime.date(2017, 7, 1), datetime.date(2017, 12, 31))

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from campaigns.impact import Impact, launch_phase
 from campaigns.models import Campaign, ReportedFigure
-from regions.imports.cells import escape_formula
+from core.spreadsheets import escape_formula
 from regions.series import Period, State
 
 COLUMNS = [
@@ -83,12 +83,12 @@ ROUNDING = (
 )
 
 
-def _note(cell) -> str:
-    if cell.state == State.INCOMPLETE:
-        return cell.text
-    if cell.suppressed:
-        return cell.text
-    if cell.state == State.SUM:
+def _note(counted) -> str:
+    if counted.state == State.INCOMPLETE:
+        return counted.text
+    if counted.suppressed:
+        return counted.text
+    if counted.state == State.SUM:
         return "sum of its areas"
     return ""
 
@@ -110,30 +110,30 @@ def rows(impacts: list[Impact]) -> list[dict]:
     for impact in impacts:
         for row in impact.rows:
             reported = row.reported
-            for cell, change in row.series.points:
-                if cell.state == State.MISSING:
+            for counted, change in row.series.points:
+                if counted.state == State.MISSING:
                     continue
-                across = row.change if cell.period == impact.after_period else None
-                carries_reported = reported is not None and cell.period == impact.after_period
+                across = row.change if counted.period == impact.after_period else None
+                carries_reported = reported is not None and counted.period == impact.after_period
                 found.append(
                     {
                         "metric": impact.metric.slug,
                         "metric_name": impact.metric.name,
                         "region_code": row.region.code,
                         "region_name": row.region.name,
-                        "period_start": cell.period.start.isoformat(),
-                        "period_end": cell.period.end.isoformat(),
-                        "after_launch": cell.period.start >= impact.launch,
-                        "launch_phase": launch_phase(cell.period, impact.launch),
-                        "value": cell.shown,
-                        "value_note": _note(cell),
+                        "period_start": counted.period.start.isoformat(),
+                        "period_end": counted.period.end.isoformat(),
+                        "after_launch": counted.period.start >= impact.launch,
+                        "launch_phase": launch_phase(counted.period, impact.launch),
+                        "value": counted.shown,
+                        "value_note": _note(counted),
                         "change_from_previous": change.absolute if change else None,
                         "change_from_previous_percent": _percent(change),
                         "change_across_launch": across.absolute if across else None,
                         "change_across_launch_percent": _percent(across),
-                        "per_month": cell.monthly_value,
-                        "per_100000_people": cell.per_100k_value,
-                        "source": cell.source if cell.state == State.STORED else "",
+                        "per_month": counted.monthly_value,
+                        "per_100000_people": counted.per_100k_value,
+                        "source": counted.source if counted.state == State.STORED else "",
                         "reported_change_percent": _number(reported.value)
                         if carries_reported
                         else None,

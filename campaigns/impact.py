@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import ReportedFigure
 from regions.figures import Change
 from regions.models import Metric, Region
-from regions.series import Cell, Figures, MetricTable, Period, Series, State, change_of
+from regions.series import Figures, MetricTable, Period, PeriodFigure, Series, State, change_of
 
 # Areas that contain others are listed after the areas they contain.
 _KIND_ORDER = {
@@ -68,8 +68,8 @@ class ImpactRow:
     """One region: its series, its figures either side of the launch, and the change."""
 
     series: Series
-    before: Cell | None
-    after: Cell | None
+    before: PeriodFigure | None
+    after: PeriodFigure | None
     reported: ReportedFigure | None = None
     first_shown: int = 0  # as Impact.first_shown
 
@@ -78,11 +78,11 @@ class ImpactRow:
         return self.series.region
 
     @property
-    def shown_cells(self) -> list[Cell]:
-        return self.series.cells[self.first_shown :]
+    def shown_figures(self) -> list[PeriodFigure]:
+        return self.series.figures[self.first_shown :]
 
     @property
-    def shown_points(self) -> list[tuple[Cell, Change | None]]:
+    def shown_points(self) -> list[tuple[PeriodFigure, Change | None]]:
         return self.series.points[self.first_shown :]
 
     @property
@@ -155,19 +155,23 @@ class Impact:
 
     @property
     def has_rates(self) -> bool:
-        return any(cell.per_100k for row in self.rows for cell in row.series.cells)
+        return any(counted.per_100k for row in self.rows for counted in row.series.figures)
 
     @property
     def has_suppressed(self) -> bool:
-        return any(cell.suppressed for row in self.rows for cell in row.series.cells)
+        return any(counted.suppressed for row in self.rows for counted in row.series.figures)
 
     @property
     def has_incomplete(self) -> bool:
-        return any(cell.state == State.INCOMPLETE for row in self.rows for cell in row.series.cells)
+        return any(
+            counted.state == State.INCOMPLETE for row in self.rows for counted in row.series.figures
+        )
 
     @property
     def has_sums(self) -> bool:
-        return any(cell.state == State.SUM for row in self.rows for cell in row.series.cells)
+        return any(
+            counted.state == State.SUM for row in self.rows for counted in row.series.figures
+        )
 
     @cached_property
     def chart(self) -> "Chart":
@@ -208,9 +212,12 @@ def build_impact_from_table(
     shown_from = first_shown(len(table.periods))
     rows = []
     for series in table.series:
-        cells = dict(zip(table.periods, series.cells, strict=True))
+        by_period = dict(zip(table.periods, series.figures, strict=True))
         row = ImpactRow(
-            series=series, before=cells.get(before), after=cells.get(after), first_shown=shown_from
+            series=series,
+            before=by_period.get(before),
+            after=by_period.get(after),
+            first_shown=shown_from,
         )
         if row.change is None and reported:
             figure = reported.get((table.metric.pk, series.region.pk)) or reported.get(
@@ -254,7 +261,7 @@ def gives_withheld_count_away(figure: ReportedFigure, series: Series) -> bool:
     def compared(period: Period) -> bool:
         return start is None or end is None or (period.start <= end and period.end >= start)
 
-    return any(cell.suppressed and compared(cell.period) for cell in series.cells)
+    return any(counted.suppressed and compared(counted.period) for counted in series.figures)
 
 
 # --- The chart ---------------------------------------------------------------------------------
@@ -374,22 +381,24 @@ class Chart:
         drawn = [row for row in impact.rows if row.series.has_figures or row.reported]
         titled = len(drawn) <= MAX_ROWS_WITH_BAR_TITLES
         for row in drawn:
-            shown = [cell.shown for cell in row.shown_cells if cell.shown is not None]
+            shown = [counted.shown for counted in row.shown_figures if counted.shown is not None]
             top = max(shown, default=0) or 1
             bars = []
-            for index, (cell, (_period, phase)) in enumerate(
-                zip(row.shown_cells, impact.period_columns, strict=True)
+            for index, (counted, (_period, phase)) in enumerate(
+                zip(row.shown_figures, impact.period_columns, strict=True)
             ):
                 x = index * (bar_width + gap)
                 base = y + LABEL_HEIGHT + BAR_HEIGHT
-                title = f"{row.region.name}, {cell.period.label}: {cell.text}" if titled else ""
-                if cell.shown is not None:
-                    height = max(1.0, BAR_HEIGHT * cell.shown / top)
+                title = (
+                    f"{row.region.name}, {counted.period.label}: {counted.text}" if titled else ""
+                )
+                if counted.shown is not None:
+                    height = max(1.0, BAR_HEIGHT * counted.shown / top)
                     bars.append(Bar(x, base - height, bar_width, height, phase, title))
-                elif cell.state != State.MISSING:
+                elif counted.state != State.MISSING:
                     mark = "?"
-                    if cell.suppressed:
-                        mark = "×" if cell.withheld else f"<{cell.threshold}"
+                    if counted.suppressed:
+                        mark = "×" if counted.withheld else f"<{counted.threshold}"
                     bars.append(Bar(x, base - 2, bar_width, 0, phase, title, mark))
             rows.append(
                 ChartRow(
@@ -445,10 +454,10 @@ def _row_summary(row: ImpactRow, *, short: bool) -> list[str]:
     reader would read the arrow as 'right arrow')."""
     arrow = "→" if short else _("to")
 
-    def text(cell: Cell | None) -> str:
-        if cell is None:
+    def text(counted: PeriodFigure | None) -> str:
+        if counted is None:
             return "–" if short else _("not published")
-        return cell.short_text if short else cell.text
+        return counted.short_text if short else counted.text
 
     if row.change is not None:
         return [f"{row.before.text} {arrow} {row.after.text}", row.change.describe()]
@@ -459,7 +468,10 @@ def _row_summary(row: ImpactRow, *, short: bool) -> list[str]:
         # Either side of the launch, but no change can be given (a figure is hidden, or the
         # periods differ in length): the two figures, never one passed off as the whole story.
         return [f"{text(row.before)} {arrow} {text(row.after)}", _("across the launch")]
-    last = next((cell for cell in reversed(row.series.cells) if cell.state != State.MISSING), None)
+    last = next(
+        (counted for counted in reversed(row.series.figures) if counted.state != State.MISSING),
+        None,
+    )
     if last is None:
         return [""]
     return [text(last), last.period.label]

@@ -14,17 +14,16 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from regions.figures import period_label
-from regions.images import store_upright
-from regions.models import (
-    ConstraintErrorsByField,
-    Metric,
-    Organisation,
-    Region,
-    TimeStampedModel,
-    period_not_ended_error,
+from campaigns.publishing import (
+    PublishableQuerySet,
+    Status,
+    is_released,
+    released_q,
 )
-from regions.validators import validate_image_upload
+from core.images import is_turned, store_upright, validate_image_upload
+from core.models import ConstraintErrorsByField, TimeStampedModel
+from regions.figures import period_label
+from regions.models import Metric, Organisation, Region, period_not_ended_error
 
 MARKDOWN_HELP = _(
     "Plain text; no HTML. Leave a blank line between paragraphs. Formatting: '## ' at the start "
@@ -107,15 +106,6 @@ def validate_phone_number(value: str) -> None:
     PhoneNumber.parse(value)
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    ARCHIVED = "archived", _("Archived")
-
-
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
-
-
 def publish_time_required(prefix: str = "") -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(status=Status.DRAFT) | Q(publish_at__isnull=False),
@@ -164,31 +154,27 @@ class PublishableModel(TimeStampedModel):
             self.publish_at = timezone.now()
 
     @property
-    def is_public(self) -> bool:
-        """Its own publish rules are met (a statement's campaign is checked by is_visible)."""
-        return (
-            self.status in PUBLIC_STATUSES
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
+    def is_released(self) -> bool:
+        """Its own publish rule is met (campaigns/publishing.py)."""
+        return is_released(self)
 
     @property
-    def is_visible(self) -> bool:
-        """Whether the public can see its page: what published() selects, for one object."""
-        return self.is_public
+    def is_published(self) -> bool:
+        """Whether the public sees its page: what `published()` selects, for one object."""
+        return self.is_released
 
     def get_page_url(self) -> str:
-        """The public page once visible; until then the staff preview, so that a link from the
+        """The public page once published; until then the staff preview, so that a link from the
         admin or from another preview never leads an editor to a page not found."""
-        if self.is_visible:
+        if self.is_published:
             return self.get_absolute_url()
         return reverse(self.preview_url_name, args=[self.pk])
 
 
-class CampaignQuerySet(models.QuerySet):
+class CampaignQuerySet(PublishableQuerySet):
     def published(self) -> "CampaignQuerySet":
-        """Campaigns the public may see: published or archived, publish time passed."""
-        return self.filter(status__in=PUBLIC_STATUSES, publish_at__lte=timezone.now())
+        """Campaigns the public sees: released (campaigns/publishing.py)."""
+        return self.released()
 
     def current(self) -> "CampaignQuerySet":
         """Published campaigns that are not archived, as listed on the home page."""
@@ -196,23 +182,6 @@ class CampaignQuerySet(models.QuerySet):
 
 
 HERO_IMAGE_MIN_WIDTH = 1200
-
-
-# EXIF orientations that turn the picture a quarter round (transposed, 90°, transversed, 270°):
-# the image is shown with its stored width and height swapped.
-QUARTER_TURN_ORIENTATIONS = {5, 6, 7, 8}
-EXIF_ORIENTATION = 0x0112
-
-
-def is_turned(image) -> bool:
-    """Whether a Pillow image is shown a quarter turn round from how it is stored: phones set
-    an EXIF orientation rather than turning the pixels. (Read from the tag, since an image Django
-    has verified can no longer be transposed.)"""
-    try:
-        orientation = image.getexif().get(EXIF_ORIENTATION)
-    except Exception:  # noqa: BLE001 - damaged EXIF: the picture is shown as stored
-        return False
-    return orientation in QUARTER_TURN_ORIENTATIONS
 
 
 def validate_hero_image_width(value) -> None:
@@ -517,17 +486,13 @@ class Person(TimeStampedModel):
         return self.name
 
 
-class PressStatementQuerySet(models.QuerySet):
-    def released(self) -> "PressStatementQuerySet":
-        """Statements whose own publish rules are met, whatever their campaign's status: those a
-        campaign page shows once the campaign itself is public (or in its preview)."""
-        return self.filter(status__in=PUBLIC_STATUSES, publish_at__lte=timezone.now())
+class PressStatementQuerySet(PublishableQuerySet):
+    # released(), from PublishableQuerySet: statements whose own rule is met, whatever their
+    # campaign's: those a campaign page shows once the campaign is published (or in its preview).
 
     def published(self) -> "PressStatementQuerySet":
-        """Statements the public may see: their own and their campaign's publish rules both met."""
-        return self.released().filter(
-            campaign__status__in=PUBLIC_STATUSES, campaign__publish_at__lte=timezone.now()
-        )
+        """Statements the public sees: released, and their campaign released too."""
+        return self.filter(released_q() & released_q(prefix="campaign__"))
 
 
 class PressStatement(ConstraintErrorsByField, PublishableModel):
@@ -600,8 +565,9 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
         )
 
     @property
-    def is_visible(self) -> bool:
-        return self.is_public and self.campaign.is_public
+    def is_published(self) -> bool:
+        """Whether the public sees it: released, and its campaign released too."""
+        return self.is_released and self.campaign.is_released
 
 
 class Quote(models.Model):

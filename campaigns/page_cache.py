@@ -31,7 +31,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
-from campaigns.models import PUBLIC_STATUSES, Campaign, PressStatement, SiteVersion
+from campaigns.models import Campaign, PressStatement, SiteVersion
+from campaigns.publishing import scheduled_q
 
 KEY_PREFIX = "public-page"
 
@@ -50,6 +51,14 @@ def _bump_now() -> None:
         SiteVersion.objects.get_or_create(pk=SiteVersion.SINGLETON, defaults={"number": 1})
 
 
+def changes_public_pages(sender, **signal_kwargs) -> bool:
+    """Whether a post_save, post_delete or m2m_changed signal may change what a public page
+    shows: anything in campaigns or regions but the version itself."""
+    return sender._meta.app_label in {"campaigns", "regions"} and sender._meta.model_name != (
+        "siteversion"
+    )
+
+
 def bump_content_version(**_signal_kwargs) -> None:
     """Mark every cached page stale, once the current transaction (if any) commits: bumping
     earlier would let a request re-cache the old content under the new version."""
@@ -57,11 +66,9 @@ def bump_content_version(**_signal_kwargs) -> None:
 
 
 def next_scheduled_publication(now: datetime.datetime) -> datetime.datetime | None:
-    """The next time a published campaign or statement reaches its publish time."""
+    """The next time a scheduled campaign or statement is released."""
     times = [
-        model.objects.filter(status__in=PUBLIC_STATUSES, publish_at__gt=now).aggregate(
-            next=Min("publish_at")
-        )["next"]
+        model.objects.filter(scheduled_q(now=now)).aggregate(next=Min("publish_at"))["next"]
         for model in (Campaign, PressStatement)
     ]
     return min((t for t in times if t is not None), default=None)

@@ -18,8 +18,9 @@ from campaigns.impact import (
     safe_to_show,
 )
 from campaigns.models import Campaign, CampaignPartner, PressStatement, Quote, ReportedFigure
+from campaigns.publishing import Status
+from regions.graph import GroupingGraph
 from regions.models import Metric, Organisation, Region
-from regions.selectors import grouping_edges
 from regions.series import Figures, MetricTable
 
 LATEST_STATEMENTS_WITH_QUOTES = 3
@@ -196,26 +197,11 @@ def distinct_helplines(campaigns: list[Campaign]) -> list[Campaign]:
     return helplines
 
 
-def region_ancestor_ids(region_id: int, edges: list[tuple[int, int]]) -> set[int]:
-    """Every grouping a region is in, however far up."""
-    parents: dict[int, set[int]] = defaultdict(set)
-    for grouping_id, member_id in edges:
-        parents[member_id].add(grouping_id)
-    found: set[int] = set()
-    frontier = [region_id]
-    while frontier:
-        for parent in parents.get(frontier.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                frontier.append(parent)
-    return found
-
-
 def region_page(region: Region) -> RegionPage:
     """A region, every published campaign that covers it (directly or through a grouping) with
     its figures for this region, and every figure counted here."""
-    edges = grouping_edges()
-    covering = {region.pk} | region_ancestor_ids(region.pk, edges)
+    graph = GroupingGraph.load()
+    covering = {region.pk} | graph.ancestors([region.pk])
     campaigns = list(
         Campaign.objects.published()
         .filter(regions__in=covering)
@@ -232,7 +218,7 @@ def region_page(region: Region) -> RegionPage:
     ).distinct()
     for metric in shown_metrics:
         metrics.setdefault(metric.pk, metric)
-    figures = Figures(metrics=metrics.values(), regions=[region], edges=edges)
+    figures = Figures(metrics=metrics.values(), regions=[region], graph=graph)
     history = [
         table
         for metric in sorted(metrics.values(), key=lambda m: m.name)
@@ -316,9 +302,8 @@ def partner_page(organisation: Organisation) -> PartnerPage:
 
 
 def home_page() -> dict[str, list[Campaign]]:
-    published = Campaign.objects.published().select_related("lead_organisation")
-    campaigns = list(published)
+    campaigns = list(Campaign.objects.published().select_related("lead_organisation"))
     return {
-        "current": [c for c in campaigns if c.status == "published"],
-        "archived": [c for c in campaigns if c.status == "archived"],
+        "current": [c for c in campaigns if c.status == Status.PUBLISHED],
+        "archived": [c for c in campaigns if c.status == Status.ARCHIVED],
     }

@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from campaigns import downloads, selectors
-from campaigns.models import Campaign, PressStatement, Status
+from campaigns.models import Campaign, PressStatement
+from campaigns.publishing import Status
 from regions.models import Organisation, Region
 
 
@@ -88,10 +89,10 @@ class PartnerDetailView(TemplateView):
 
 
 def link_to_previews(items) -> None:
-    """Within a preview, links to a campaign or statement that is not public yet lead to its
+    """Within a preview, links to a campaign or statement that is not published yet lead to its
     preview rather than to a page the editor would find missing."""
     for item in items:
-        if not item.is_visible:
+        if not item.is_published:
             item.get_absolute_url = item.get_page_url
 
 
@@ -115,9 +116,9 @@ class PreviewMixin:
 
     def preview_state(self, item) -> str:
         """Why the public does not see this page yet, in words."""
-        if item.is_visible:
+        if item.is_published:
             return _("This page is public; this is how visitors see it.")
-        if item.is_public:  # a statement whose campaign is not
+        if item.is_released:  # a statement whose campaign is not
             return _(
                 "This statement is ready, but its campaign is not public yet: "
                 "nobody else can see it until the campaign is published."

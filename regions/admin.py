@@ -1,11 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.validators import MaxLengthValidator
-from django.db import models
 from django.db.models import QuerySet
-from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
+from core.admin import (
+    ASSUME_HTTPS,
+    PICTURE_UPLOADS,
+    StaffUserAdmin,
+    TimestampsOnChangeOnlyMixin,
+    thumbnail,
+)
+from core.text import trimmed
 from regions.figures import period_label
+from regions.graph import GroupingGraph
 from regions.imports.admin import AllOrNothingImportMixin, UploadForm
 from regions.imports.regions import RegionResource
 from regions.imports.statistics import StatisticResource
@@ -30,73 +36,7 @@ from regions.models import (
     gss_code_validator,
 )
 from regions.permissions import organisation_of, regions_for_user, sees_all_regions
-from regions.selectors import (
-    grouping_discrepancies,
-    grouping_edges,
-    overlapping_periods,
-    region_member_ids,
-)
-
-# Spaces, and the invisible characters that come with text copied from web pages and documents
-# (zero-width space, byte order mark, no-break space), trimmed from both ends of a pasted code.
-INVISIBLE_EDGES = " \t\r\n\u00a0\u200b\ufeff"
-
-# Addresses typed without a scheme ("www.example.org") are taken as https, not http.
-ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
-# Said of an SVG drawing, a PDF renamed .png or anything else the picture reader cannot open,
-# instead of Django's "Upload a valid image. The file you uploaded was either not an image or a
-# corrupted image."
-NOT_A_PICTURE = _(
-    "This file is not a picture this site can use (PNG, JPEG or WebP). SVG drawings and PDFs "
-    "cannot be used: export a PNG."
-)
-PICTURE_UPLOADS = {
-    models.ImageField: {
-        "error_messages": {"invalid_image": NOT_A_PICTURE, "invalid_extension": NOT_A_PICTURE}
-    }
-}
-
-
-TIMESTAMP_FIELDS = {"created_at", "updated_at"}
-
-
-class TimestampsOnChangeOnlyMixin:
-    """Leave 'created at' and 'updated at' off the add page: before the record is saved they
-    hold only the database's placeholder for 'now', which Django would print as an object."""
-
-    def get_fieldsets(self, request: HttpRequest, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None:
-            return fieldsets
-        return [
-            (name, {**options, "fields": _without_timestamps(options["fields"])})
-            for name, options in fieldsets
-        ]
-
-
-def _without_timestamps(fields) -> list:
-    kept = []
-    for field in fields:
-        if isinstance(field, (list, tuple)):  # several fields on one line
-            row = [name for name in field if name not in TIMESTAMP_FIELDS]
-            if row:
-                kept.append(row)
-        elif field not in TIMESTAMP_FIELDS:
-            kept.append(field)
-    return kept
-
-
-def thumbnail(image: FieldFile | None, size: int = 64) -> str:
-    """A small preview of an uploaded image for admin lists and forms, or a dash."""
-    if not image:
-        return "–"
-    return format_html(
-        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px;object-fit:contain">',
-        image.url,
-        size,
-        size,
-    )
+from regions.selectors import grouping_discrepancies, overlapping_periods
 
 
 class RegionAdminForm(forms.ModelForm):
@@ -130,7 +70,7 @@ class RegionAdminForm(forms.ModelForm):
 
     def clean_gss_code(self):
         """As pasted or typed: surrounding spaces dropped, letters in capitals (w06000002)."""
-        code = (self.cleaned_data.get("gss_code") or "").strip(INVISIBLE_EDGES).upper()
+        code = trimmed(self.cleaned_data.get("gss_code") or "").upper()
         if not code:
             return None
         gss_code_validator(code)
@@ -138,7 +78,7 @@ class RegionAdminForm(forms.ModelForm):
 
     def clean_police_uk_id(self):
         """police.uk force ids are lower case (north-wales); surrounding spaces dropped."""
-        force_id = (self.cleaned_data.get("police_uk_id") or "").strip(INVISIBLE_EDGES).lower()
+        force_id = trimmed(self.cleaned_data.get("police_uk_id") or "").lower()
         return force_id or None
 
     def clean_groupings(self):
@@ -148,11 +88,9 @@ class RegionAdminForm(forms.ModelForm):
             return groupings  # nothing is inside a new region yet
         if any(g.pk == region.pk for g in groupings):
             raise forms.ValidationError(_("A region cannot be a grouping of itself."))
-        # Every region inside this one, at any depth, by the stored edges (one query); its own
-        # edges upwards are the ones being replaced.
-        edges = [(g, m) for g, m in grouping_edges() if m != region.pk]
-        inside = region_member_ids([region.pk], edges=edges)
-        loops = [g for g in groupings if g.pk in inside]
+        # The stored groupings (one query), less this region's own, which the form replaces.
+        graph = GroupingGraph.load().without_groupings_of([region.pk])
+        loops = [g for g in groupings if graph.makes_loop(region.pk, g.pk)]
         if loops:
             raise forms.ValidationError(
                 [
@@ -203,17 +141,6 @@ class RegionAdminForm(forms.ModelForm):
 class RegionAdmin(AllOrNothingImportMixin, admin.ModelAdmin):
     form = RegionAdminForm
     resource_classes = [RegionResource]
-    template_columns = [
-        "gss_code",
-        "name",
-        "kind",
-        "police_uk_id",
-        "groupings",
-        "slug",
-        "population",
-        "population_year",
-        "population_source",
-    ]
     list_display = ["name", "kind", "gss_code", "police_uk_id", "grouping_names"]
     list_filter = ["kind", ("groupings", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "gss_code", "police_uk_id"]
@@ -370,15 +297,6 @@ class StatisticAdmin(
     # UTF-8 with a byte order mark: without it Excel reads the CSV as Windows-1252 and shows
     # "£" and "é" as "Â£" and "Ã©".
     to_encoding = "utf-8-sig"
-    template_columns = [
-        "region_code",
-        "metric",
-        "period_start",
-        "period_end",
-        "value",
-        "source",
-        "notes",
-    ]
     list_display = ["region", "period", "value", "metric", "source", "import_batch"]
     list_filter = [
         "metric",
@@ -550,9 +468,11 @@ class UserMembershipInline(admin.StackedInline):
     verbose_name_plural = _("partner organisation (for data officers)")
 
 
-class UserWithMembershipAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, UserMembershipInline]
-    list_display = [*UserAdmin.list_display, "organisation_name"]
+class PartnerUserAdmin(StaffUserAdmin):
+    """Staff accounts, with the partner organisation a data officer imports for."""
+
+    inlines = [*StaffUserAdmin.inlines, UserMembershipInline]
+    list_display = [*StaffUserAdmin.list_display, "organisation_name"]
 
     @admin.display(description=_("partner organisation"))
     def organisation_name(self, user) -> str:
@@ -565,4 +485,4 @@ class UserWithMembershipAdmin(UserAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
-admin.site.register(User, UserWithMembershipAdmin)
+admin.site.register(User, PartnerUserAdmin)

@@ -116,9 +116,3 @@ def _period_label(start: datetime.date, end: datetime.date, language: str | None
         "start": date_format(start, "j F Y"),
         "end": date_format(end, "j F Y"),
     }
-
-
-def one_kind_of_line_break(text: str) -> str:
-    """Line breaks stored one way ('\n'), whether typed in a browser ('\r\n'), on an old Mac
-    ('\r') or given back by a spreadsheet, so the same text always compares equal."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")

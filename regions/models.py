@@ -7,17 +7,19 @@ whether or not any campaign shows it.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models, router, transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.figures import one_kind_of_line_break, period_label
-from regions.images import store_upright
-from regions.validators import validate_image_upload, validate_population_year
+from core.images import store_upright, validate_image_upload
+from core.models import ConstraintErrorsByField, TimeStampedModel
+from core.text import one_kind_of_line_break
+from regions.figures import period_label
+from regions.validators import validate_population_year
 
 GSS_CODE_PATTERN = r"^[EWSN][0-9]{8}$"
 gss_code_validator = RegexValidator(
@@ -27,65 +29,6 @@ gss_code_validator = RegexValidator(
         "for example W15000001. Leave it empty for a custom grouping."
     ),
 )
-
-
-def constraint_fields(constraint) -> set[str]:
-    """The model fields a database constraint reads (not through a relation)."""
-    fields = set(getattr(constraint, "fields", ()) or ())
-    condition = getattr(constraint, "condition", None)
-    if condition is not None:
-        fields |= Q(condition).referenced_base_fields
-    return fields
-
-
-class ConstraintErrorsByField:
-    """Says a database rule's refusal beside the field it concerns rather than at the top of the
-    form, where on a long form an editor may never see it.
-
-    `constraint_error_fields` maps a constraint's name to the field its message belongs beside,
-    or to several fields: the first of them left empty (for a rule that needs them all), else
-    the first. A refusal goes to a field only if the constraint reads that field and the check
-    included it: a form is only ever given errors for fields it has, the others staying with the
-    whole form.
-    """
-
-    constraint_error_fields: dict[str, str | tuple[str, ...]] = {}
-
-    def constraint_error_field(self, constraint, exclude) -> str | None:
-        wanted = self.constraint_error_fields.get(constraint.name)
-        if wanted is None:
-            return None
-        candidates = (wanted,) if isinstance(wanted, str) else tuple(wanted)
-        empty = [name for name in candidates if getattr(self, name, None) in (None, "")]
-        field = (empty or candidates)[0]
-        if field not in constraint_fields(constraint) or (exclude and field in exclude):
-            return None
-        return field
-
-    def validate_constraints(self, exclude=None) -> None:
-        """Django's own check of every constraint, each refusal filed under its field."""
-        using = router.db_for_write(self.__class__, instance=self)
-        errors: dict[str, list[ValidationError]] = {}
-        for model_class, constraints in self.get_constraints():
-            for constraint in constraints:
-                try:
-                    constraint.validate(model_class, self, exclude=exclude, using=using)
-                except ValidationError as error:
-                    field = self.constraint_error_field(constraint, exclude)
-                    if field is None and error.code == "unique":
-                        fields = getattr(constraint, "fields", ())
-                        field = fields[0] if len(fields) == 1 else None
-                    errors.setdefault(field or NON_FIELD_ERRORS, []).append(error)
-        if errors:
-            raise ValidationError(errors)
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
-    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
-
-    class Meta:
-        abstract = True
 
 
 class Region(ConstraintErrorsByField, TimeStampedModel):

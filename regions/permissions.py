@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from core.roles import CAMPAIGN_MANAGERS
 from regions.models import Organisation, PartnerMembership, Region
-from regions.roles import CAMPAIGN_MANAGERS
 from regions.selectors import regions_covered_by
 
 

@@ -1,40 +1,17 @@
 """Reads about regions and their figures, each in a fixed number of queries."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from regions.graph import GroupingGraph
 from regions.models import Organisation, Region, Statistic
-
-
-def grouping_edges() -> list[tuple[int, int]]:
-    """Every (grouping id, member id) pair, in one query."""
-    return list(Region.groupings.through.objects.values_list("to_region_id", "from_region_id"))
-
-
-def region_member_ids(
-    region_ids: Iterable[int], *, edges: list[tuple[int, int]] | None = None
-) -> set[int]:
-    """The given regions and every region inside them, however deep (one query, or none when
-    the grouping edges are given)."""
-    children: dict[int, set[int]] = {}
-    for grouping_id, member_id in grouping_edges() if edges is None else edges:
-        children.setdefault(grouping_id, set()).add(member_id)
-    found = set(region_ids)
-    frontier = list(found)
-    while frontier:
-        for child in children.get(frontier.pop(), ()):
-            if child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
 
 
 def regions_covered_by(organisation: Organisation) -> QuerySet[Region]:
     """Every region an organisation covers: its own regions and all their members."""
     own = organisation.regions.values_list("pk", flat=True)
-    return Region.objects.filter(pk__in=region_member_ids(own))
+    return Region.objects.filter(pk__in=GroupingGraph.load().with_descendants(own))
 
 
 @dataclass(frozen=True)
@@ -56,14 +33,16 @@ def grouping_discrepancies(statistics: QuerySet[Statistic]) -> list[Discrepancy]
     """Stored grouping figures among `statistics` whose members all have a figure for the same
     metric and period (stored, or for a member grouping without one, the sum of its own members),
     adding up to a different total (three queries)."""
-    edges = grouping_edges()
-    members: dict[int, set[int]] = {}
-    for grouping_id, member_id in edges:
-        members.setdefault(grouping_id, set()).add(member_id)
-    totals = list(statistics.filter(region_id__in=list(members)).select_related("region", "metric"))
+    graph = GroupingGraph.load()
+    members = graph.members
+    totals = list(
+        statistics.filter(region_id__in=[g for g in members if members[g]]).select_related(
+            "region", "metric"
+        )
+    )
     if not totals:
         return []
-    wanted = region_member_ids({s.region_id for s in totals}, edges=edges)
+    wanted = graph.with_descendants({s.region_id for s in totals})
     values = {
         (metric_id, region_id, start, end): value
         for metric_id, region_id, start, end, value in Statistic.objects.filter(

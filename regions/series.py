@@ -30,8 +30,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from regions.figures import Change, change_between, period_label
+from regions.graph import GroupingGraph
 from regions.models import Metric, Region, Statistic
-from regions.selectors import grouping_edges, region_member_ids
 
 
 @dataclass(frozen=True, order=True)
@@ -83,7 +83,7 @@ def approximate(value: Decimal) -> str:
 
 
 @dataclass
-class Cell:
+class PeriodFigure:
     """One region's figure for one period, with what the public may see of it."""
 
     period: Period
@@ -125,7 +125,7 @@ class Cell:
 
     @property
     def short_text(self) -> str:
-        """As text, but brief where a cell is narrow: '<5', 'incomplete', '–'."""
+        """As text, but brief where a figure is narrow: '<5', 'incomplete', '–'."""
         if self.state == State.MISSING:
             return "–"
         if self.state == State.INCOMPLETE:
@@ -175,8 +175,8 @@ class Cell:
         return _("%(rate)s per 100,000 people") % {"rate": number_format(rate, decimal_pos=1)}
 
 
-def change_of(earlier: Cell | None, later: Cell | None) -> Change | None:
-    """The change between two cells the public may see, or None. Periods of different lengths
+def change_of(earlier: PeriodFigure | None, later: PeriodFigure | None) -> Change | None:
+    """The change between two figures the public may see, or None. Periods of different lengths
     are not compared (six months against one would read as a fall); their monthly rates are."""
     if earlier is None or later is None:
         return None
@@ -187,26 +187,26 @@ def change_of(earlier: Cell | None, later: Cell | None) -> Change | None:
 
 @dataclass
 class Series:
-    """One region's cells for a metric, one per period of the table (in period order)."""
+    """One region's figures for a metric, one per period of the table (in period order)."""
 
     region: Region
-    cells: list[Cell]
+    figures: list[PeriodFigure]
     is_grouping: bool = False
     changes: list[Change | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.changes = [None][: len(self.cells)] + [
+        self.changes = [None][: len(self.figures)] + [
             change_of(earlier, later)
-            for earlier, later in zip(self.cells, self.cells[1:], strict=False)
+            for earlier, later in zip(self.figures, self.figures[1:], strict=False)
         ]
 
     @property
-    def points(self) -> list[tuple[Cell, Change | None]]:
-        return list(zip(self.cells, self.changes, strict=True))
+    def points(self) -> list[tuple[PeriodFigure, Change | None]]:
+        return list(zip(self.figures, self.changes, strict=True))
 
     @property
     def has_figures(self) -> bool:
-        return any(cell.state != State.MISSING for cell in self.cells)
+        return any(figure.state != State.MISSING for figure in self.figures)
 
 
 @dataclass
@@ -221,9 +221,9 @@ class MetricTable:
     def sources(self) -> list[str]:
         found: dict[str, None] = {}
         for row in self.series:
-            for cell in row.cells:
-                if cell.source and cell.state == State.STORED:
-                    found[cell.source] = None
+            for figure in row.figures:
+                if figure.source and figure.state == State.STORED:
+                    found[figure.source] = None
         return list(found)
 
 
@@ -233,12 +233,12 @@ MAX_DERIVED_SUMS = 500
 
 
 def _withhold_differences(
-    cells: dict[int, Cell], leaves: dict[int, frozenset[int]], threshold: int
+    figures: dict[int, PeriodFigure], leaves: dict[int, frozenset[int]], threshold: int
 ) -> None:
     """Withhold totals until no set of areas not shown can be worked out to add up to fewer than
     the threshold, from the totals and area figures shown for one period.
 
-    `cells` are every region's cell for the period, `leaves` the areas (regions with no members)
+    `figures` are every region's figure for the period, `leaves` the areas (regions with no members)
     inside each grouping. Each shown total says: its areas not shown add up to its value minus
     the figures shown for the others. Checked, in turn: each such sum on its own; the difference
     of any two whose areas nest (and so on); and every single area whose figure can be solved
@@ -247,14 +247,14 @@ def _withhold_differences(
     """
     while True:
         equations: list[tuple[frozenset[int], int, int]] = []
-        for region_id, cell in cells.items():
-            if region_id not in leaves or cell.shown is None:
+        for region_id, figure in figures.items():
+            if region_id not in leaves or figure.shown is None:
                 continue
-            hidden = frozenset(leaf for leaf in leaves[region_id] if cells[leaf].shown is None)
+            hidden = frozenset(leaf for leaf in leaves[region_id] if figures[leaf].shown is None)
             if not hidden:
                 continue  # every area shown: nothing to learn
-            known = sum(cells[leaf].shown for leaf in leaves[region_id] - hidden)
-            equations.append((hidden, cell.shown - known, region_id))
+            known = sum(figures[leaf].shown for leaf in leaves[region_id] - hidden)
+            equations.append((hidden, figure.shown - known, region_id))
         revealing = next(
             (frozenset({region}) for _h, rest, region in equations if 0 <= rest < threshold),
             None,
@@ -269,7 +269,7 @@ def _withhold_differences(
         if revealing is None:
             return
         largest = max(revealing, key=lambda region_id: (len(leaves[region_id]), region_id))
-        cells[largest].suppressed = cells[largest].withheld = True
+        figures[largest].suppressed = figures[largest].withheld = True
 
 
 def _small_solved_area(
@@ -353,24 +353,18 @@ class Figures:
         *,
         metrics: Iterable[Metric],
         regions: Iterable[Region],
-        edges: list[tuple[int, int]] | None = None,
+        graph: GroupingGraph | None = None,
     ) -> None:
         self.metrics = list(metrics)
         self.regions = list(regions)
-        self.edges = grouping_edges() if edges is None else edges
-        self.members: dict[int, list[int]] = defaultdict(list)
-        self.parents: dict[int, list[int]] = defaultdict(list)
-        for grouping_id, member_id in self.edges:
-            self.members[grouping_id].append(member_id)
-            self.parents[member_id].append(grouping_id)
+        self.graph = GroupingGraph.load() if graph is None else graph
         # Every total that shares an area with what is shown is weighed with it, so the same
         # figures are withheld on every page that shows them.
-        wanted = self._connected(region_member_ids([r.pk for r in self.regions], edges=self.edges))
-        self.component = wanted
+        self.component = self.graph.connected(r.pk for r in self.regions)
         self.values: dict[tuple[int, int], dict[Period, tuple[int, str]]] = defaultdict(dict)
         self.populations: dict[int, int | None] = {}
         rows = Statistic.objects.filter(
-            metric__in=[m.pk for m in self.metrics], region_id__in=wanted
+            metric__in=[m.pk for m in self.metrics], region_id__in=self.component
         ).values_list("metric_id", "region_id", "period_start", "period_end", "value", "source")
         for metric_id, region_id, start, end, value, source in rows:
             self.values[(metric_id, region_id)][Period(start, end)] = (value, source)
@@ -378,44 +372,11 @@ class Figures:
             self.populations[region.pk] = region.population
         self._leaf_sets: dict[int, frozenset[int]] | None = None
 
-    def _connected(self, region_ids: set[int]) -> set[int]:
-        """The regions, every grouping any of them is in, everything inside those, and so on."""
-        found = set(region_ids)
-        frontier = list(found)
-        while frontier:
-            region_id = frontier.pop()
-            for neighbour in (*self.members.get(region_id, ()), *self.parents.get(region_id, ())):
-                if neighbour not in found:
-                    found.add(neighbour)
-                    frontier.append(neighbour)
-        return found
-
-    def _leaves(self) -> dict[int, frozenset[int]]:
-        """For each grouping among the loaded regions, the areas with no members inside it."""
-        memo: dict[int, frozenset[int]] = {}
-
-        def leaves_of(region_id: int, path: frozenset) -> frozenset[int]:
-            if region_id in memo:
-                return memo[region_id]
-            inside = [m for m in self.members.get(region_id, ()) if m not in path]
-            if not inside:
-                found = frozenset({region_id})
-            else:
-                found = frozenset().union(*(leaves_of(m, path | {region_id}) for m in inside))
-            memo[region_id] = found
-            return found
-
-        return {
-            region_id: leaves_of(region_id, frozenset())
-            for region_id in self.component
-            if self.members.get(region_id)
-        }
-
     def table(self, metric: Metric, regions: Iterable[Region] | None = None) -> MetricTable:
         """The metric's series for the given regions (default: all), over their periods."""
         regions = list(self.regions if regions is None else regions)
-        memo: dict[tuple[int, Period], Cell] = {}
-        inside = region_member_ids([r.pk for r in regions], edges=self.edges)
+        memo: dict[tuple[int, Period], PeriodFigure] = {}
+        inside = self.graph.with_descendants(r.pk for r in regions)
         periods = sorted(
             {
                 period
@@ -425,20 +386,20 @@ class Figures:
             }
         )
 
-        def cell(region_id: int, period: Period, path: frozenset = frozenset()) -> Cell:
+        def figure(region_id: int, period: Period, path: frozenset = frozenset()) -> PeriodFigure:
             key = (region_id, period)
             if key in memo:
                 return memo[key]
-            result = Cell(period=period, threshold=metric.small_number_threshold)
+            result = PeriodFigure(period=period, threshold=metric.small_number_threshold)
             result.population = self.populations.get(region_id)
             stored = self.values.get((metric.pk, region_id), {}).get(period)
-            members = [m for m in self.members.get(region_id, []) if m not in path]
-            member_cells = [cell(m, period, path | {region_id}) for m in members]
+            members = [m for m in self.graph.members.get(region_id, ()) if m not in path]
+            member_figures = [figure(m, period, path | {region_id}) for m in members]
             if stored is not None:
                 result.state = State.STORED
                 result.value, result.source = stored
             elif members:
-                reporting = [c for c in member_cells if c.has_value]
+                reporting = [c for c in member_figures if c.has_value]
                 result.members_total = len(members)
                 result.members_reporting = len(reporting)
                 if len(reporting) == len(members):
@@ -449,22 +410,22 @@ class Figures:
             if result.has_value:
                 if result.value < metric.small_number_threshold:
                     result.suppressed = True
-                elif any(c.suppressed for c in member_cells):
+                elif any(c.suppressed for c in member_figures):
                     result.suppressed = result.withheld = True
             memo[key] = result
             return result
 
         if self._leaf_sets is None:
-            self._leaf_sets = self._leaves()
+            self._leaf_sets = self.graph.leaves()
         for period in periods:
-            cells = {region_id: cell(region_id, period) for region_id in self.component}
-            _withhold_differences(cells, self._leaf_sets, metric.small_number_threshold)
+            figures = {region_id: figure(region_id, period) for region_id in self.component}
+            _withhold_differences(figures, self._leaf_sets, metric.small_number_threshold)
 
         series = [
             Series(
                 region=region,
-                cells=[cell(region.pk, period) for period in periods],
-                is_grouping=bool(self.members.get(region.pk)),
+                figures=[figure(region.pk, period) for period in periods],
+                is_grouping=self.graph.is_grouping(region.pk),
             )
             for region in regions
         ]

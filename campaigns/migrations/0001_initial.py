@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import regions.validators
+import core.images
 from django.db import migrations, models
 
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(blank=True, help_text="Plain text; no HTML. Leave a blank line between paragraphs. Formatting: '## ' at the start of a line for a heading, '- ' for a bullet, **bold**, [link text](https://example.org).", verbose_name='body')),
                 ('launch_date', models.DateField(help_text="The day the campaign started. Periods ending before it count as 'before', periods starting on or after it as 'after'.", verbose_name='launch date')),
                 ('end_date', models.DateField(blank=True, help_text='Optional: the last day of the campaign. Not before the launch date.', null=True, verbose_name='end date')),
-                ('hero_image', models.ImageField(blank=True, height_field='hero_image_height', help_text='Optional: PNG, JPEG or WebP, at most 5 MB, at least 1200 pixels wide.', upload_to='campaigns/', validators=[regions.validators.validate_image_upload], verbose_name='hero image', width_field='hero_image_width')),
+                ('hero_image', models.ImageField(blank=True, height_field='hero_image_height', help_text='Optional: PNG, JPEG or WebP, at most 5 MB, at least 1200 pixels wide.', upload_to='campaigns/', validators=[core.images.validate_image_upload], verbose_name='hero image', width_field='hero_image_width')),
                 ('hero_image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_image_alt', models.CharField(blank=True, help_text="What the image shows, for people who cannot see it. Required with an image, unless you tick 'decorative'.", max_length=250, verbose_name='hero image description')),

@@ -2,7 +2,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from campaigns.impact import MAX_PERIODS_SHOWN
-from campaigns.text import render_markdown
+from core.markdown import render_markdown
 from regions.figures import period_label
 
 register = template.Library()

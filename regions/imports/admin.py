@@ -32,9 +32,9 @@ from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.signals import post_import
 
-from regions.imports.core import ImportResult
 from regions.imports.formats import SpreadsheetFormat, dataset_from_bytes
 from regions.imports.reading import FileRejected, check_name_matches_content, check_size
+from regions.imports.results import ImportResult
 from regions.imports.storage import DatabaseStorage, PendingImportMissing
 
 
@@ -85,10 +85,13 @@ class AllOrNothingImportMixin(ImportMixin):
     import_template_name = "admin/regions/import.html"
     skip_admin_log = True
     tmp_storage_class = DatabaseStorage
-    template_columns: list[str] = []
 
     def get_import_formats(self):
         return self.import_formats
+
+    def template_columns(self) -> list[str]:
+        """The columns of the file format, as the resource declares them."""
+        return self.resource_classes[0].column_names()
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         opts = self.opts
@@ -137,7 +140,7 @@ class AllOrNothingImportMixin(ImportMixin):
         info = self.get_model_info()
         return {
             **super().get_import_context_data(**kwargs),
-            "template_columns": self.template_columns,
+            "template_columns": self.template_columns(),
             "template_url_name": "admin:{}_{}_import_template".format(*info),
         }
 
@@ -296,20 +299,22 @@ class AllOrNothingImportMixin(ImportMixin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         name = f"{self.opts.model_name}-import-template"
+        columns = self.template_columns()
         if extension == "csv":
             response = HttpResponse(
-                "\ufeff" + ",".join(self.template_columns) + "\r\n",
+                "\ufeff" + ",".join(columns) + "\r\n",
                 content_type="text/csv; charset=utf-8",
             )
         elif extension == "xlsx":
             from openpyxl import Workbook
+            from openpyxl.utils import get_column_letter
 
             workbook = Workbook()
             sheet = workbook.active
             sheet.title = str(self.opts.verbose_name_plural).capitalize()[:31]
-            sheet.append(self.template_columns)
-            for index, column in enumerate(self.template_columns):
-                sheet.column_dimensions[chr(65 + index)].width = max(14, len(column) + 4)
+            sheet.append(columns)
+            for index, column in enumerate(columns, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column) + 4)
             buffer = io.BytesIO()
             workbook.save(buffer)
             response = HttpResponse(

@@ -9,11 +9,12 @@ import re
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from regions.figures import one_kind_of_line_break
-from regions.imports.reading import Cell, DecimalCommaText, UnsavedFormula
+from core.spreadsheets import formula_start, unescape_formula
+from core.text import one_kind_of_line_break, visible
+from regions.imports.reading.csvfile import DecimalCommaText
+from regions.imports.reading.table import CellValue
+from regions.imports.reading.xlsx import UnsavedFormula
 
-# Cells a spreadsheet would run as a formula (CSV injection): refused on import.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BIGINT_MAX = 2**63 - 1
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -35,7 +36,7 @@ class CellError(ValueError):
     """A cell's content is not acceptable; str(error) says why, in plain words."""
 
 
-def parse_cell(parse, cell: Cell):
+def parse_cell(parse, cell: CellValue):
     """parse(cell), where any failure to read the cell is a CellError, never a crash."""
     if isinstance(cell, UnsavedFormula):
         raise CellError(
@@ -56,14 +57,14 @@ def parse_cell(parse, cell: Cell):
         ) from None
 
 
-def is_blank(cell: Cell) -> bool:
+def is_blank(cell: CellValue) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
 
 
 def check_not_formula(raw: str) -> None:
     """Refuse text a spreadsheet would run, as written and as it would be stored (trimmed):
     ' =HYPERLINK(…)' is stored as '=HYPERLINK(…)'."""
-    first = _formula_start(raw)
+    first = formula_start(raw)
     if first is not None:
         invisible = {
             "\t": (_("a tab"), _("the tab")),
@@ -79,51 +80,12 @@ def check_not_formula(raw: str) -> None:
         )
 
 
-def _formula_start(raw: str) -> str | None:
-    """The character that would make a spreadsheet run the text, before or after trimming."""
-    if raw.startswith(FORMULA_PREFIXES):
-        return raw[0]
-    stripped = raw.strip()
-    if stripped.startswith(FORMULA_PREFIXES):
-        return stripped[0]
-    return None
-
-
-def escape_formula(value):
-    """For exports: text a spreadsheet would run as a formula gets a leading apostrophe,
-    which spreadsheets read as "this is text"."""
-    # A lone '-' (the usual mark for nothing) runs nothing, and the import takes it as text.
-    if isinstance(value, str) and value.strip() != "-" and _formula_start(value) is not None:
-        return "'" + value
-    return value
-
-
-def unescape_formula(raw: str) -> str | None:
-    """The text an export escaped (an apostrophe before what a spreadsheet would run), or None
-    when the text is not such an escape: "'-5% on last year" reads as "-5% on last year"."""
-    if raw.startswith("'") and _formula_start(raw[1:]) is not None:
-        return raw[1:]
-    return None
-
-
 def _quote(raw: str, limit: int = 40) -> str:
     text = raw.strip()
     return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
 
 
-# Characters that show as nothing (zero-width spaces and joiners, a stray byte order mark) and
-# the no-break space, which copying from web pages and Word leaves in cells.
-_INVISIBLE = str.maketrans(
-    {"\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00a0": " "}
-)
-
-
-def visible(raw: str) -> str:
-    """The text without characters a reader cannot see (a no-break space becomes a space)."""
-    return raw.translate(_INVISIBLE)
-
-
-def text(cell: Cell, *, max_length: int | None = None) -> str:
+def text(cell: CellValue, *, max_length: int | None = None) -> str:
     """The cell as trimmed text ('' for an empty cell), without invisible characters; formulas
     refused (a lone '-', the usual mark for nothing, is text)."""
     if cell is None:
@@ -154,7 +116,7 @@ def text(cell: Cell, *, max_length: int | None = None) -> str:
     return value
 
 
-def date(cell: Cell) -> datetime.date:
+def date(cell: CellValue) -> datetime.date:
     """A date from an Excel date cell, ISO 2024-03-05 or UK day-first 05/03/2024."""
     if isinstance(cell, datetime.datetime):
         if _seconds_into_day(cell) >= 1:  # less is a spreadsheet's rounding, not a time
@@ -214,7 +176,7 @@ def _clock(time: datetime.time) -> str:
     return time.strftime("%H:%M:%S" if time.second else "%H:%M")
 
 
-def _day_first_parts(cell: Cell) -> tuple[int, int, str] | None:
+def _day_first_parts(cell: CellValue) -> tuple[int, int, str] | None:
     if not isinstance(cell, str):
         return None
     match = _DAY_FIRST_DATE.match(cell.strip())
@@ -224,13 +186,13 @@ def _day_first_parts(cell: Cell) -> tuple[int, int, str] | None:
     return int(first), int(second), year
 
 
-def is_month_first(cell: Cell) -> bool:
+def is_month_first(cell: CellValue) -> bool:
     """Whether a text date can only be month first (US style): 06/30/2010."""
     parts = _day_first_parts(cell)
     return parts is not None and 1 <= parts[0] <= 12 < parts[1] <= 31
 
 
-def is_ambiguous_date(cell: Cell) -> bool:
+def is_ambiguous_date(cell: CellValue) -> bool:
     """Whether a text date reads as two different real dates, day first or month first:
     04/01/2010 is 4 January or 1 April."""
     parts = _day_first_parts(cell)
@@ -344,7 +306,7 @@ def _decimal_comma_count(raw: str) -> int:
     return _whole_number(whole, raw)
 
 
-def count(cell: Cell) -> int:
+def count(cell: CellValue) -> int:
     """A whole number, 0 or more: '1,747' with commas between thousands, and '139.0' (as some
     systems write whole numbers), are accepted; '1.000' is refused as ambiguous."""
     if isinstance(cell, bool):

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from regions.imports.core import ImportResult
 from regions.imports.formats import dataset_from_bytes
 from regions.imports.reading import FileRejected, check_size
+from regions.imports.results import ImportResult
 
 
 class ImportCommand(BaseCommand):

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import regions.validators
+import core.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(help_text="The partner page's web address: lower-case letters, digits and hyphens; unique.", max_length=120, unique=True, verbose_name='slug')),
                 ('kind', models.CharField(choices=[('charity', 'Charity'), ('police_force', 'Police force'), ('rocu', 'Regional organised crime unit'), ('local_authority', 'Local authority'), ('health_body', 'Health body'), ('other', 'Other')], help_text='What sort of organisation this is; shown on its partner page.', max_length=32, verbose_name='kind')),
                 ('website', models.URLField(blank=True, help_text='Optional: the full address, starting https://.', verbose_name='website')),
-                ('logo', models.ImageField(blank=True, height_field='logo_height', help_text='Optional: PNG, JPEG or WebP, at most 5 MB. Shown small beside the name, which is always written out too, so the logo needs no separate description.', upload_to='logos/', validators=[regions.validators.validate_image_upload], verbose_name='logo', width_field='logo_width')),
+                ('logo', models.ImageField(blank=True, height_field='logo_height', help_text='Optional: PNG, JPEG or WebP, at most 5 MB. Shown small beside the name, which is always written out too, so the logo needs no separate description.', upload_to='logos/', validators=[core.images.validate_image_upload], verbose_name='logo', width_field='logo_width')),
                 ('logo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('description', models.TextField(blank=True, help_text='Optional: one or two plain sentences on the partner page.', verbose_name='description')),

@@ -9,8 +9,8 @@ from campaigns.models import (
     PressStatement,
     Quote,
     ReportedFigure,
-    Status,
 )
+from campaigns.publishing import Status
 from tests.regions.factories import OrganisationFactory
 
 PAST = datetime.datetime(2018, 1, 1, 9, 0, tzinfo=datetime.UTC)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
-from campaigns.models import Campaign, Person, PressStatement, Quote, ReportedFigure, Status
+from campaigns.models import Campaign, Person, PressStatement, Quote, ReportedFigure
+from campaigns.publishing import Status
 from regions.models import Metric, Organisation, Region
 from tests.campaigns.factories import CampaignFactory, PersonFactory, QuoteFactory
 from tests.regions.factories import data_officer
@@ -333,7 +334,7 @@ def test_manager_creates_published_campaign_with_partner_and_figure(manager_clie
     assert response.status_code == 302, form_errors(response)
     campaign = Campaign.objects.get(slug="get-help-early-in-wales")
     assert campaign.status == Status.PUBLISHED
-    assert campaign.is_public
+    assert campaign.is_released
     assert [(p.organisation, p.role) for p in campaign.partnerships.all()] == [(titan, "Police")]
     figure = campaign.reported_figures.get()
     assert (figure.value, figure.qualifier, figure.statement) == (40, "about", None)

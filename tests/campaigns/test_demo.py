@@ -8,9 +8,9 @@ from django.core.management import call_command
 
 from campaigns.demo import DATA_OFFICER_USERNAME, MANAGER_USERNAME
 from campaigns.models import Campaign, PressStatement
+from core.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
 from regions.models import PartnerMembership, Region, Statistic
 from regions.permissions import regions_for_user
-from regions.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
 
 pytestmark = pytest.mark.django_db
 

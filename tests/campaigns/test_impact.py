@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.models import Status
+from campaigns.publishing import Status
 from regions.models import Region
 from tests.campaigns.factories import (
     CampaignFactory,

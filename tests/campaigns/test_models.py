@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, ReportedFigure, Status
-from campaigns.text import render_markdown
+from campaigns.models import Campaign, ReportedFigure
+from campaigns.publishing import Status
+from core.markdown import render_markdown
 from tests.campaigns.factories import (
     CampaignFactory,
     CampaignPartnerFactory,

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Status
 from campaigns.page_cache import content_version
+from campaigns.publishing import Status
 from regions.models import Region
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory
 from tests.regions.factories import MetricFactory, RegionFactory, StatisticFactory

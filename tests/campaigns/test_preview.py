@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, PressStatement, Status
+from campaigns.models import Campaign, PressStatement
+from campaigns.publishing import Status
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory, QuoteFactory
 from tests.regions.factories import OrganisationFactory, data_officer
 

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import ReportedFigure, Status
+from campaigns.models import ReportedFigure
+from campaigns.publishing import Status
 from regions.models import Region
 from tests.campaigns.factories import (
     CampaignFactory,

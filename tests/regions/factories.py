@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
 from regions.models import Metric, Organisation, PartnerMembership, Region, Statistic
-from regions.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

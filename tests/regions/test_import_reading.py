@@ -14,19 +14,19 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from core.spreadsheets import escape_formula
 from regions.imports import cells
-from regions.imports.core import FileErrors, match_columns
+from regions.imports.columns import match_columns
 from regions.imports.reading import (
-    DecimalCommaText,
     FileRejected,
-    UnsavedFormula,
     check_name_matches_content,
     check_size,
-    decode_text,
-    read_csv,
     read_table,
-    read_xlsx,
 )
+from regions.imports.reading.csvfile import DecimalCommaText, read_csv
+from regions.imports.reading.encoding import decode_text
+from regions.imports.reading.xlsx import UnsavedFormula, read_xlsx
+from regions.imports.results import FileErrors
 
 CORPUS = Path(__file__).parent / "import_files"
 NBSP = "\N{NO-BREAK SPACE}"  # Django's filesizeformat keeps "189 bytes" on one line
@@ -700,7 +700,7 @@ def test_a_formula_behind_spaces_is_refused_where_a_number_or_date_is_expected(c
 
 @pytest.mark.parametrize("value", [" =1+1", "\n@SUM(1)", "=1+1", "\t1"])
 def test_exports_escape_formulas_behind_spaces_too(value):
-    assert cells.escape_formula(value) == "'" + value
+    assert escape_formula(value) == "'" + value
 
 
 @pytest.mark.parametrize(
@@ -862,7 +862,7 @@ def test_a_file_only_just_over_the_size_limit_says_by_how_much(settings):
 
 
 def test_cells_beyond_the_header_in_a_workbook_get_no_advice_about_csv_quotes():
-    from regions.imports.core import stray_cell_problems
+    from regions.imports.columns import stray_cell_problems
 
     table = read_table(xlsx(["region_code", "value"], ["W15000001", 5, None, "stray"]), "f.xlsx")
     assert [str(problem) for problem in stray_cell_problems(table)] == [
@@ -1038,9 +1038,9 @@ def test_invisible_characters_are_dropped_from_dates():
 
 
 def test_a_lone_dash_survives_export_and_import_unchanged():
-    assert cells.escape_formula("-") == "-"
-    assert cells.text(cells.escape_formula("-")) == "-"
-    assert cells.escape_formula("-1+2") == "'-1+2"
+    assert escape_formula("-") == "-"
+    assert cells.text(escape_formula("-")) == "-"
+    assert escape_formula("-1+2") == "'-1+2"
 
 
 def test_a_blank_first_row_says_to_delete_the_rows_above_the_names():

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from regions.imports.formats import dataset_from_bytes
-from regions.imports.regions import plan_regions
+from regions.imports.regions import regions_plan
 from regions.models import ImportBatch, Region
 from tests.regions.factories import OrganisationFactory, RegionFactory, data_officer
 
@@ -182,7 +182,7 @@ def test_loops_are_found_without_a_query_per_row(demo):
         rows = [f",G{n},grouping,,g{n + 1}" for n in range(size)] + [f",G{size},grouping,,g0"]
         table = dataset_from_bytes((HEADER + "\n".join(rows)).encode(), "regions.csv").table
         with CaptureQueriesContext(connection) as queries:
-            plan = plan_regions(table)
+            plan = regions_plan(table)
         assert [str(problem) for problem in plan.problems] == [
             f"Row {size + 2}, groupings: G0 is already inside G{size}, so G{size} cannot be part "
             "of it: that would make a loop."
@@ -314,16 +314,16 @@ def test_two_new_regions_of_one_name_are_refused_at_preview_not_at_confirmation(
 def test_a_region_the_database_refuses_at_writing_is_a_row_problem_not_an_error(demo, monkeypatch):
     """Planning checks every rule it knows; should writing still find one broken (the database
     changed in between), the import is undone and the problem shown by row."""
-    from regions.imports import regions as region_imports
+    from regions.imports.regions import resource as region_imports
 
-    real_plan = region_imports.plan_regions
+    real_plan = region_imports.regions_plan
 
     def plan_then_change(table):
         plan = real_plan(table)
         plan.rows[1].values["police_uk_id"] = "p" * 65
         return plan
 
-    monkeypatch.setattr(region_imports, "plan_regions", plan_then_change)
+    monkeypatch.setattr(region_imports, "regions_plan", plan_then_change)
     before = snapshot()
     output = import_regions(
         HEADER + "W15000003,Gwent,police_force_area,gwent,\n"
@@ -411,7 +411,7 @@ def test_the_preview_names_each_field_that_changes(demo):
     table = dataset_from_bytes(
         (HEADER + "W15000001,Gogledd Cymru,police_force_area,,W92000004\n").encode(), "r.csv"
     ).table
-    [sample] = plan_regions(table).changed_sample
+    [sample] = regions_plan(table).changed_sample
     assert sample.before == (
         "name: North Wales · police_uk_id: north-wales · "
         "groupings: North West and North Wales; Wales"
@@ -492,4 +492,4 @@ def test_a_population_year_to_come_is_refused_at_the_preview(demo):
         b"W15000001,North Wales,police_force_area,700000,2100\n",
         "r.csv",
     ).table
-    assert [problem.column for problem in plan_regions(table).problems] == ["population_year"]
+    assert [problem.column for problem in regions_plan(table).problems] == ["population_year"]

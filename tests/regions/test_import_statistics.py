@@ -1509,10 +1509,10 @@ def half_year_rows(count: int, *, first_year: int = 1900) -> list[str]:
 
 
 def plan_of(text: str, user):
-    from regions.imports.statistics import plan_statistics
+    from regions.imports.statistics import statistics_plan
 
     table = dataset_from_bytes(text.encode(), "figures.csv").table
-    return plan_statistics(table, user=user, metric=Metric.objects.get(slug=METRIC_SLUG))
+    return statistics_plan(table, user=user, metric=Metric.objects.get(slug=METRIC_SLUG))
 
 
 def test_overlaps_are_found_without_a_query_per_row(officer, metric):

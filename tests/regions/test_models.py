@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from regions.graph import GroupingGraph
 from regions.models import PartnerMembership, Region, Statistic
-from regions.selectors import region_member_ids, regions_covered_by
+from regions.selectors import regions_covered_by
 from tests.regions.factories import (
     MetricFactory,
     OrganisationFactory,
@@ -125,8 +126,12 @@ def test_members_of_groupings_are_found_at_any_depth():
     cumbria.groupings.set([north_west])
     elsewhere = RegionFactory()
 
-    assert region_member_ids([north_west.pk]) == {north_west.pk, north_wales.pk, cumbria.pk}
-    assert region_member_ids([wales.pk]) == {wales.pk, north_wales.pk}
+    assert GroupingGraph.load().with_descendants([north_west.pk]) == {
+        north_west.pk,
+        north_wales.pk,
+        cumbria.pk,
+    }
+    assert GroupingGraph.load().with_descendants([wales.pk]) == {wales.pk, north_wales.pk}
 
     rocu = OrganisationFactory()
     rocu.regions.set([north_west])
@@ -140,7 +145,7 @@ def test_grouping_cycles_do_not_loop_forever():
     b = RegionFactory()
     a.groupings.set([b])
     b.groupings.set([a])
-    assert region_member_ids([a.pk]) == {a.pk, b.pk}
+    assert GroupingGraph.load().with_descendants([a.pk]) == {a.pk, b.pk}
 
 
 def test_a_user_works_for_one_organisation_only():

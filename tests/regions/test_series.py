@@ -33,8 +33,8 @@ def table_for(metric, *regions):
     return Figures(metrics=[metric], regions=regions).table(metric)
 
 
-def cells_of(table, region) -> list:
-    return next(s for s in table.series if s.region == region).cells
+def figures_of(table, region) -> list:
+    return next(s for s in table.series if s.region == region).figures
 
 
 def test_a_grouping_without_figures_sums_its_members_only_when_all_reported():
@@ -46,7 +46,7 @@ def test_a_grouping_without_figures_sums_its_members_only_when_all_reported():
     stat(metric, a, H2, 11)
     stat(metric, b, H2, 21)  # c did not report for H2
 
-    first, second = cells_of(table_for(metric, grouping), grouping)
+    first, second = figures_of(table_for(metric, grouping), grouping)
     assert (first.state, first.value, first.text) == (State.SUM, 60, "60")
     assert second.state == State.INCOMPLETE
     assert second.shown is None
@@ -60,7 +60,7 @@ def test_nested_groupings_add_up_through_their_members():
     outer = grouping_of(inner, c)
     for region, value in [(a, 10), (b, 20), (c, 30)]:
         stat(metric, region, H1, value)
-    (cell,) = cells_of(table_for(metric, outer), outer)
+    (cell,) = figures_of(table_for(metric, outer), outer)
     assert (cell.state, cell.value) == (State.SUM, 60)
 
 
@@ -70,7 +70,7 @@ def test_a_groupings_own_figure_is_shown_as_stored():
     grouping = grouping_of(a, b)
     stat(metric, grouping, H1, 1747)
     stat(metric, grouping, H2, 3549)
-    first, second = cells_of(table_for(metric, grouping), grouping)
+    first, second = figures_of(table_for(metric, grouping), grouping)
     assert (first.state, first.text, second.text) == (State.STORED, "1,747", "3,549")
     series = table_for(metric, grouping).series[0]
     assert series.changes[1].percent == 103
@@ -87,11 +87,11 @@ def test_small_numbers_are_withheld_and_totals_do_not_give_them_away():
     stat(metric, grouping, H2, 50)  # a stored total, with no member withheld this time
 
     table = table_for(metric, small, big, grouping)
-    small_h1, small_h2 = cells_of(table, small)
+    small_h1, small_h2 = figures_of(table, small)
     assert small_h1.suppressed and small_h1.shown is None
     assert small_h1.text == "fewer than 5"
     # 43 - 40 would reveal the 3: the total is withheld for that period too.
-    total_h1, total_h2 = cells_of(table, grouping)
+    total_h1, total_h2 = figures_of(table, grouping)
     assert total_h1.state == State.SUM and total_h1.suppressed and total_h1.shown is None
     # ... and says it is withheld, not that it is small: it is 43.
     assert total_h1.withheld and total_h1.text == "withheld"
@@ -100,7 +100,7 @@ def test_small_numbers_are_withheld_and_totals_do_not_give_them_away():
     # No change is given that involves a withheld figure (139 - 55 would reveal 84).
     small_series = next(s for s in table.series if s.region == small)
     assert small_series.changes[1] is None
-    assert cells_of(table, big)[0].shown == 40
+    assert figures_of(table, big)[0].shown == 40
 
 
 def test_a_stored_total_is_withheld_when_a_member_is():
@@ -109,7 +109,7 @@ def test_a_stored_total_is_withheld_when_a_member_is():
     grouping = grouping_of(small, big)
     stat(metric, small, H1, 2)
     stat(metric, grouping, H1, 100)
-    (cell,) = cells_of(table_for(metric, grouping), grouping)
+    (cell,) = figures_of(table_for(metric, grouping), grouping)
     assert cell.state == State.STORED and cell.suppressed
     assert cell.text == "withheld"
 
@@ -124,7 +124,7 @@ def test_a_stored_total_is_withheld_when_it_reveals_a_small_unreported_member():
     stat(metric, a, H2, 60)
     stat(metric, b, H2, 40)
     stat(metric, grouping, H2, 150)  # 50 left over: not a small number, so shown
-    first, second = cells_of(table_for(metric, grouping), grouping)
+    first, second = figures_of(table_for(metric, grouping), grouping)
     assert first.withheld and first.shown is None and first.text == "withheld"
     assert second.shown == 150
 
@@ -137,7 +137,7 @@ def test_the_small_remainder_rule_looks_inside_incomplete_member_groupings():
     stat(metric, h_a, H1, 10)
     stat(metric, z, H1, 30)
     stat(metric, outer, H1, 42)  # 42 - 10 - 30 would give h_b's 2 away
-    (cell,) = cells_of(table_for(metric, outer), outer)
+    (cell,) = figures_of(table_for(metric, outer), outer)
     assert cell.withheld
 
 
@@ -150,11 +150,11 @@ def test_two_totals_sharing_an_area_cannot_be_subtracted_to_reveal_a_small_one()
     stat(metric, first, H1, 100)  # so the shared area had 60 ...
     stat(metric, second, H1, 63)  # ... and the small one 3
     table = table_for(metric, first, second)
-    (first_cell,) = cells_of(table, first)
-    (second_cell,) = cells_of(table, second)
+    (first_cell,) = figures_of(table, first)
+    (second_cell,) = figures_of(table, second)
     assert [first_cell.shown, second_cell.shown].count(None) == 1
     # The same one is withheld wherever it is shown, even on a page without the other.
-    (alone,) = cells_of(table_for(metric, second), second)
+    (alone,) = figures_of(table_for(metric, second), second)
     assert alone.shown == second_cell.shown
 
 
@@ -166,8 +166,8 @@ def test_nested_totals_without_a_link_between_them_cannot_be_subtracted():
     stat(metric, wide, H1, 103)
     stat(metric, narrow, H1, 100)  # 103 - 100: c had 3
     table = table_for(metric, wide, narrow)
-    assert cells_of(table, wide)[0].withheld
-    assert cells_of(table, narrow)[0].shown == 100
+    assert figures_of(table, wide)[0].withheld
+    assert figures_of(table, narrow)[0].shown == 100
 
 
 def test_a_total_is_withheld_when_a_total_inside_it_is():
@@ -180,8 +180,8 @@ def test_a_total_is_withheld_when_a_total_inside_it_is():
     stat(metric, inner, H1, 63)  # with `other`: b had 3, so `inner` is withheld
     stat(metric, d, H1, 50)
     # `outer` is the sum of `inner` and d: showing it would give `inner` away.
-    assert cells_of(table_for(metric, inner, other), inner)[0].withheld
-    assert cells_of(table_for(metric, outer, other), outer)[0].shown is None
+    assert figures_of(table_for(metric, inner, other), inner)[0].withheld
+    assert figures_of(table_for(metric, outer, other), outer)[0].shown is None
 
 
 def test_a_stored_total_with_every_member_shown_is_not_withheld():
@@ -191,7 +191,7 @@ def test_a_stored_total_with_every_member_shown_is_not_withheld():
     stat(metric, a, H1, 60)
     stat(metric, b, H1, 40)
     stat(metric, grouping, H1, 102)  # disagrees by 2, but hides nobody
-    (cell,) = cells_of(table_for(metric, grouping), grouping)
+    (cell,) = figures_of(table_for(metric, grouping), grouping)
     assert cell.shown == 102
 
 
@@ -210,7 +210,7 @@ def test_zero_base_below_the_threshold_gives_no_change():
     stat(metric, region, H1, 0)
     stat(metric, region, H2, 12)
     series = table_for(metric, region).series[0]
-    assert series.cells[0].text == "fewer than 5"
+    assert series.figures[0].text == "fewer than 5"
     assert series.changes[1] is None
 
 
@@ -221,8 +221,8 @@ def test_single_period_and_region_without_data():
     table = table_for(metric, counted, silent)
     assert [p.label for p in table.periods] == ["July to December 2017"]
     assert table.series[0].changes == [None]
-    assert cells_of(table, silent)[0].state == State.MISSING
-    assert cells_of(table, silent)[0].text == "not published"
+    assert figures_of(table, silent)[0].state == State.MISSING
+    assert figures_of(table, silent)[0].text == "not published"
     assert not next(s for s in table.series if s.region == silent).has_figures
 
 
@@ -234,7 +234,7 @@ def test_monthly_rate(value, months, text):
     metric = MetricFactory(small_number_threshold=0)
     region = RegionFactory()
     stat(metric, region, H1 if months == 6 else H2, value)
-    assert table_for(metric, region).series[0].cells[0].monthly == text
+    assert table_for(metric, region).series[0].figures[0].monthly == text
 
 
 def test_rate_per_100000_people_needs_a_population():
@@ -244,8 +244,8 @@ def test_rate_per_100000_people_needs_a_population():
     stat(metric, counted, H1, 139)
     stat(metric, unknown, H1, 139)
     table = table_for(metric, counted, unknown)
-    assert cells_of(table, counted)[0].per_100k == "19.9 per 100,000 people"
-    assert cells_of(table, unknown)[0].per_100k is None
+    assert figures_of(table, counted)[0].per_100k == "19.9 per 100,000 people"
+    assert figures_of(table, unknown)[0].per_100k is None
 
 
 @pytest.mark.parametrize(
@@ -348,7 +348,7 @@ def test_periods_of_different_lengths_are_not_compared():
     )
     series = table_for(metric, region).series[0]
     assert series.changes == [None, None]
-    assert [cell.monthly for cell in series.cells] == ["about 100 a month", "about 120 a month"]
+    assert [cell.monthly for cell in series.figures] == ["about 100 a month", "about 120 a month"]
 
 
 def test_a_second_total_over_the_same_missing_areas_does_not_hide_a_small_one():
@@ -360,7 +360,7 @@ def test_a_second_total_over_the_same_missing_areas_does_not_hide_a_small_one():
     stat(metric, narrow, H1, 63)
     stat(metric, a, H1, 60)  # 63 - 60: c had 3
     stat(metric, b, H1, 40)
-    assert cells_of(table_for(metric, narrow), narrow)[0].withheld
+    assert figures_of(table_for(metric, narrow), narrow)[0].withheld
 
 
 @pytest.mark.parametrize(
@@ -380,4 +380,4 @@ def test_no_area_can_be_solved_from_overlapping_totals(totals, values):
     for grouping, value in zip(groupings, values, strict=True):
         stat(metric, grouping, H1, value)
     table = table_for(metric, *groupings)
-    assert any(cells_of(table, g)[0].withheld for g in groupings)
+    assert any(figures_of(table, g)[0].withheld for g in groupings)

@@ -2,7 +2,7 @@
 
 import re
 
-from campaigns.text import render_markdown
+from core.markdown import render_markdown
 
 
 def test_a_markdown_table_becomes_a_scrollable_table_with_column_headers():

@@ -9,9 +9,17 @@ pixels, transparency and colour profile only.
 
 import io
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+
+# MPO is the JPEG many phones save (a photo with a second, smaller picture after it): it is
+# stored as a plain JPEG of the photo.
+ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "MPO", "WEBP"}
 
 # How each accepted format is saved again: the same format, JPEG and WebP at a quality that
 # cannot be told from the original.
@@ -63,3 +71,41 @@ def store_upright(file: FieldFile) -> None:
     if hasattr(file, "_dimensions_cache"):
         del file._dimensions_cache
     file.field.update_dimension_fields(file.instance, force=True)
+
+
+def validate_image_upload(value: FieldFile) -> None:
+    """Refuse images that are too large or not PNG, JPEG or WebP, whatever the file's name says."""
+    limit = settings.MAX_IMAGE_UPLOAD_BYTES
+    if value.size is not None and value.size > limit:
+        raise ValidationError(
+            _(
+                "This image is %(size)s; the largest allowed is %(limit)s. "
+                "Save it smaller and try again."
+            )
+            % {"size": filesizeformat(value.size), "limit": filesizeformat(limit)},
+            code="image_too_large",
+        )
+    # A fresh upload carries the format Pillow read from its content (set by forms.ImageField).
+    image = getattr(getattr(value, "file", None), "image", None)
+    if image is not None and image.format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(
+            _("This image is a %(format)s file. Use PNG, JPEG or WebP.") % {"format": image.format},
+            code="image_format",
+        )
+
+
+# EXIF orientations that turn the picture a quarter round (transposed, 90°, transversed, 270°):
+# the image is shown with its stored width and height swapped.
+QUARTER_TURN_ORIENTATIONS = {5, 6, 7, 8}
+EXIF_ORIENTATION = 0x0112
+
+
+def is_turned(image: Image.Image) -> bool:
+    """Whether a Pillow image is shown a quarter turn round from how it is stored: phones set
+    an EXIF orientation rather than turning the pixels. (Read from the tag, since an image Django
+    has verified can no longer be transposed.)"""
+    try:
+        orientation = image.getexif().get(EXIF_ORIENTATION)
+    except Exception:  # noqa: BLE001 - damaged EXIF: the picture is shown as stored
+        return False
+    return orientation in QUARTER_TURN_ORIENTATIONS

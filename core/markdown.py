@@ -1,4 +1,4 @@
-"""Editors write formatted text in Markdown; the public gets clean, safe HTML."""
+"""Editors write formatted text in Markdown; the public gets clean, safe HTML (nh3)."""
 
 import re
 import xml.etree.ElementTree as ET

@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 
-from regions.models import ConstraintErrorsByField, constraint_fields
+from core.models import ConstraintErrorsByField, constraint_fields
 
 MODELS = [
     model

@@ -1,6 +1,7 @@
 """The two staff roles, kept as groups whose permissions are (re)granted after every migrate.
 
-Each app grants the permissions on its own models, so regions never needs to know campaigns.
+Each app grants the permissions on its own models from its AppConfig (a post_migrate handler),
+so no app needs to know another's models.
 """
 
 from collections.abc import Iterable
@@ -32,19 +33,3 @@ def grant_all(group_name: str, app_config: AppConfig) -> None:
         for action in ALL_ACTIONS
     ]
     grant(group_name, app_config.label, codenames)
-
-
-def grant_regions_roles(sender: AppConfig, **kwargs) -> None:
-    grant_all(CAMPAIGN_MANAGERS, sender)
-    grant(
-        PARTNER_DATA_OFFICERS,
-        sender.label,
-        [
-            "view_statistic",
-            "add_statistic",
-            "change_statistic",
-            "view_region",
-            "view_metric",
-            "view_importbatch",
-        ],
-    )

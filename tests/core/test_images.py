@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image, ImageCms
 
-from regions.images import upright_without_metadata
+from core.images import upright_without_metadata
 
 EXIF_ORIENTATION = 0x0112
 EXIF_MAKE = 0x010F

@@ -1,0 +1,62 @@
+"""When the public sees a campaign or a press statement: the publish rule, written once.
+
+One word per meaning, everywhere (querysets, model properties, templates, docs):
+
+- **released**: an item's own rule is met: its status is published or archived and its publish
+  time has come (`released_q`, `is_released`, `PublishableQuerySet.released()`).
+- **published**: the public sees its page: it is released, and a statement's campaign is
+  released too (`Campaign.objects.published()`, `PressStatement.objects.published()`,
+  `.is_published`). Every public view, feed, sitemap and selector asks for this.
+- **scheduled**: its status is published or archived but its publish time is still to come: an
+  embargo (`scheduled_q`, `.scheduled()`); the page cache keeps no page past the next one.
+- **current**: a published campaign that is not archived, as the home page lists them.
+
+Visibility is decided when a page is asked for, from the status and the publish time: no job
+publishes anything, so nothing is late or early by a job's interval.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+# The statuses under which an item is public once its publish time has come.
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
+
+
+def released_q(*, prefix: str = "", now: datetime.datetime | None = None) -> Q:
+    """The publish rule as a filter; `prefix` applies it through a relation ('campaign__')."""
+    now = timezone.now() if now is None else now
+    return Q(**{f"{prefix}status__in": PUBLIC_STATUSES, f"{prefix}publish_at__lte": now})
+
+
+def scheduled_q(*, prefix: str = "", now: datetime.datetime | None = None) -> Q:
+    """Items the publish rule will release later: public statuses, publish time to come."""
+    now = timezone.now() if now is None else now
+    return Q(**{f"{prefix}status__in": PUBLIC_STATUSES, f"{prefix}publish_at__gt": now})
+
+
+def is_released(item, *, now: datetime.datetime | None = None) -> bool:
+    """The publish rule for one item already in memory: what `released_q` selects (a test holds
+    the two to the same answers for every status and time)."""
+    now = timezone.now() if now is None else now
+    return item.status in PUBLIC_STATUSES and item.publish_at is not None and item.publish_at <= now
+
+
+class PublishableQuerySet(models.QuerySet):
+    def released(self) -> "PublishableQuerySet":
+        """Items whose own publish rule is met (see the module's words)."""
+        return self.filter(released_q())
+
+    def scheduled(self) -> "PublishableQuerySet":
+        """Items under embargo: they become released at their publish time."""
+        return self.filter(scheduled_q())

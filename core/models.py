@@ -1,0 +1,68 @@
+"""Model bases every domain app shares: timestamps, and database rules said beside their field."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, router
+from django.db.models import Q
+from django.db.models.functions import Now
+
+
+def constraint_fields(constraint) -> set[str]:
+    """The model fields a database constraint reads (not through a relation)."""
+    fields = set(getattr(constraint, "fields", ()) or ())
+    condition = getattr(constraint, "condition", None)
+    if condition is not None:
+        fields |= Q(condition).referenced_base_fields
+    return fields
+
+
+class ConstraintErrorsByField:
+    """Says a database rule's refusal beside the field it concerns rather than at the top of the
+    form, where on a long form an editor may never see it.
+
+    `constraint_error_fields` maps a constraint's name to the field its message belongs beside,
+    or to several fields: the first of them left empty (for a rule that needs them all), else
+    the first. A refusal goes to a field only if the constraint reads that field and the check
+    included it: a form is only ever given errors for fields it has, the others staying with the
+    whole form.
+    """
+
+    constraint_error_fields: dict[str, str | tuple[str, ...]] = {}
+
+    def constraint_error_field(self, constraint, exclude) -> str | None:
+        """The field a constraint's refusal is shown beside, or None for the whole form."""
+        wanted = self.constraint_error_fields.get(constraint.name)
+        if wanted is None:
+            return None
+        candidates = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+        empty = [name for name in candidates if getattr(self, name, None) in (None, "")]
+        field = (empty or candidates)[0]
+        if field not in constraint_fields(constraint) or (exclude and field in exclude):
+            return None
+        return field
+
+    def validate_constraints(self, exclude=None) -> None:
+        """Django's own check of every constraint, each refusal filed under its field."""
+        using = router.db_for_write(self.__class__, instance=self)
+        errors: dict[str, list[ValidationError]] = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = self.constraint_error_field(constraint, exclude)
+                    if field is None and error.code == "unique":
+                        fields = getattr(constraint, "fields", ())
+                        field = fields[0] if len(fields) == 1 else None
+                    errors.setdefault(field or NON_FIELD_ERRORS, []).append(error)
+        if errors:
+            raise ValidationError(errors)
+
+
+class TimeStampedModel(models.Model):
+    """When a row was created and last changed, set by Django and, for raw inserts, the database."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,217 @@
+"""Excel workbooks (.xlsx): the first visible sheet, read row by row without trusting the size
+it declares, formula cells as the results the spreadsheet saved, hidden rows counted."""
+
+import io
+import itertools
+import zipfile
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from regions.imports.reading.table import (
+    BLANK_ROW,
+    MAX_HEADER_COLUMNS,
+    CellValue,
+    FileRejected,
+    Table,
+    drop_trailing_blank_rows,
+    max_rows,
+    row_has_values,
+    too_many_rows,
+    trim_headers,
+)
+
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+def not_a_workbook() -> FileRejected:
+    return FileRejected(
+        _(
+            "This file is named .xlsx but is not a readable Excel workbook (it may be damaged, "
+            "or another kind of file renamed). Open it in Excel and save it again as "
+            "'Excel Workbook (.xlsx)', or as 'CSV UTF-8'."
+        )
+    )
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse archives that are not workbooks, or that would unpack to far more than they are."""
+    if not data.startswith(ZIP_SIGNATURE):
+        raise not_a_workbook()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if "[Content_Types].xml" not in names or not any(
+                name.startswith("xl/worksheets/") for name in names
+            ):
+                raise not_a_workbook()
+            unpacked = sum(member.file_size for member in members)
+    except zipfile.BadZipFile:
+        raise not_a_workbook() from None
+    if unpacked > settings.IMPORT_MAX_XLSX_UNPACKED_BYTES:
+        raise FileRejected(
+            _(
+                "This workbook would unpack to %(size)s, far more than its rows can need. "
+                "Save the sheet as 'CSV UTF-8' and import that instead."
+            )
+            % {"size": filesizeformat(unpacked)}
+        )
+
+
+class UnsavedFormula(str):
+    """A formula cell whose file holds no result for it (files written by some scripts, never
+    opened in a spreadsheet): its formula. Refused when read, by row and column."""
+
+    __slots__ = ()
+
+
+def _results_parser(workbook, sheet):
+    """openpyxl's parser for a sheet's XML, reading the results spreadsheets save for formula
+    cells, and marking a formula cell with no saved result as an UnsavedFormula (openpyxl's
+    own reading gives such a cell as empty). It also records each row's attributes, so hidden
+    rows are known without a second pass. (openpyxl's parser is internal: pinned version.)"""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class ResultsParser(WorkSheetParser):
+        hidden_rows: list[int]
+
+        def parse_row(self, row):
+            number, cells = super().parse_row(row)
+            # Hidden (by hand, or by a filter): noted. Other row attributes (heights, styles)
+            # are dropped rather than kept for every row.
+            if row.get("hidden") in ("1", "true"):
+                self.hidden_rows.append(number)
+            self.row_dimensions.pop(str(number), None)
+            return number, cells
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                # A formula whose result is empty text is saved as type "str" with an empty
+                # value; one never calculated has no value (or an empty one of another type).
+                if formula is not None and not (
+                    element.get("t") == "str" and element.find(VALUE_TAG) is not None
+                ):
+                    cell["value"] = UnsavedFormula("=" + (formula.text or ""))
+            return cell
+
+    parser = ResultsParser(
+        sheet._get_source(),
+        sheet._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    parser.hidden_rows = []
+    return parser
+
+
+def _values(cells: list[dict]) -> tuple[CellValue, ...]:
+    """A parsed row's values by column (None where a cell is missing), at most the columns a
+    header may have."""
+    width = min(MAX_HEADER_COLUMNS, max((cell["column"] for cell in cells), default=0))
+    values: list = [None] * width
+    for cell in cells:
+        if 1 <= cell["column"] <= width:
+            values[cell["column"] - 1] = cell["value"]
+    return tuple(values)
+
+
+def read_xlsx(data: bytes) -> Table:
+    _check_zip(data)
+    from openpyxl import load_workbook  # imported here: only XLSX uploads need it
+
+    limit = max_rows()
+    try:
+        # Formula cells are read as the results the spreadsheet saved with them (what the
+        # person saw), not as their formulas; see _results_parser.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            # The first sheet a person opening the workbook sees: a hidden sheet before it
+            # usually holds old figures or lookups, never what the file is meant to send.
+            visible = [s for s in workbook.worksheets if s.sheet_state == "visible"]
+            if not workbook.worksheets:
+                raise not_a_workbook()
+            if not visible:
+                raise FileRejected(
+                    _(
+                        "Every sheet of this workbook is hidden. Unhide the sheet with the "
+                        "figures (in Excel: right-click a sheet tab, Unhide) and save it again."
+                    )
+                )
+            sheet = visible[0]
+            hidden_skipped = sheet is not workbook.worksheets[0]
+            # Rows as the sheet's XML has them, ignoring the size it declares (which counts
+            # every formatted cell, however far away).
+            parser = _results_parser(workbook, sheet)
+            headers: list[str] = []
+            rows: list[tuple[CellValue, ...]] = []
+            blanks = 0  # empty (perhaps formatted) rows since the last row with values
+            counted = 0
+            next_row = 2  # the spreadsheet row the next data row would be
+            try:
+                for number, parsed in parser.parse():
+                    if number == 1:
+                        headers = trim_headers(_values(parsed))
+                        continue
+                    if number < next_row:
+                        continue  # a row written twice, or out of order: openpyxl skips it too
+                    blanks += number - next_row  # rows the XML leaves out are empty
+                    next_row = number + 1
+                    line = _values(parsed)
+                    if not row_has_values(line):
+                        blanks += 1
+                        continue
+                    if blanks:
+                        rows.extend(itertools.repeat(BLANK_ROW, blanks))
+                        blanks = 0
+                    rows.append(line)
+                    counted += 1
+                    if counted > limit:
+                        raise too_many_rows(limit)
+            finally:
+                parser.source.close()
+            sheet_title = sheet.title
+            notes = []
+            if hidden_skipped:
+                notes.append(
+                    _("Only the first visible sheet, '%(sheet)s', was read.")
+                    % {"sheet": sheet.title}
+                )
+            elif len(workbook.worksheets) > 1:
+                notes.append(
+                    _("Only the first sheet, '%(sheet)s', was read.") % {"sheet": sheet.title}
+                )
+            hidden = sum(
+                1
+                for number in parser.hidden_rows
+                if 2 <= number < len(rows) + 2 and rows[number - 2]
+            )
+            if hidden:
+                notes.append(
+                    ngettext(
+                        "%(count)s row hidden in the sheet was read too.",
+                        "%(count)s rows hidden in the sheet were read too.",
+                        hidden,
+                    )
+                    % {"count": f"{hidden:,}"}
+                )
+        finally:
+            workbook.close()
+    except FileRejected:
+        raise
+    except Exception:  # openpyxl raises many kinds of error for damaged files
+        raise not_a_workbook() from None
+    return Table(
+        headers=headers,
+        rows=drop_trailing_blank_rows(rows),
+        file_kind="XLSX",
+        notes=notes,
+        sheet=sheet_title,
+        hidden_sheets_skipped=hidden_skipped,
+    )

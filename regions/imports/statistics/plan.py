@@ -1,0 +1,43 @@
+"""What checking a statistics file found: every problem, or every change it would make."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from regions.imports.results import ChangeSample, RowError
+
+# Told how far a long import has come: ('checked' or 'written', rows).
+Progress = Callable[[str, int], None]
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    row: int
+    metric_id: int
+    region_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    value: int
+    source: str
+    notes: str
+
+
+@dataclass
+class StatisticsPlan:
+    """A validated file: what it would create and change, or every reason it cannot."""
+
+    problems: list[RowError] = field(default_factory=list)
+    new: list[PlannedRow] = field(default_factory=list)
+    changed: list[PlannedRow] = field(default_factory=list)
+    unchanged: int = 0
+    rows: int = 0
+    new_sample: list[ChangeSample] = field(default_factory=list)
+    changed_sample: list[ChangeSample] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.new)
+
+    @property
+    def updated(self) -> int:
+        return len(self.changed)
