@@ -1,8 +1,10 @@
 """Whole public pages, cached and keyed by the site's content version.
 
 Every save or delete of anything a public page can show (campaigns, statements, quotes, figures,
-regions, organisations, statistics, imports) bumps one version number in the database once its
-transaction commits; a page cached under an older version is never served again. The version is
+regions, organisations, statistics, imports that changed figures: `PUBLIC_CONTENT`) bumps one
+version number in the database once its transaction commits; a page cached under an older
+version is never served again. Nothing else does: an upload waiting for its preview, a refused
+or unchanged import, a user's partner membership, change no page and keep the cache. The version is
 read from the database on every request (one query), so several processes or hosts, each with
 its own cache, never disagree about what is current.
 
@@ -51,12 +53,38 @@ def _bump_now() -> None:
         SiteVersion.objects.get_or_create(pk=SiteVersion.SINGLETON, defaults={"number": 1})
 
 
+# The models whose rows public pages show (by app label and model name); their many-to-many links
+# count too. Everything else changes no public page.
+PUBLIC_CONTENT = {
+    "regions.region",
+    "regions.organisation",
+    "regions.metric",
+    "regions.statistic",
+    "regions.importbatch",  # stands for the statistics an import wrote in bulk
+    "campaigns.campaign",
+    "campaigns.campaignpartner",
+    "campaigns.person",
+    "campaigns.pressstatement",
+    "campaigns.quote",
+    "campaigns.reportedfigure",
+}
+
+
 def changes_public_pages(sender, **signal_kwargs) -> bool:
     """Whether a post_save, post_delete or m2m_changed signal may change what a public page
-    shows: anything in campaigns or regions but the version itself."""
-    return sender._meta.app_label in {"campaigns", "regions"} and sender._meta.model_name != (
-        "siteversion"
-    )
+    shows."""
+    instance = signal_kwargs.get("instance")
+    action = signal_kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return False  # m2m_changed also comes before the change: once after it is enough
+    # m2m_changed is sent by the link table: the object whose links changed says what it is.
+    model = type(instance) if action is not None else sender
+    if model._meta.label_lower not in PUBLIC_CONTENT:
+        return False
+    if model._meta.label_lower == "regions.importbatch":
+        # An import that created or changed no figure leaves every page as it was.
+        return bool(instance.rows_created or instance.rows_updated)
+    return True
 
 
 def bump_content_version(**_signal_kwargs) -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,9 +16,15 @@ from django.utils import timezone
 
 from campaigns.page_cache import content_version
 from campaigns.publishing import Status
-from regions.models import Region
+from regions.models import ImportBatch, PartnerMembership, PendingImport, Region
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory
-from tests.regions.factories import MetricFactory, RegionFactory, StatisticFactory
+from tests.regions.factories import (
+    MetricFactory,
+    OrganisationFactory,
+    RegionFactory,
+    StatisticFactory,
+    data_officer,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,6 +124,38 @@ def test_an_import_shows_at_once(client, tmp_path):
 
     assert response["X-Page-Cache"] == "miss"
     assert "139" in response.text
+
+
+def test_what_changes_no_public_page_keeps_the_cached_pages(client, tmp_path):
+    """An upload waiting for its preview, a refused file, an import that changes no figure and
+    a partner membership change no page: during a launch they must not empty the cache."""
+    metric = MetricFactory(slug="calls")
+    region = RegionFactory(gss_code="W15000001", name="North Wales")
+    StatisticFactory(metric=metric, region=region, value=84)
+    officer = data_officer(OrganisationFactory(regions=[region]))
+    other_partner = OrganisationFactory()
+    campaign = CampaignFactory()
+    assert client.get(campaign.get_absolute_url())["X-Page-Cache"] == "miss"
+    before = content_version()
+
+    PendingImport.objects.create(token="waiting", user=officer, content=b"region_code\n")
+    membership = PartnerMembership.objects.get(user=officer)
+    membership.organisation = other_partner
+    membership.save()
+    refused = tmp_path / "refused.csv"
+    refused.write_text("region_code,period_start,period_end,value\nW15000001,x,y,z\n")
+    with pytest.raises(CommandError):
+        call_command("import_statistics", str(refused), stdout=io.StringIO(), stderr=io.StringIO())
+    unchanged = tmp_path / "unchanged.csv"
+    unchanged.write_text(
+        "region_code,metric,period_start,period_end,value\n"
+        "W15000001,calls,01/07/2017,31/12/2017,84\n"
+    )
+    call_command("import_statistics", str(unchanged), stdout=io.StringIO())
+
+    assert ImportBatch.objects.get().rows_unchanged == 1
+    assert content_version() == before
+    assert client.get(campaign.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
 def test_a_page_is_kept_no_longer_than_until_the_next_publish_time(client, monkeypatch):
