@@ -618,8 +618,8 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
 
     # Belonging to a campaign or a statement stays with the whole form.
     constraint_error_fields = {
-        "reportedfigure_period_end_after_start": "period_end",
-        "reportedfigure_base_period_end_after_start": "base_period_end",
+        "reportedfigure_period_end_not_before_start": "period_end",
+        "reportedfigure_base_period_end_not_before_start": "base_period_end",
         "reportedfigure_change_has_both_periods": (
             "base_period_start",
             "base_period_end",
@@ -723,7 +723,7 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
         _("earlier period end"),
         null=True,
         blank=True,
-        help_text=_("The last day of the earlier period, after its start."),
+        help_text=_("The last day of the earlier period, not before its start."),
     )
     period_start = models.DateField(
         _("period start"), null=True, blank=True, help_text=_("The first day the figure covers.")
@@ -732,7 +732,7 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
         _("period end"),
         null=True,
         blank=True,
-        help_text=_("The last day the figure covers, after its start."),
+        help_text=_("The last day the figure covers, not before its start."),
     )
     source = models.CharField(
         _("source"),
@@ -759,16 +759,16 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__isnull=True)
                 | Q(period_start__isnull=True)
-                | Q(period_end__gt=F("period_start")),
-                name="reportedfigure_period_end_after_start",
-                violation_error_message=_("The period must end after it starts."),
+                | Q(period_end__gte=F("period_start")),
+                name="reportedfigure_period_end_not_before_start",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(base_period_end__isnull=True)
                 | Q(base_period_start__isnull=True)
-                | Q(base_period_end__gt=F("base_period_start")),
-                name="reportedfigure_base_period_end_after_start",
-                violation_error_message=_("The earlier period must end after it starts."),
+                | Q(base_period_end__gte=F("base_period_start")),
+                name="reportedfigure_base_period_end_not_before_start",
+                violation_error_message=_("The earlier period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=~Q(unit="percent_change")

@@ -84,7 +84,8 @@ def _is_month_end(day: datetime.date) -> bool:
 
 
 def period_label(start: datetime.date, end: datetime.date) -> str:
-    """A period in words: 'July to December 2017', 'July 2017 to June 2018', '5 to 20 March 2024'.
+    """A period in words: 'July to December 2017', 'July 2017 to June 2018', '5 to 20 March 2024',
+    '5 March 2024'.
 
     Whole months are named by month; other periods by day. A page names the same few periods
     thousands of times, so each is worked out once per language.
@@ -94,6 +95,8 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
 
 @lru_cache(maxsize=4096)
 def _period_label(start: datetime.date, end: datetime.date, language: str | None) -> str:
+    if start == end:
+        return date_format(start, "j F Y")  # one day: a daily count
     whole_months = _is_month_start(start) and _is_month_end(end)
     if whole_months:
         if (start.year, start.month) == (end.year, end.month):

@@ -479,7 +479,7 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
     # A duplicate (metric, region, period) stays with the whole form: any of the four may be
     # the one to correct.
     constraint_error_fields = {
-        "statistic_period_end_after_start": "period_end",
+        "statistic_period_end_not_before_start": "period_end",
         "statistic_value_not_negative": "value",
     }
 
@@ -507,7 +507,7 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
         _("period end"),
         help_text=_(
             "The last day counted, included in the period, for example 31 December 2017. "
-            "Must be after the start."
+            "Not before the start; the same day for a one-day count."
         ),
     )
     value = models.BigIntegerField(
@@ -551,9 +551,9 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(period_end__gt=F("period_start")),
-                name="statistic_period_end_after_start",
-                violation_error_message=_("The period must end after it starts."),
+                condition=Q(period_end__gte=F("period_start")),
+                name="statistic_period_end_not_before_start",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0),
@@ -594,7 +594,7 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
             raise ValidationError({"period_end": not_ended}, code="period_not_ended")
         if None in (self.metric_id, self.region_id, self.period_start, self.period_end):
             return
-        if self.period_end <= self.period_start:
+        if self.period_end < self.period_start:
             return  # the period check says so
         lock_metrics([self.metric_id])  # as an import does
         others = Statistic.objects.filter(metric_id=self.metric_id).exclude(pk=self.pk)

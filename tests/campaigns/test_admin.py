@@ -472,12 +472,12 @@ def test_statement_slug_in_use_is_shown_beside_the_slug(manager_client, statemen
         (
             {"period_start": "2018-06-30", "period_end": "2018-01-01"},
             "period_end",
-            "The period must end after it starts.",
+            "The period cannot end before it starts.",
         ),
         (
             {"base_period_start": "2017-12-31", "base_period_end": "2017-07-01"},
             "base_period_end",
-            "The earlier period must end after it starts.",
+            "The earlier period cannot end before it starts.",
         ),
         (
             {"unit": ReportedFigure.Unit.COUNT, "value": "-3"},

@@ -734,7 +734,9 @@ def test_a_period_ending_before_it_starts_is_refused_beside_its_end(
     )
 
     assert response.status_code == 200
-    assert field_error_list(response, "id_period_end") == ["The period must end after it starts."]
+    assert field_error_list(response, "id_period_end") == [
+        "The period cannot end before it starts."
+    ]
     assert non_field_errors(response) == []
 
 

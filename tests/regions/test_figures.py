@@ -60,6 +60,7 @@ def test_signed_absolute_groups_thousands():
         ((2024, 3, 5), (2024, 3, 20), "5 March to 20 March 2024"),
         ((2023, 12, 5), (2024, 1, 20), "5 December 2023 to 20 January 2024"),
         ((2024, 2, 1), (2024, 2, 29), "February 2024"),
+        ((2024, 3, 5), (2024, 3, 5), "5 March 2024"),
     ],
 )
 def test_period_label(start, end, label):

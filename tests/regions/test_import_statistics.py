@@ -333,10 +333,9 @@ BAD_FILES = [
     BadFile(
         "period-end-before-start.csv",
         [
-            "Row 2, period_end: 05/03/2024 is not after period_start (04/09/2024); a period ends "
-            "after it starts.",
-            "Row 3, period_end: 05/03/2024 is not after period_start (05/03/2024); a period ends "
-            "after it starts.",
+            # Row 3 starts and ends on the same day: a one-day period, which is fine.
+            "Row 2, period_end: 05/03/2024 is before period_start (04/09/2024); a period cannot "
+            "end before it starts.",
         ],
     ),
     BadFile(
@@ -756,6 +755,21 @@ def test_command_without_a_user_records_no_user(demo):
     assert error is None, stderr
     batch = ImportBatch.objects.get()
     assert (batch.user, batch.organisation) == (None, None)
+
+
+def test_a_one_day_period_imports(demo, tmp_path):
+    """A daily count starts and ends on the same day."""
+    upload = tmp_path / "daily.csv"
+    upload.write_text(
+        "region_code,metric,period_start,period_end,value\n"
+        f"W15000001,{METRIC_SLUG},2024-03-05,2024-03-05,12\n"
+    )
+
+    stdout, stderr, error = run_command(str(upload))
+
+    assert error is None, stderr
+    statistic = Statistic.objects.get(period_start=datetime.date(2024, 3, 5))
+    assert (statistic.period_end, statistic.value) == (datetime.date(2024, 3, 5), 12)
 
 
 def test_reimporting_the_same_file_changes_nothing(officer_client):

@@ -86,19 +86,30 @@ def test_one_statistic_per_metric_region_and_period():
     StatisticFactory(region=first.region, period_start=first.period_start)
 
 
-@pytest.mark.parametrize(
-    "end", [datetime.date(2017, 7, 1), datetime.date(2017, 6, 30)], ids=["same day", "before"]
-)
-def test_statistic_period_must_end_after_it_starts(end):
+def test_statistic_period_cannot_end_before_it_starts():
     statistic = StatisticFactory.build(
         metric=MetricFactory(),
         region=RegionFactory(),
         period_start=datetime.date(2017, 7, 1),
-        period_end=end,
+        period_end=datetime.date(2017, 6, 30),
     )
-    with pytest.raises(ValidationError, match="must end after it starts"):
+    with pytest.raises(ValidationError, match="cannot end before it starts"):
         statistic.full_clean()
     assert_refused_by_database(statistic.save)
+
+
+def test_a_one_day_period_is_a_period():
+    """A daily count starts and ends on the same day."""
+    statistic = StatisticFactory.build(
+        metric=MetricFactory(),
+        region=RegionFactory(),
+        period_start=datetime.date(2017, 7, 1),
+        period_end=datetime.date(2017, 7, 1),
+    )
+    statistic.full_clean()
+    statistic.save()
+
+    assert str(statistic).endswith("1 July 2017: 84")
 
 
 def test_statistic_value_cannot_be_negative():
@@ -307,7 +318,7 @@ def test_region_rule_is_said_beside_its_field(changes, field):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"period_end": datetime.date(2017, 7, 1)}, "period_end"),
+        ({"period_end": datetime.date(2017, 6, 30)}, "period_end"),
         ({"value": -1}, "value"),
     ],
     ids=["period", "value"],

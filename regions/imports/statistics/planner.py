@@ -249,8 +249,8 @@ class StatisticsPlanner:
     def period_problem(
         self, row: int, start: datetime.date | None, end: datetime.date | None
     ) -> RowError | None:
-        """Why a row's period cannot have figures: it has not ended, or it does not end after
-        it starts."""
+        """Why a row's period cannot have figures: it has not ended, or it ends before it
+        starts (a period may start and end on the same day: a daily count)."""
         if end is not None and end > timezone.localdate():
             # A figure for a period still running would be a part-count shown as a whole.
             return RowError(
@@ -262,11 +262,14 @@ class StatisticsPlanner:
                 )
                 % {"end": end.strftime("%d/%m/%Y")},
             )
-        if start is not None and end is not None and end <= start:
+        if start is not None and end is not None and end < start:
             return RowError(
                 row,
                 "period_end",
-                _("%(end)s is not after period_start (%(start)s); a period ends after it starts.")
+                _(
+                    "%(end)s is before period_start (%(start)s); a period cannot end before it "
+                    "starts."
+                )
                 % {"end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")},
             )
         return None

@@ -344,7 +344,7 @@ def corpus() -> dict[str, bytes]:
         "period-end-before-start.csv": raw_lines(
             ",".join(HEADER),
             "W15000001,04/09/2024,05/03/2024,10,,",  # ends before it starts
-            "W15000001,2024-03-05,2024-03-05,11,,",  # ends the day it starts
+            "W15000001,2024-03-05,2024-03-05,11,,",  # ends the day it starts: a one-day period
         ).encode(),
         # --- More bad files -----------------------------------------------------------------------
         # 0x81 is undefined in Windows-1252 and not UTF-8: no encoding we read fits.
