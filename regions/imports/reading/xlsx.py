@@ -68,11 +68,19 @@ class UnsavedFormula(str):
     __slots__ = ()
 
 
+# The openpyxl release whose internal sheet parser `_results_parser` extends (openpyxl has no
+# public way to tell a formula's saved result from a missing one, nor to read hidden rows in
+# read-only mode). tests/regions/test_xlsx_parser.py fails on any other release, so an upgrade
+# is checked against that parser's code before it lands.
+OPENPYXL_PARSER_CHECKED = "3.1.5"
+
+
 def _results_parser(workbook, sheet):
     """openpyxl's parser for a sheet's XML, reading the results spreadsheets save for formula
     cells, and marking a formula cell with no saved result as an UnsavedFormula (openpyxl's
     own reading gives such a cell as empty). It also records each row's attributes, so hidden
-    rows are known without a second pass. (openpyxl's parser is internal: pinned version.)"""
+    rows are known without a second pass. (openpyxl's parser is internal: see
+    OPENPYXL_PARSER_CHECKED.)"""
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class ResultsParser(WorkSheetParser):
