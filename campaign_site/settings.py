@@ -2,6 +2,12 @@
 
 Local use needs no configuration: an SQLite database under var/ and a per-process secret key.
 With DJANGO_ENV=production the site refuses to start without a secret key and allowed hosts.
+
+A .env file beside manage.py (`make run` writes one with a local secret key) is a local
+convenience: it is read only when the real environment does not say DJANGO_ENV=production, so a
+server configured through its environment is never configured by a file that happens to lie
+there. Variables already in the environment win over the file. A .env that itself says
+DJANGO_ENV=production is an explicit choice, and configures production.
 """
 
 import secrets
@@ -17,9 +23,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if env.str("DJANGO_ENV", default="local") != "production":
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Environment --------------------------------------------------------------
+# Read again: the .env file may say production itself.
 ENVIRONMENT = env.str("DJANGO_ENV", default="local")
 PRODUCTION = ENVIRONMENT == "production"
 

@@ -1,6 +1,8 @@
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,7 +74,7 @@ def test_admin_login_is_not_advertised_on_public_pages(client):
     assert "/admin/" not in html
 
 
-def run_settings(**environment: str) -> subprocess.CompletedProcess:
+def run_settings(base_dir: Path = BASE_DIR, **environment: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -81,7 +83,7 @@ def run_settings(**environment: str) -> subprocess.CompletedProcess:
     env.update(environment)
     return subprocess.run(  # noqa: S603 (fixed arguments)
         [sys.executable, "-c", "import campaign_site.settings"],
-        cwd=BASE_DIR,
+        cwd=base_dir,
         env=env,
         capture_output=True,
         text=True,
@@ -107,6 +109,51 @@ def test_production_refuses_to_start_without_a_secret_key_and_hosts():
         DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="example.org"
     )
     assert ok.returncode == 0, ok.stderr
+
+
+@pytest.fixture
+def local_env_file() -> Iterator[Path]:
+    """The .env beside manage.py that `make run` leaves: the one already there, left untouched,
+    or else one made for the test (with a secret key and hosts) and removed afterwards."""
+    path = BASE_DIR / ".env"
+    try:
+        made = path.open("x")
+    except FileExistsError:
+        made = None
+    if made:
+        with made:
+            made.write(f"DJANGO_SECRET_KEY={'y' * 60}\nDJANGO_ALLOWED_HOSTS=example.org\n")
+    try:
+        yield path
+    finally:
+        if made:
+            path.unlink(missing_ok=True)
+
+
+def test_production_is_never_configured_by_the_local_env_file(local_env_file):
+    no_key = run_settings(DJANGO_ENV="production", DJANGO_ALLOWED_HOSTS="example.org")
+    assert no_key.returncode != 0
+    assert "DJANGO_SECRET_KEY" in no_key.stderr
+    no_hosts = run_settings(DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 60)
+    assert no_hosts.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in no_hosts.stderr
+
+
+def test_an_env_file_that_itself_says_production_configures_production(tmp_path):
+    # The settings copied beside a .env of the test's own, so the checkout's .env is not touched.
+    (tmp_path / "campaign_site").mkdir()
+    for name in ["__init__.py", "settings.py"]:
+        shutil.copy(BASE_DIR / "campaign_site" / name, tmp_path / "campaign_site" / name)
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DJANGO_ENV=production\nDJANGO_SECRET_KEY={'y' * 60}\n")
+
+    no_hosts = run_settings(base_dir=tmp_path)
+    assert no_hosts.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in no_hosts.stderr
+
+    env_file.write_text(env_file.read_text() + "DJANGO_ALLOWED_HOSTS=example.org\n")
+    started = run_settings(base_dir=tmp_path)
+    assert started.returncode == 0, started.stderr
 
 
 def test_a_garbled_database_url_is_refused_with_a_message_that_names_it():
