@@ -634,6 +634,19 @@ def test_bad_helpline_number_is_refused(manager_client, campaign_data):
     assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
 
 
+def test_helpline_number_outside_the_uk_numbering_plan_is_refused(manager_client, campaign_data):
+    campaign_data["helpline_phone"] = "0808 123"
+
+    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+
+    assert response.status_code == 200
+    assert field_error_list(response, "id_helpline_phone") == [
+        "There is no UK phone number like this: check the digits against where the number is "
+        "published. A number in another country starts with + and its country code."
+    ]
+    assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
 @pytest.mark.parametrize("phone", ["+44 (0)808 1000 900", "0808 1000 900 ext 12"])
 def test_helpline_number_with_its_uk_0_or_an_extension_is_accepted(
     manager_client, campaign_data, phone

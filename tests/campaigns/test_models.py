@@ -113,7 +113,7 @@ def test_helpline_phone_is_validated_and_dialable():
         ("0808 1000 900 ext 12", "tel:+448081000900;ext=12", True),
         ("+44 (0)808 1000 900 Ext. 12", "tel:+448081000900;ext=12", True),
         ("116 123", "tel:116123", True),
-        ("+44 116 123", "tel:+44116123", False),  # Leicester, not the free 116 code
+        ("+44 116 496 0000", "tel:+441164960000", False),  # Leicester, not the free 116 code
         ("0161 496 0000", "tel:01614960000", False),
         ("+44 161 496 0000", "tel:+441614960000", False),
         ("+353 1 234 5678", "tel:+35312345678", False),
@@ -148,6 +148,13 @@ def test_helpline_number_is_dialable_and_known_free_in_any_form(phone, tel, free
             "+44 0808 1000 900",
             "After +44, leave out the 0 that starts the number within the UK: write "
             "+44 808 1000 900, or +44 (0)808 1000 900.",
+        ),
+        (
+            # Accepted until libphonenumber's data: a Leicester number has seven digits
+            # after 0116, so this is no number at all (116 123 alone is the free short code).
+            "+44 116 123",
+            "There is no UK phone number like this: check the digits against where the number "
+            "is published. A number in another country starts with + and its country code.",
         ),
     ],
 )
