@@ -3,18 +3,26 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from PIL import Image
 
 from campaigns.demo import CAMPAIGN_SLUG
 from campaigns.models import Campaign
+from tests.demo_snapshot import DemoSnapshot, capture_demo
 from tests.regions.factories import manager_user
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot:
+    """What `load_demo` adds to an empty database, made once per test session (and worker)."""
+    with django_db_blocker.unblock():
+        return capture_demo()
+
+
 @pytest.fixture
-def demo(db) -> Campaign:
-    """The demo campaign, loaded as `make run` loads it."""
-    call_command("load_demo", stdout=io.StringIO())
+def demo(db, demo_snapshot) -> Campaign:
+    """The demo campaign, as `make run` loads it: the rows `load_demo` made once, put back in
+    this test's database (tests/demo_snapshot.py)."""
+    demo_snapshot.restore()
     return Campaign.objects.get(slug=CAMPAIGN_SLUG)
 
 
