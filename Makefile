@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes for `make test` and `make test-postgres` (pytest-xdist): one per CPU. On a
+# machine busy with other work, TEST_WORKERS=0 runs the tests in this process instead.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-browser test-postgres lint format migrations-check check demo-passwords bench clean
 
@@ -33,7 +36,7 @@ run: $(VENV)/.runtime .env
 
 ## test: set everything up and run the whole test suite
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## test-browser: the public site in Chromium (needs Debian's chromium: apt-get install chromium)
 test-browser: $(VENV)/.dev
@@ -41,7 +44,7 @@ test-browser: $(VENV)/.dev
 
 ## test-postgres: the test suite against a local PostgreSQL (installs and starts one; needs root)
 test-postgres: $(VENV)/.dev
-	DATABASE_URL=$$(bash .ci/postgres.sh) $(BIN)/pytest
+	DATABASE_URL=$$(bash .ci/postgres.sh) $(BIN)/pytest -n $(TEST_WORKERS)
 
 ## bench: time the statistics import (100,000 rows) and the public pages against data size, on
 ## throwaway SQLite files; see docs/performance.md
