@@ -3,26 +3,12 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.backends.signals import connection_created
 from PIL import Image
 
 from campaigns.demo import CAMPAIGN_SLUG
 from campaigns.models import Campaign
 from tests.demo_snapshot import DemoSnapshot, capture_demo
 from tests.regions.factories import manager_user
-
-
-def sqlite_without_fsync(sender, connection, **kwargs) -> None:
-    """The test database is thrown away: SQLite need not wait for the disk at every commit.
-    Locking is unchanged, so tests of imports at the same time still race as before; what this
-    saves is the tests that commit (transactional ones, and creating the database), which
-    otherwise spend most of their time waiting for the disk."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous = OFF")
-
-
-connection_created.connect(sqlite_without_fsync)
 
 
 @pytest.fixture(scope="session")
