@@ -118,10 +118,12 @@ class StatisticsPlanner:
 
     # --- Reading columns ---------------------------------------------------------------------
 
-    def parse_column(self, name: str, parse: Callable) -> list:
-        """Parse one column, each distinct cell once; bad cells become problems and None."""
+    def parse_column(self, name: str, parse: Callable, values: list | None = None) -> list:
+        """Parse one column (its cells, when already taken from the table), each distinct cell
+        once; bad cells become problems and None."""
         outcomes: dict = {}
-        values = self.columns.values(self.table, name)
+        if values is None:
+            values = self.columns.values(self.table, name)
         parsed: list = [None] * len(values)
         for index, cell in enumerate(values):
             if not self.live[index]:
@@ -230,8 +232,8 @@ class StatisticsPlanner:
     def read_values(self) -> None:
         start_cells = self.columns.values(self.table, "period_start")
         end_cells = self.columns.values(self.table, "period_end")
-        self.starts = self.parse_column("period_start", cells.date)
-        self.ends = self.parse_column("period_end", cells.date)
+        self.starts = self.parse_column("period_start", cells.date, start_cells)
+        self.ends = self.parse_column("period_end", cells.date, end_cells)
         self.problems.extend(
             us_style_dates({"period_start": start_cells, "period_end": end_cells}, self.live)
         )
@@ -251,7 +253,7 @@ class StatisticsPlanner:
     ) -> RowError | None:
         """Why a row's period cannot have figures: it has not ended, or it ends before it
         starts (a period may start and end on the same day: a daily count)."""
-        if end is not None and end > timezone.localdate():
+        if end is not None and end > self.today:
             # A figure for a period still running would be a part-count shown as a whole.
             return RowError(
                 row,
@@ -278,6 +280,7 @@ class StatisticsPlanner:
         """Rows whose key cells (metric, region, period) read, checked for their period and for
         appearing once per file, whether or not their other cells read (so every problem is
         found in one go); and of those, the rows whose every cell reads: the ones to write."""
+        self.today = timezone.localdate()  # once: a file's rows are checked against one day
         seen: dict[tuple, int] = {}
         keyed: list[PlannedRow] = []
         candidates: list[PlannedRow] = []
