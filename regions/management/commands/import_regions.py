@@ -4,9 +4,9 @@ from regions.imports.regions import RegionResource
 
 class Command(ImportCommand):
     help = (
-        "Import regions from a CSV or Excel file (columns gss_code, name, kind, police_uk_id, "
-        "groupings, slug). A file with any bad row imports nothing; every problem is printed "
-        "by row and column, and the exit status is non-zero."
+        f"Import regions from a CSV or Excel file (columns "
+        f"{', '.join(RegionResource.column_names())}). A file with any bad row imports nothing; "
+        "every problem is printed by row and column, and the exit status is non-zero."
     )
     resource_class = RegionResource
     permission_codenames = ("regions.add_region", "regions.change_region")

@@ -7,9 +7,9 @@ from regions.models import Metric
 
 class Command(ImportCommand):
     help = (
-        "Import statistics from a CSV or Excel file (columns region_code, metric, period_start, "
-        "period_end, value, source, notes). A file with any bad row imports nothing; every "
-        "problem is printed by row and column, and the exit status is non-zero."
+        f"Import statistics from a CSV or Excel file (columns "
+        f"{', '.join(StatisticResource.column_names())}). A file with any bad row imports "
+        "nothing; every problem is printed by row and column, and the exit status is non-zero."
     )
     resource_class = StatisticResource
     permission_codenames = ("regions.add_statistic", "regions.change_statistic")
