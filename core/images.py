@@ -4,7 +4,10 @@ A phone saves a photo as its sensor read it and records in EXIF which way up to 
 stored width and height are swapped for a picture taken upright, and pages that write them make
 the layout jump. EXIF also carries where the photo was taken (GPS), when, and with which camera:
 a public site must not republish that. So a new upload is turned upright and saved again with its
-pixels, transparency and colour profile only.
+pixels, transparency and colour profile only (`store_upright`).
+
+Also here: which uploads are accepted at all (`validate_image_upload`: PNG, JPEG or WebP, by
+content, within the size limit) and whether a picture is shown turned (`is_turned`).
 """
 
 import io
