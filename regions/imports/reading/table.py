@@ -47,6 +47,8 @@ class Table:
     sheet: str | None = None  # the sheet read, for a workbook
     hidden_sheets_skipped: bool = False  # hidden sheets came before the one read
     delimiter: str | None = None  # what separates a CSV file's columns
+    # Spreadsheet row numbers of data rows hidden in the sheet (by hand or by a filter).
+    hidden_rows: frozenset[int] = frozenset()
 
 
 def max_file_bytes() -> int:

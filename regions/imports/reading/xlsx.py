@@ -195,11 +195,13 @@ def read_xlsx(data: bytes) -> Table:
                 notes.append(
                     _("Only the first sheet, '%(sheet)s', was read.") % {"sheet": sheet.title}
                 )
-            hidden = sum(
-                1
+            # Hidden rows with values: they are imported, though the partner does not see them.
+            hidden_rows = frozenset(
+                number
                 for number in parser.hidden_rows
                 if 2 <= number < len(rows) + 2 and rows[number - 2]
             )
+            hidden = len(hidden_rows)
             if hidden:
                 notes.append(
                     ngettext(
@@ -222,4 +224,5 @@ def read_xlsx(data: bytes) -> Table:
         notes=notes,
         sheet=sheet_title,
         hidden_sheets_skipped=hidden_skipped,
+        hidden_rows=hidden_rows,
     )
