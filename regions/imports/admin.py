@@ -27,7 +27,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.signals import post_import
@@ -45,11 +45,11 @@ class UploadForm(ImportForm):
         super().__init__(formats, resources, **kwargs)
         self.user = user
         self.resource_classes = list(resources)
-        self.fields["import_file"].help_text = gettext_lazy(
-            "A CSV or tab-separated text (.csv, .tsv, .txt) or Excel (.xlsx) file whose first "
-            "row names the columns. "
-            "Nothing is saved until you have checked the preview and confirmed."
-        )
+        # What the file must hold is said once, beside the form (import_rules.html); with one
+        # format there is nothing to choose, so the format is not shown either.
+        if len(formats) == 1:
+            self.fields["format"].widget = forms.HiddenInput()
+            self.initial["format"] = "0"
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -149,15 +149,16 @@ class AllOrNothingImportMixin(ImportMixin):
         context = getattr(response, "context_data", None) or {}
         result = context.get("result")
         if isinstance(result, ImportResult) and result.failed:
-            # Said at the top of the page, where the eye lands after uploading.
+            # Said at the top of the page, where the eye lands after uploading; the problems
+            # follow it, above the form.
             count = len(result.problems) or len(result.file_problems)
             messages.error(
                 request,
                 ngettext(
-                    "Nothing can be imported from this file yet: %(count)s problem, listed below "
-                    "the form. No row has been saved.",
-                    "Nothing can be imported from this file yet: %(count)s problems, listed below "
-                    "the form. No row has been saved.",
+                    "Nothing can be imported from this file yet: %(count)s problem, listed below. "
+                    "No row has been saved.",
+                    "Nothing can be imported from this file yet: %(count)s problems, listed below. "
+                    "No row has been saved.",
                     count,
                 )
                 % {"count": f"{count:,}"},

@@ -262,7 +262,7 @@ def test_a_failed_preview_says_so_at_the_top_of_the_page(demo, manager_client):
     )
     shown = [str(message) for message in response.context["messages"]]
     assert shown == [
-        "Nothing can be imported from this file yet: 1 problem, listed below the form. "
+        "Nothing can be imported from this file yet: 1 problem, listed below. "
         "No row has been saved."
     ]
 

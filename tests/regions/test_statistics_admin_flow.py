@@ -345,3 +345,43 @@ def test_failed_preview_leaves_nothing_waiting(officer_client):
     preview(officer_client, "header-only.csv")
     preview(officer_client, "truncated.xlsx")
     assert not PendingImport.objects.exists()
+
+
+# --- The import page as a partner reads it --------------------------------------------------------
+
+
+def test_the_file_rules_are_said_once(officer_client):
+    text = page_text(officer_client.get(IMPORT_URL))
+    for rule in ["tab-separated", "first visible sheet", "Nothing is saved until", "whole number"]:
+        assert text.count(rule) == 1, rule
+    assert "Format:" not in text  # one format: nothing to choose, nothing to show
+
+
+def test_date_advice_gives_the_uk_day_first_style_first(officer_client):
+    text = page_text(officer_client.get(IMPORT_URL))
+    assert "30/06/2019" in text
+    assert text.index("30/06/2019") < text.index("2019-06-30")
+
+
+def test_after_a_refused_upload_the_problems_come_before_the_form(officer_client):
+    data = b"region_code,period_start,period_end,value\r\nW15000001,01/01/2019,30/06/2019,lots\r\n"
+    response = preview(officer_client, "figures.csv", data=data)
+    page = response.content.decode()
+
+    problem = page.index("Row 2, value: ")
+    heading = page.index('<h2 id="import-problems-heading">')
+    assert page.index("<h1>") < heading < problem < page.index('<form action="" method="post"')
+    # The file's rules, needed less now, follow the form.
+    assert page.index("</form>", problem) < page.index("What the file needs")
+    assert messages_of(response) == [
+        "Nothing can be imported from this file yet: 1 problem, listed below. "
+        "No row has been saved."
+    ]
+
+
+def test_a_refused_file_is_named_before_the_form_too(officer_client, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 100
+    page = preview(officer_client, "good.csv").content.decode()
+    refusal = page.index("the largest file accepted is 100")
+    assert refusal < page.index('<form action="" method="post"')
+    assert page.count("the largest file accepted is 100") == 1

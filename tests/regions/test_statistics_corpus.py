@@ -390,7 +390,7 @@ def test_row_problems_are_shown_by_row_and_column_with_a_count(bad, officer_clie
     response = preview(officer_client, bad.name)
     result = response.context["result"]
     text = page_text(response)
-    assert "Nothing can be imported yet" in text
+    assert "What to fix in the file" in text
     if result.problems:
         rows = {re.match(r"Row (\d+)", message).group(1) for message in bad.messages}
         assert result.rows_with_problems == len(rows)
