@@ -241,11 +241,17 @@ class StatisticUploadForm(UploadForm):
         required=False,
         label=_("Metric"),
         help_text=_(
-            "What the figures in the file count. Leave empty if the file has a 'metric' column "
-            "(or if there is only one metric)."
+            "What the figures in the file count. Leave empty only if the file has a metric column."
         ),
     )
     field_order = ["resource", "metric", "import_file", "format"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # With one metric there is nothing to choose: it is chosen already.
+        metrics = list(self.fields["metric"].queryset[:2])
+        if len(metrics) == 1:
+            self.initial.setdefault("metric", metrics[0].pk)
 
     def pending_details(self) -> dict:
         metric = self.cleaned_data.get("metric")

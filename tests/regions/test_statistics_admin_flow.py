@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from campaigns.demo import SOURCE as DEMO_SOURCE
 from regions.models import ImportBatch, PendingImport, Statistic
+from tests.regions.factories import MetricFactory
 from tests.regions.statistics_import import (
     IMPORT_URL,
     NBSP,
@@ -348,6 +349,17 @@ def test_failed_preview_leaves_nothing_waiting(officer_client):
 
 
 # --- The import page as a partner reads it --------------------------------------------------------
+
+
+def test_the_only_metric_is_chosen_already_and_none_of_several(officer_client, metric):
+    form = officer_client.get(IMPORT_URL).context["form"]
+    assert form["metric"].value() == metric.pk
+    assert (
+        f'<option value="{metric.pk}" selected>' in officer_client.get(IMPORT_URL).content.decode()
+    )
+
+    MetricFactory()
+    assert officer_client.get(IMPORT_URL).context["form"]["metric"].value() is None
 
 
 def test_the_file_rules_are_said_once(officer_client):
