@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("Figures as they were published when the counts behind them were not.")
+
     list_display = ["label", "display_value", "region", "campaign", "statement", "source"]
     list_filter = ["unit", "campaign", "region"]
     search_fields = ["label", "source", "region__name"]

@@ -139,6 +139,9 @@ class RegionAdminForm(forms.ModelForm):
 
 @admin.register(Region)
 class RegionAdmin(AllOrNothingImportMixin, admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("The areas figures are given for, with their codes and groupings.")
+
     form = RegionAdminForm
     resource_classes = [RegionResource]
     list_display = ["name", "kind", "gss_code", "police_uk_id", "grouping_names"]
@@ -212,6 +215,9 @@ class MetricAdminForm(forms.ModelForm):
 
 @admin.register(Metric)
 class MetricAdmin(admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("What is counted: each metric names what its figures count.")
+
     form = MetricAdminForm
     list_display = ["name", "slug", "unit", "owner", "small_number_threshold"]
     list_filter = ["owner"]
@@ -294,6 +300,11 @@ class StatisticAdmin(
 ):
     """Partner data officers see, edit, import and export only the regions their organisation
     covers."""
+
+    def index_description(self, request: HttpRequest) -> str:
+        if sees_all_regions(request.user):
+            return _("The figures for every area and period; partners import their own.")
+        return _("The figures for your organisation's areas, by period. You can import them.")
 
     form = StatisticAdminForm
     resource_classes = [StatisticResource]
@@ -422,6 +433,9 @@ class StatisticAdmin(
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("A record of each import: who imported which file, when, and what it changed.")
+
     list_display = [
         "file_name",
         "kind",

@@ -1113,3 +1113,33 @@ def test_partners_see_their_own_import_files_but_not_other_partners(
     change = officer_client.get(admin_url(Statistic, "change", north_wales_statistic.pk))
     assert change.status_code == 200
     assert "titan.csv" not in change.text
+
+
+# --- The admin home -------------------------------------------------------------------------------
+
+IMPORT_LINK = '<a class="button default" href="/admin/regions/statistic/import/">Import figures</a>'
+
+
+def test_the_home_page_offers_a_partner_the_import(officer_client):
+    page = html.unescape(officer_client.get("/admin/").content.decode())
+    assert IMPORT_LINK in page
+    # One line on what each section holds, under its name.
+    assert "The figures for your organisation's areas, by period. You can import them." in page
+    assert "What is counted: each metric names what its figures count." in page
+    assert page.index("Import figures") < page.index("Statistics</a>")
+
+
+def test_the_home_page_offers_no_import_to_a_user_who_may_not_import(client):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_statistic"))
+    client.force_login(user)
+    page = client.get("/admin/").content.decode()
+    assert "Statistics</a>" in page
+    assert "Import figures" not in page
+
+
+def test_the_home_page_describes_reported_figures_to_a_manager(manager_client):
+    page = html.unescape(manager_client.get("/admin/").content.decode())
+    assert IMPORT_LINK in page
+    assert "Figures as they were published when the counts behind them were not." in page
+    assert "The figures for every area and period; partners import their own." in page
