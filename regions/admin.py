@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
@@ -451,6 +452,42 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "checksum", "user__username"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "created_at"
+    # The record page: when, by whom, what it changed, and a way to the figures it wrote.
+    fields = [
+        "file_name",
+        "kind",
+        "imported_at",
+        "user",
+        "organisation",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "figures_link",
+        "checksum",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("imported at"))
+    def imported_at(self, batch: ImportBatch) -> str:
+        return _("%(when)s (UK time)") % {
+            "when": date_format(timezone.localtime(batch.created_at), "j F Y, H:i")
+        }
+
+    @admin.display(description=_("figures it last wrote"))
+    def figures_link(self, batch: ImportBatch) -> str:
+        if batch.kind != ImportBatch.Kind.STATISTICS:
+            return "–"
+        count = batch.statistics.count()
+        if not count:
+            return _("None now: its rows were already stored, or have been changed since.")
+        url = reverse("admin:regions_statistic_changelist")
+        return format_html(
+            '<a href="{}?import_batch__exact={}">{}</a>',
+            url,
+            batch.pk,
+            ngettext("View the %(count)s figure", "View the %(count)s figures", count)
+            % {"count": f"{count:,}"},
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ImportBatch]:
         queryset = super().get_queryset(request)

@@ -1042,6 +1042,24 @@ def test_import_batch_is_read_only(batch_client, import_batches):
     assert (batch.file_name, batch.rows_created) == ("north-wales-police.csv", 1)
 
 
+def test_import_batch_page_says_when_and_links_to_its_figures(
+    batch_client, import_batches, north_wales_statistic
+):
+    batch = import_batches["north-wales-police"]
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=datetime.datetime(2024, 7, 1, 8, 5, tzinfo=datetime.UTC)
+    )
+    Statistic.objects.filter(pk=north_wales_statistic.pk).update(import_batch=batch)
+
+    page = html.unescape(batch_client.get(admin_url(ImportBatch, "change", batch.pk)).text)
+
+    assert "1 July 2024, 09:05 (UK time)" in page  # British Summer Time
+    link = (
+        f'<a href="/admin/regions/statistic/?import_batch__exact={batch.pk}">View the 1 figure</a>'
+    )
+    assert link in page
+
+
 def test_nobody_deletes_an_import_batch(batch_client, import_batches):
     batch = import_batches["north-wales-police"]
     response = batch_client.post(admin_url(ImportBatch, "delete", batch.pk), {"post": "yes"})
