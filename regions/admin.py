@@ -315,25 +315,45 @@ class StatisticAdmin(
     # UTF-8 with a byte order mark: without it Excel reads the CSV as Windows-1252 and shows
     # "£" and "é" as "Â£" and "Ã©".
     to_encoding = "utf-8-sig"
-    list_display = ["region", "period", "value", "metric", "source", "import_batch"]
+    list_display = ["region", "period", "value", "metric_name", "source_text", "import_batch"]
     list_filter = [
         "metric",
         ("region", admin.RelatedOnlyFieldListFilter),
         ("import_batch", admin.RelatedOnlyFieldListFilter),
     ]
 
+    # Long texts are cut in the list so its key columns fit a laptop's screen without
+    # scrolling sideways; the whole text is in the cell's tooltip and on the figure's page.
+    TEXT_SHOWN = 40
+
     # A partner sees the figures another partner imported for a shared area, but not what the
     # other partner called its files: that is theirs (the import batches list hides it too).
     def get_list_display(self, request: HttpRequest):
+        columns = list(self.list_display)
+        if Metric.objects.count() <= 1:
+            columns.remove("metric_name")  # the same in every row
         if sees_all_regions(request.user):
-            return self.list_display
+            return columns
         organisation = organisation_of(request.user)
 
         @admin.display(description=_("import batch"))
         def import_batch(statistic: Statistic) -> str:
             return _batch_label(statistic.import_batch, organisation)
 
-        return [import_batch if name == "import_batch" else name for name in self.list_display]
+        return [import_batch if name == "import_batch" else name for name in columns]
+
+    def _shortened(self, text: str) -> str:
+        if len(text) <= self.TEXT_SHOWN:
+            return text or "–"
+        return format_html('<span title="{}">{}…</span>', text, text[: self.TEXT_SHOWN].rstrip())
+
+    @admin.display(description=_("metric"), ordering="metric__name")
+    def metric_name(self, statistic: Statistic) -> str:
+        return self._shortened(statistic.metric.name)
+
+    @admin.display(description=_("source"), ordering="source")
+    def source_text(self, statistic: Statistic) -> str:
+        return self._shortened(statistic.source)
 
     def get_list_filter(self, request: HttpRequest):
         if sees_all_regions(request.user):

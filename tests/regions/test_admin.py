@@ -1161,3 +1161,25 @@ def test_the_home_page_describes_reported_figures_to_a_manager(manager_client):
     assert IMPORT_LINK in page
     assert "Figures as they were published when the counts behind them were not." in page
     assert "The figures for every area and period; partners import their own." in page
+
+
+# --- The statistics list --------------------------------------------------------------------------
+
+
+def test_statistics_list_keeps_to_its_key_columns(officer_client, north_wales_statistic):
+    long_source = "The Lucy Faithfull Foundation, figures reported in 2018 to the partners"
+    Statistic.objects.filter(pk=north_wales_statistic.pk).update(source=long_source)
+
+    response = officer_client.get(admin_url(Statistic, "changelist"))
+
+    headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', response.text)
+    assert headers == ["region", "period", "value", "source_text", "import_batch"]
+    page = html.unescape(response.text)
+    assert f'<span title="{long_source}">The Lucy Faithfull Foundation, figures r…</span>' in page
+
+
+def test_statistics_list_names_the_metric_when_there_are_several(manager_client, demo):
+    StatisticFactory(metric__name="Website visits")
+    response = manager_client.get(admin_url(Statistic, "changelist"))
+    assert "column-metric_name" in response.text
+    assert "Website visits" in response.text
