@@ -131,7 +131,7 @@ def match_columns(headers: list[str], *, required: list[str], optional: list[str
 def stray_cell_problems(table: Table) -> list[RowError]:
     """Rows with values beyond the named columns: usually an unquoted comma in a CSV value."""
     width = len(table.headers)
-    if table.file_kind == "XLSX":
+    if table.from_workbook:
         # Cells in a sheet cannot be split by a stray comma: advice on quoting would mislead.
         message = _(
             "has values in %(cells)s columns but the header row names %(width)s. Name the extra "
@@ -146,7 +146,7 @@ def stray_cell_problems(table: Table) -> list[RowError]:
     for index, row in enumerate(table.rows):
         if len(row) > width and any(cell is not None and str(cell).strip() for cell in row[width:]):
             cells = len(row)
-            if table.file_kind == "XLSX":
+            if table.from_workbook:
                 cells = max(i for i, c in enumerate(row) if c is not None and str(c).strip()) + 1
             problems.append(
                 RowError(

@@ -7,7 +7,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 MAX_HEADER_COLUMNS = 100
@@ -49,6 +51,11 @@ class Table:
     delimiter: str | None = None  # what separates a CSV file's columns
     # Spreadsheet row numbers of data rows hidden in the sheet (by hand or by a filter).
     hidden_rows: frozenset[int] = frozenset()
+
+    @property
+    def from_workbook(self) -> bool:
+        """Read from a workbook's sheet (cells of their own), not from delimited text."""
+        return self.sheet is not None
 
 
 def max_file_bytes() -> int:
@@ -92,3 +99,37 @@ def drop_trailing_blank_rows(rows: list[tuple[CellValue, ...]]) -> list[tuple[Ce
         end -= 1
     del rows[end:]
     return rows
+
+
+def check_unpacked_size(unpacked: int) -> None:
+    """Refuse a workbook (.xlsx or .ods, both zips) that would unpack to far more than it is."""
+    if unpacked > settings.IMPORT_MAX_XLSX_UNPACKED_BYTES:
+        raise FileRejected(
+            _(
+                "This workbook would unpack to %(size)s, far more than its rows can need. "
+                "Save the sheet as 'CSV UTF-8' and import that instead."
+            )
+            % {"size": filesizeformat(unpacked)}
+        )
+
+
+def sheet_notes(
+    sheet: str, *, hidden_sheets_skipped: bool, more_sheets: bool, hidden_rows: int
+) -> list[str]:
+    """What the preview says about how a workbook's sheet was read."""
+    notes = []
+    if hidden_sheets_skipped:
+        notes.append(_("Only the first visible sheet, '%(sheet)s', was read.") % {"sheet": sheet})
+    elif more_sheets:
+        notes.append(_("Only the first sheet, '%(sheet)s', was read.") % {"sheet": sheet})
+    # Hidden rows with values: they are imported, though the partner does not see them.
+    if hidden_rows:
+        notes.append(
+            ngettext(
+                "%(count)s row hidden in the sheet was read too.",
+                "%(count)s rows hidden in the sheet were read too.",
+                hidden_rows,
+            )
+            % {"count": f"{hidden_rows:,}"}
+        )
+    return notes

@@ -5,10 +5,7 @@ import io
 import itertools
 import zipfile
 
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from regions.imports.reading.table import (
     BLANK_ROW,
@@ -16,9 +13,11 @@ from regions.imports.reading.table import (
     CellValue,
     FileRejected,
     Table,
+    check_unpacked_size,
     drop_trailing_blank_rows,
     max_rows,
     row_has_values,
+    sheet_notes,
     too_many_rows,
     trim_headers,
 )
@@ -51,14 +50,7 @@ def _check_zip(data: bytes) -> None:
             unpacked = sum(member.file_size for member in members)
     except zipfile.BadZipFile:
         raise not_a_workbook() from None
-    if unpacked > settings.IMPORT_MAX_XLSX_UNPACKED_BYTES:
-        raise FileRejected(
-            _(
-                "This workbook would unpack to %(size)s, far more than its rows can need. "
-                "Save the sheet as 'CSV UTF-8' and import that instead."
-            )
-            % {"size": filesizeformat(unpacked)}
-        )
+    check_unpacked_size(unpacked)
 
 
 class UnsavedFormula(str):
@@ -185,32 +177,17 @@ def read_xlsx(data: bytes) -> Table:
             finally:
                 parser.source.close()
             sheet_title = sheet.title
-            notes = []
-            if hidden_skipped:
-                notes.append(
-                    _("Only the first visible sheet, '%(sheet)s', was read.")
-                    % {"sheet": sheet.title}
-                )
-            elif len(workbook.worksheets) > 1:
-                notes.append(
-                    _("Only the first sheet, '%(sheet)s', was read.") % {"sheet": sheet.title}
-                )
-            # Hidden rows with values: they are imported, though the partner does not see them.
             hidden_rows = frozenset(
                 number
                 for number in parser.hidden_rows
                 if 2 <= number < len(rows) + 2 and rows[number - 2]
             )
-            hidden = len(hidden_rows)
-            if hidden:
-                notes.append(
-                    ngettext(
-                        "%(count)s row hidden in the sheet was read too.",
-                        "%(count)s rows hidden in the sheet were read too.",
-                        hidden,
-                    )
-                    % {"count": f"{hidden:,}"}
-                )
+            notes = sheet_notes(
+                sheet.title,
+                hidden_sheets_skipped=hidden_skipped,
+                more_sheets=len(workbook.worksheets) > 1,
+                hidden_rows=len(hidden_rows),
+            )
         finally:
             workbook.close()
     except FileRejected:
