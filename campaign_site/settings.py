@@ -163,7 +163,8 @@ MAX_IMAGE_UPLOAD_BYTES = env.int("DJANGO_MAX_IMAGE_UPLOAD_BYTES", default=5 * 10
 
 # --- Imports ------------------------------------------------------------------
 # The largest file and the most rows one import accepts; abandoned uploads are removed after
-# IMPORT_PENDING_HOURS. An XLSX file may not unpack to more than IMPORT_MAX_XLSX_UNPACKED_BYTES.
+# IMPORT_PENDING_HOURS. A workbook (.xlsx or .ods) may not unpack to more than
+# IMPORT_MAX_XLSX_UNPACKED_BYTES.
 IMPORT_MAX_FILE_BYTES = env.int("DJANGO_IMPORT_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=200_000)
 IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int(

@@ -33,7 +33,12 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.signals import post_import
 
 from regions.imports.formats import SpreadsheetFormat, dataset_from_bytes
-from regions.imports.reading import FileRejected, check_name_matches_content, check_size
+from regions.imports.reading import (
+    HEAD_BYTES,
+    FileRejected,
+    check_name_matches_content,
+    check_size,
+)
 from regions.imports.results import ImportResult
 from regions.imports.storage import DatabaseStorage, PendingImportMissing
 
@@ -55,7 +60,7 @@ class UploadForm(ImportForm):
         upload = self.cleaned_data["import_file"]
         try:
             check_size(upload.size)
-            head = upload.read(8)
+            head = upload.read(HEAD_BYTES)
             upload.seek(0)
             check_name_matches_content(upload.name, head)
         except FileRejected as error:

@@ -965,15 +965,15 @@ def test_zip_that_is_not_a_workbook_is_refused():
         (
             "not-a-spreadsheet.pdf",
             corpus("not-a-spreadsheet.pdf"),
-            "Only CSV or tab-separated text (.csv, .tsv or .txt) and Excel (.xlsx) files can be "
-            "imported; this file is "
+            "Only CSV or tab-separated text (.csv, .tsv or .txt), Excel (.xlsx) and OpenDocument "
+            "spreadsheet (.ods) files can be imported; this file is "
             "'not-a-spreadsheet.pdf'.",
         ),
         (
             "figures",
             corpus("good.csv"),
-            "Only CSV or tab-separated text (.csv, .tsv or .txt) and Excel (.xlsx) files can be "
-            "imported; this file is 'figures'.",
+            "Only CSV or tab-separated text (.csv, .tsv or .txt), Excel (.xlsx) and OpenDocument "
+            "spreadsheet (.ods) files can be imported; this file is 'figures'.",
         ),
     ],
 )

@@ -61,6 +61,12 @@ GOOD_FILES = {
     "good-utf16.csv": ["Read as UTF-16 text.", "Columns are separated by tabs."],
     "good-semicolon.csv": ["Columns are separated by semicolons."],
     "good.xlsx": [],
+    "good.ods": [],
+    # Saved by LibreOffice: a hidden sheet first, formulas with their results, a hidden row.
+    "good-hidden-and-formulas.ods": [
+        "Only the first visible sheet, 'Current', was read.",
+        "1 row hidden in the sheet was read too.",
+    ],
 }
 
 
@@ -321,8 +327,8 @@ BAD_FILES = [
     BadFile(
         "not-a-spreadsheet.pdf",
         [
-            "Only CSV or tab-separated text (.csv, .tsv or .txt) and Excel (.xlsx) files can be "
-            "imported; this file is "
+            "Only CSV or tab-separated text (.csv, .tsv or .txt), Excel (.xlsx) and OpenDocument "
+            "spreadsheet (.ods) files can be imported; this file is "
             "'not-a-spreadsheet.pdf'."
         ],
         unreadable=True,

@@ -4,7 +4,8 @@ Run from the project root to (re)write every file beside this script:
 
     .venv/bin/python tests/regions/import_files/make_corpus.py
 
-(formula-results.xlsx is saved by LibreOffice: add --libreoffice to make that one again.)
+(formula-results.xlsx and the .ods files are saved by LibreOffice: add --libreoffice to make
+those again.)
 
 The files are committed, so the tests never depend on this script having been run; it documents
 how each file was made and makes them again byte for byte (the XLSX files carry a fixed
@@ -170,6 +171,126 @@ def make_formula_results() -> None:
             capture_output=True,
         )
         (HERE / "formula-results.xlsx").write_bytes((out / source.name).read_bytes())
+
+
+# --- OpenDocument spreadsheets -------------------------------------------------------------------
+# Written here as flat OpenDocument XML (.fods), as a partner's sheet would hold them, and saved
+# as .ods by LibreOffice (make_ods), which adds what it always writes: a table style per sheet,
+# row styles, and an empty row repeated to the end of the sheet (row 1,048,576).
+
+FODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"'
+)
+# Hidden sheets have a table style that does not display them; date cells a date format
+# (without one, LibreOffice saves them as plain numbers).
+FODS_STYLES = (
+    '<number:date-style style:name="uk-date"><number:day number:style="long"/>'
+    '<number:text>/</number:text><number:month number:style="long"/>'
+    '<number:text>/</number:text><number:year number:style="long"/></number:date-style>'
+    '<style:style style:name="date" style:family="table-cell" style:data-style-name="uk-date"/>'
+    '<style:style style:name="hidden" style:family="table">'
+    '<style:table-properties table:display="false"/></style:style>'
+)
+
+
+def fods_cell(value) -> str:
+    """A cell as LibreOffice writes one: a date, a number, a formula (a string starting with
+    '='), or text."""
+    if isinstance(value, datetime.date):
+        return (
+            '<table:table-cell table:style-name="date" office:value-type="date" '
+            f'office:date-value="{value.isoformat()}">'
+            f"<text:p>{value:%d/%m/%Y}</text:p></table:table-cell>"
+        )
+    if isinstance(value, int):
+        return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
+    if value.startswith("="):
+        formula = value.replace("&", "&amp;").replace('"', "&quot;")
+        return f'<table:table-cell table:formula="of:{formula}"/>'
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    )
+
+
+def fods_sheet(name: str, rows: list[list], *, hidden: bool = False, hidden_rows=()) -> str:
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        visibility = ' table:visibility="collapse"' if number in hidden_rows else ""
+        cells = "".join(fods_cell(value) for value in row)
+        lines.append(f"<table:table-row{visibility}>{cells}</table:table-row>")
+    style = ' table:style-name="hidden"' if hidden else ""
+    return f'<table:table table:name="{name}"{style}>{"".join(lines)}</table:table>'
+
+
+def fods(*sheets: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document {FODS_NAMESPACES} office:version="1.3" '
+        'office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'
+        f"<office:automatic-styles>{FODS_STYLES}</office:automatic-styles>"
+        f"<office:body><office:spreadsheet>{''.join(sheets)}</office:spreadsheet></office:body>"
+        "</office:document>"
+    ).encode()
+
+
+ODS_GOOD_ROWS = [
+    HEADER,
+    ["W15000001", datetime.date(2024, 3, 5), datetime.date(2024, 9, 4), 1747, SOURCE, NOTES],
+    ["north-wales", datetime.date(2024, 9, 5), datetime.date(2025, 3, 4), 139, SOURCE],
+]
+
+
+def ods_sources() -> dict[str, bytes]:
+    """The .fods each .ods of the corpus is saved from."""
+    return {
+        # GOOD_ROWS as date and number cells.
+        "good.ods": fods(fods_sheet("Figures", ODS_GOOD_ROWS)),
+        # GOOD_ROWS on the first visible sheet, after a hidden sheet of old figures and before a
+        # sheet of notes; 1747 and the source are formulas (LibreOffice saves their results),
+        # and north-wales's row is hidden.
+        "good-hidden-and-formulas.ods": fods(
+            fods_sheet(
+                "Old figures",
+                [HEADER, ["W15000001", datetime.date(2010, 1, 1), datetime.date(2010, 6, 30), 1]],
+                hidden=True,
+            ),
+            fods_sheet(
+                "Current",
+                [
+                    HEADER,
+                    [*ODS_GOOD_ROWS[1][:3], "=1000+747", '="Café £ "&"figures"', NOTES],
+                    ODS_GOOD_ROWS[2],
+                ],
+                hidden_rows={3},
+            ),
+            fods_sheet("Notes", [["Figures for the helpline"]]),
+        ),
+    }
+
+
+def make_ods() -> None:
+    """The .ods files of the corpus, saved by LibreOffice from ods_sources() (needs soffice
+    on the PATH). LibreOffice stamps the save time in them, so they differ byte for byte on
+    every run, not in what they hold."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out"
+        for name, source in ods_sources().items():
+            path = Path(folder) / name.replace(".ods", ".fods")
+            path.write_bytes(source)
+            subprocess.run(  # noqa: S603 - fixed arguments
+                ["soffice", "--headless", "--convert-to", "ods", "--outdir", str(out), str(path)],  # noqa: S607
+                check=True,
+                capture_output=True,
+            )
+            (HERE / name).write_bytes((out / name).read_bytes())
 
 
 def zip_bomb() -> bytes:
@@ -382,5 +503,6 @@ if __name__ == "__main__":
 
     if "--libreoffice" in sys.argv:
         make_formula_results()
+        make_ods()
     else:
         main()
