@@ -13,7 +13,7 @@ from regions.imports.results import ImportResult
 
 
 class ImportCommand(BaseCommand):
-    """Import a CSV or XLSX file through the same resource and rules as the admin."""
+    """Import a CSV, XLSX or ODS file through the same resource and rules as the admin."""
 
     resource_class: type
     permission_codenames: tuple[str, ...] = ()
@@ -21,7 +21,10 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "file",
-            help="The CSV or tab-separated (.csv, .tsv, .txt) or Excel (.xlsx) file to import.",
+            help=(
+                "The CSV or tab-separated (.csv, .tsv, .txt), Excel (.xlsx) or OpenDocument "
+                "spreadsheet (.ods) file to import."
+            ),
         )
         parser.add_argument(
             "--user",

@@ -44,10 +44,15 @@ def table_from_dataset(dataset: tablib.Dataset) -> Table:
 
 
 class SpreadsheetFormat(Format):
-    """CSV (UTF-8, Windows-1252 or UTF-16) or XLSX, detected from the content."""
+    """CSV (UTF-8, Windows-1252 or UTF-16), XLSX or ODS, detected from the content."""
 
     def get_title(self) -> str:
-        return str(_("CSV, tab-separated text or Excel (.csv, .tsv, .txt, .xlsx)"))
+        return str(
+            _(
+                "CSV, tab-separated text, Excel or OpenDocument spreadsheet "
+                "(.csv, .tsv, .txt, .xlsx, .ods)"
+            )
+        )
 
     def create_dataset(self, in_stream: bytes, **kwargs) -> SheetDataset:
         return dataset_from_bytes(in_stream)
