@@ -24,6 +24,7 @@ from core.text import trimmed
 from regions.figures import period_label
 from regions.graph import GroupingGraph
 from regions.imports.admin import AllOrNothingImportMixin, UploadForm
+from regions.imports.formats import OpenDocumentExport
 from regions.imports.regions import RegionResource
 from regions.imports.statistics import StatisticResource
 from regions.models import (
@@ -311,7 +312,7 @@ class StatisticAdmin(
     resource_classes = [StatisticResource]
     import_form_class = StatisticUploadForm
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
-    export_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [base_formats.CSV, base_formats.XLSX, OpenDocumentExport]
     # UTF-8 with a byte order mark: without it Excel reads the CSV as Windows-1252 and shows
     # "£" and "é" as "Â£" and "Ã©".
     to_encoding = "utf-8-sig"

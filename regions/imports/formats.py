@@ -1,10 +1,11 @@
-"""The one import format partners choose from: CSV or Excel, told apart by the file's content."""
+"""The one import format partners choose from (CSV, Excel or OpenDocument, told apart by the
+file's content), and the OpenDocument export format."""
 
 import hashlib
 
 import tablib
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import Format
+from import_export.formats.base_formats import ODS, Format
 
 from regions.imports.reading import Table, read_table
 
@@ -78,3 +79,17 @@ class SpreadsheetFormat(Format):
 
     def can_export(self) -> bool:
         return False
+
+
+class OpenDocumentExport(ODS):
+    """The library's ODS format, as the binary (zip) file it is: the library counts it as text,
+    and would try to encode the exported bytes in the admin's text encoding."""
+
+    def is_binary(self) -> bool:
+        return True
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def can_import(self) -> bool:
+        return False  # imports go through SpreadsheetFormat

@@ -6,11 +6,13 @@ import codecs
 import csv
 import datetime
 import io
+import zipfile
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from regions.imports.reading.ods import read_ods
 from regions.models import Statistic
 from tests.regions.factories import StatisticFactory
 from tests.regions.statistics_import import (
@@ -112,6 +114,29 @@ def test_xlsx_export_gives_values_as_numbers(officer_client, regions, metric):
     assert row["value"] == 139
 
 
+def test_ods_export_gives_values_as_numbers_and_text_as_text(officer_client, regions, metric):
+    StatisticFactory(
+        metric=metric,
+        region=regions["north-wales"],
+        period_start=datetime.date(2021, 1, 1),
+        period_end=datetime.date(2021, 6, 30),
+        value=139,
+        source="=Police figures",
+        notes="First line\nSecond line",
+    )
+    response = officer_client.post(EXPORT_URL, export_form_data(officer_client, "ods"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"].endswith('.ods"')
+    table = read_ods(response.content)
+    rows = [dict(zip(table.headers, row, strict=False)) for row in table.rows]
+    [row] = [r for r in rows if r["period_start"] == "2021-01-01"]  # as the XLSX export writes it
+    assert row["value"] == 139
+    assert (row["source"], row["notes"]) == ("'=Police figures", "First line\nSecond line")
+    content = zipfile.ZipFile(io.BytesIO(response.content)).read("content.xml")
+    assert b"table:formula" not in content
+
+
 def test_partner_exports_only_their_own_regions(officer_client, regions, metric):
     StatisticFactory(metric=metric, region=regions["cumbria"], value=777)
     rows = export_csv(officer_client)
@@ -154,7 +179,7 @@ def test_export_round_trips_through_import(officer_client):
     assert result.unchanged == Statistic.objects.filter(region__slug="north-wales").count()
 
 
-@pytest.mark.parametrize("format_name", ["csv", "xlsx"])
+@pytest.mark.parametrize("format_name", ["csv", "xlsx", "ods"])
 def test_reimporting_an_unedited_export_changes_nothing(
     officer_client, regions, metric, format_name
 ):
