@@ -12,6 +12,7 @@ What this changes in the library's flow:
 
 import io
 
+import tablib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,7 @@ from regions.imports.reading import (
     check_name_matches_content,
     check_size,
 )
+from regions.imports.reading.ods import ODS_MIMETYPE
 from regions.imports.results import ImportResult
 from regions.imports.storage import DatabaseStorage, PendingImportMissing
 
@@ -327,6 +329,11 @@ class AllOrNothingImportMixin(ImportMixin):
                 buffer.getvalue(),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
+        elif extension == "ods":
+            sheet = tablib.Dataset(
+                headers=columns, title=str(self.opts.verbose_name_plural).capitalize()
+            )
+            response = HttpResponse(sheet.export("ods"), content_type=ODS_MIMETYPE)
         else:
             raise Http404
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'

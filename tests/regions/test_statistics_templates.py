@@ -2,11 +2,13 @@
 
 import datetime
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
 from campaigns.demo import METRIC_SLUG
+from regions.imports.reading.ods import read_ods
 from regions.models import ImportBatch
 from tests.regions.statistics_import import (
     EXPORT_URL,
@@ -57,6 +59,46 @@ def test_xlsx_template_opens_with_the_header_row(request, client_fixture):
     assert rows == [tuple(TEMPLATE_COLUMNS)]
 
 
+@pytest.mark.parametrize("client_fixture", ["manager_client", "officer_client"])
+def test_ods_template_opens_with_the_header_row(request, client_fixture):
+    response = request.getfixturevalue(client_fixture).get(TEMPLATE_URL.format("ods"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="statistic-import-template.ods"'
+    )
+    table = read_ods(response.content)
+    assert (table.sheet, table.headers, table.rows) == ("Statistics", TEMPLATE_COLUMNS, [])
+
+
+def test_filled_in_ods_template_imports(officer_client, regions, metric):
+    """The template as LibreOffice would save it with a row filled in."""
+    template = officer_client.get(TEMPLATE_URL.format("ods")).content
+    archive = zipfile.ZipFile(io.BytesIO(template))
+    content = archive.read("content.xml").decode()
+    cells = [
+        '<table:table-cell office:value-type="string"><text:p>W15000001</text:p>'
+        "</table:table-cell>",
+        f'<table:table-cell office:value-type="string"><text:p>{METRIC_SLUG}</text:p>'
+        "</table:table-cell>",
+        '<table:table-cell office:value-type="date" office:date-value="2024-03-05"/>',
+        '<table:table-cell office:value-type="date" office:date-value="2024-09-04"/>',
+        '<table:table-cell office:value-type="float" office:value="1747"/>',
+    ]
+    content = content.replace(
+        "</table:table>", f"<table:table-row>{''.join(cells)}</table:table-row></table:table>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as filled:
+        for item in archive.infolist():
+            data = content.encode() if item.filename == "content.xml" else archive.read(item)
+            filled.writestr(item, data)
+    import_file(officer_client, "statistic-import-template.ods", data=buffer.getvalue())
+    assert figures(ImportBatch.objects.get()) == {
+        (datetime.date(2024, 3, 5), datetime.date(2024, 9, 4)): (1747, "", "")
+    }
+
+
 def test_unknown_template_kind_is_not_found(officer_client):
     assert officer_client.get(TEMPLATE_URL.format("pdf")).status_code == 404
 
@@ -87,6 +129,7 @@ def test_import_page_explains_the_columns_and_links_the_templates(officer_client
     text = page_text(response)
     assert TEMPLATE_URL.format("csv") in text
     assert TEMPLATE_URL.format("xlsx") in text
+    assert TEMPLATE_URL.format("ods") in text
     for column in TEMPLATE_COLUMNS:
         assert f"<code>{column}</code>" in text
 
