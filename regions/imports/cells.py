@@ -13,7 +13,7 @@ from core.spreadsheets import formula_start, unescape_formula
 from core.text import one_kind_of_line_break, visible
 from regions.imports.reading.csvfile import DecimalCommaText
 from regions.imports.reading.table import CellValue
-from regions.imports.reading.xlsx import UnsavedFormula
+from regions.imports.reading.xlsx import PlaceholderResult, UnsavedFormula
 
 BIGINT_MAX = 2**63 - 1
 
@@ -37,7 +37,20 @@ class CellError(ValueError):
 
 
 def parse_cell(parse, cell: CellValue):
-    """parse(cell), where any failure to read the cell is a CellError, never a crash."""
+    """parse(cell), where any failure to read the cell is a CellError, never a crash. A formula
+    cell whose result the file does not truly hold is refused, whatever the column."""
+    if isinstance(cell, PlaceholderResult):
+        # Opening and saving again in LibreOffice keeps the placeholder: only pasting values
+        # or recalculating before saving puts the results in the file.
+        raise CellError(
+            _(
+                "this cell is a formula, and the file holds only a placeholder (such as 0) for "
+                "its result: the program that wrote the file left it to be worked out when the "
+                "file is opened. Paste the column as values (Paste Special → Values), or "
+                "recalculate (Ctrl+Shift+F9 in LibreOffice, Calculate Now (F9) in Excel) and "
+                "save; then import the file again."
+            )
+        )
     if isinstance(cell, UnsavedFormula):
         raise CellError(
             _(

@@ -1,10 +1,18 @@
 """Excel workbooks (.xlsx): the first visible sheet, read row by row without trusting the size
-it declares, formula cells as the results the spreadsheet saved, hidden rows counted."""
+it declares, formula cells as the results the spreadsheet saved, hidden rows counted.
+
+A formula cell's saved result is what the person saw, except in a workbook that asks to be
+recalculated whenever it is opened (`fullCalcOnLoad` in its calculation properties): programs
+that write workbooks without calculating them (xlsxwriter, and pandas through it; reporting
+tools) save 0 in place of every result and leave the spreadsheet to work them out. There every
+formula cell is a PlaceholderResult, refused when read (cells.parse_cell), never imported as 0.
+"""
 
 import io
 import itertools
 import zipfile
 
+from defusedxml import ElementTree
 from django.utils.translation import gettext as _
 
 from regions.imports.reading.table import (
@@ -60,6 +68,26 @@ class UnsavedFormula(str):
     __slots__ = ()
 
 
+class PlaceholderResult(UnsavedFormula):
+    """A formula cell whose saved result is only a placeholder (the workbook asks to be
+    recalculated on opening, see the module's docstring): its formula. Refused when read, by
+    row and column."""
+
+    __slots__ = ()
+
+
+def _recalculated_on_opening(reader) -> bool:
+    """Whether the workbook asks to be recalculated whenever it is opened (fullCalcOnLoad).
+    Read from the workbook's XML (the part openpyxl read, with defusedxml): openpyxl reads
+    calculation properties without the attribute as having it set, which would make every
+    workbook Excel saves seem to need recalculating."""
+    root = ElementTree.fromstring(reader.archive.read(reader.parser.workbook_part_name))
+    for element in root:
+        if element.tag.rpartition("}")[2] == "calcPr":
+            return element.get("fullCalcOnLoad", "").strip() in ("1", "true")
+    return False
+
+
 # The openpyxl release whose internal sheet parser `_results_parser` extends (openpyxl has no
 # public way to tell a formula's saved result from a missing one, nor to read hidden rows in
 # read-only mode). tests/regions/test_xlsx_parser.py fails on any other release, so an upgrade
@@ -67,12 +95,13 @@ class UnsavedFormula(str):
 OPENPYXL_PARSER_CHECKED = "3.1.5"
 
 
-def _results_parser(workbook, sheet):
+def _results_parser(workbook, sheet, *, placeholders: bool):
     """openpyxl's parser for a sheet's XML, reading the results spreadsheets save for formula
     cells, and marking a formula cell with no saved result as an UnsavedFormula (openpyxl's
-    own reading gives such a cell as empty). It also records each row's attributes, so hidden
-    rows are known without a second pass. (openpyxl's parser is internal: see
-    OPENPYXL_PARSER_CHECKED.)"""
+    own reading gives such a cell as empty) and, when `placeholders` (the workbook is
+    recalculated on opening), one with a saved result as a PlaceholderResult. It also records
+    each row's attributes, so hidden rows are known without a second pass. (openpyxl's parser
+    is internal: see OPENPYXL_PARSER_CHECKED.)"""
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class ResultsParser(WorkSheetParser):
@@ -89,14 +118,21 @@ def _results_parser(workbook, sheet):
 
         def parse_cell(self, element):
             cell = super().parse_cell(element)
-            if cell["value"] is None:
+            # Only cells that may need marking are searched for a formula: an ordinary
+            # workbook's cells with values are read as openpyxl reads them.
+            if cell["value"] is None or placeholders:
                 formula = element.find(FORMULA_TAG)
+                if formula is None:
+                    return cell
+                written = "=" + (formula.text or "")
                 # A formula whose result is empty text is saved as type "str" with an empty
                 # value; one never calculated has no value (or an empty one of another type).
-                if formula is not None and not (
+                if cell["value"] is None and not (
                     element.get("t") == "str" and element.find(VALUE_TAG) is not None
                 ):
-                    cell["value"] = UnsavedFormula("=" + (formula.text or ""))
+                    cell["value"] = UnsavedFormula(written)
+                elif placeholders:
+                    cell["value"] = PlaceholderResult(written)
             return cell
 
     parser = ResultsParser(
@@ -124,14 +160,19 @@ def _values(cells: list[dict]) -> tuple[CellValue, ...]:
 
 def read_xlsx(data: bytes) -> Table:
     _check_zip(data)
-    from openpyxl import load_workbook  # imported here: only XLSX uploads need it
+    # Imported here: only XLSX uploads need it. openpyxl's load_workbook is this reader's
+    # read(); the reader is kept to find the workbook's XML (_recalculated_on_opening).
+    from openpyxl.reader.excel import ExcelReader
 
     limit = max_rows()
     try:
         # Formula cells are read as the results the spreadsheet saved with them (what the
         # person saw), not as their formulas; see _results_parser.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read()
+        workbook = reader.wb
         try:
+            placeholders = _recalculated_on_opening(reader)
             # The first sheet a person opening the workbook sees: a hidden sheet before it
             # usually holds old figures or lookups, never what the file is meant to send.
             visible = [s for s in workbook.worksheets if s.sheet_state == "visible"]
@@ -148,7 +189,7 @@ def read_xlsx(data: bytes) -> Table:
             hidden_skipped = sheet is not workbook.worksheets[0]
             # Rows as the sheet's XML has them, ignoring the size it declares (which counts
             # every formatted cell, however far away).
-            parser = _results_parser(workbook, sheet)
+            parser = _results_parser(workbook, sheet, placeholders=placeholders)
             headers: list[str] = []
             rows: list[tuple[CellValue, ...]] = []
             blanks = 0  # empty (perhaps formatted) rows since the last row with values
