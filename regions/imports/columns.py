@@ -3,6 +3,7 @@ whose columns are wrong, said before any row is read."""
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -77,8 +78,20 @@ def explain_rejection(error: FileRejected, *, required: list[str], optional: lis
     return message % values
 
 
-def match_columns(headers: list[str], *, required: list[str], optional: list[str]) -> Columns:
-    """Match header cells to known columns, case-insensitively and ignoring surrounding spaces."""
+# How far below row 1 column names are looked for, when row 1 names none (a title, a blank row).
+HEADER_SEARCH_ROWS = 10
+
+
+def match_columns(
+    headers: list[str],
+    *,
+    required: list[str],
+    optional: list[str],
+    rows: Sequence[tuple] = (),
+) -> Columns:
+    """Match header cells to known columns, case-insensitively and ignoring surrounding spaces.
+    `rows`, the data rows, are only looked at when no header cell is a known column: the column
+    names may be a few rows down, below a title."""
     known = [*required, *optional]
     index: dict[str, int] = {}
     problems: list[str] = []
@@ -105,27 +118,46 @@ def match_columns(headers: list[str], *, required: list[str], optional: list[str
         if name not in index:
             problems.append(_("The required column '%(name)s' is missing.") % {"name": name})
     if problems and not index:
-        first = visible(headers[0]).strip().lower() if headers else ""
-        if first.startswith("sep="):
-            problems.insert(
-                0,
-                _(
-                    "Row 1 is Excel's '%(line)s' line: delete it, so that the column names are in "
-                    "row 1."
-                )
-                % {"line": headers[0].strip()},
-            )
-        else:
-            problems.insert(
-                0,
-                _(
-                    "No column name was recognised in row 1. The column names must be in row 1: if "
-                    "the file has a title or notes above them, delete those rows."
-                ),
-            )
+        # Row 1 is not a header row at all (a title, Excel's sep= line): naming each of its
+        # cells as an unknown column, and each column as missing, would bury the one fix.
+        raise FileErrors([_not_a_header_row(headers, rows, required=required, known=known)])
     if problems:
         raise FileErrors(problems)
     return Columns(index=index)
+
+
+def _not_a_header_row(
+    headers: list[str], rows: Sequence[tuple], *, required: list[str], known: list[str]
+) -> str:
+    """What to say about a row 1 that names none of the columns."""
+    first = visible(headers[0]).strip() if headers else ""
+    if first.lower().startswith("sep="):
+        return _(
+            "Row 1 is Excel's '%(line)s' line: delete it, so that the column names are in row 1."
+        ) % {"line": first}
+    below = _header_row_below(rows, required=required, known=known)
+    if below is not None:
+        return _(
+            "No column name was recognised in row 1, but row %(row)s holds column names. The "
+            "column names must be in row 1: delete the rows above them."
+        ) % {"row": below}
+    return _(
+        "No column name was recognised in row 1. The column names must be in row 1 "
+        "(%(required)s are required): if the file has a title or notes above them, delete the "
+        "rows above the column names."
+    ) % {"required": _listed(required)}
+
+
+def _header_row_below(
+    rows: Sequence[tuple], *, required: list[str], known: list[str]
+) -> int | None:
+    """The spreadsheet row, a few below row 1, whose cells are all column names (a required
+    one among them), if there is one."""
+    for offset, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        names = [column_key(str(cell)) for cell in row if cell is not None and str(cell).strip()]
+        if names and all(name in known for name in names) and any(n in required for n in names):
+            return offset + FIRST_DATA_ROW
+    return None
 
 
 def stray_cell_problems(table: Table) -> list[RowError]:

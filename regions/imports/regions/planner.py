@@ -65,7 +65,9 @@ class RegionsPlanner:
 
     def __init__(self, table: Table, *, required: list[str], optional: list[str]) -> None:
         self.table = table
-        self.columns = match_columns(table.headers, required=required, optional=optional)
+        self.columns = match_columns(
+            table.headers, required=required, optional=optional, rows=table.rows
+        )
         self.result = RegionsPlan()
         self.problems = self.result.problems
         existing = list(Region.objects.prefetch_related("groupings"))

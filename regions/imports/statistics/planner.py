@@ -65,7 +65,9 @@ class StatisticsPlanner:
         from_command: bool = False,
     ) -> None:
         self.table = table
-        self.columns = match_columns(table.headers, required=required, optional=optional)
+        self.columns = match_columns(
+            table.headers, required=required, optional=optional, rows=table.rows
+        )
         self.chosen_metric = metric
         self.choice = MetricChoice(from_command)
         self.default_metric = self._default_metric()
