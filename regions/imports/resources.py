@@ -11,7 +11,7 @@ from import_export import fields, resources
 from regions.imports.columns import explain_rejection
 from regions.imports.formats import SheetDataset, table_from_dataset
 from regions.imports.reading import Table
-from regions.imports.results import FileErrors, ImportResult, WriteProblems
+from regions.imports.results import FileErrors, ImportResult, WriteProblems, marked_hidden
 from regions.models import ImportBatch
 from regions.permissions import organisation_of
 
@@ -97,8 +97,9 @@ class AllOrNothingResource(resources.ModelResource):
         except FileErrors as error:
             result.add_file_problems(error.messages)
             return result
+        # Problems are marked here, where both imports pass, on rows the partner cannot see.
         if plan.problems:
-            result.add_problems(plan.problems)
+            result.add_problems(marked_hidden(plan.problems, table.hidden_rows))
             return result
         result.totals["new"] = plan.created
         result.totals["update"] = plan.updated
@@ -116,7 +117,7 @@ class AllOrNothingResource(resources.ModelResource):
                 )
             except WriteProblems as error:
                 result.totals["new"] = result.totals["update"] = result.totals["skip"] = 0
-                result.add_problems(error.problems)
+                result.add_problems(marked_hidden(error.problems, table.hidden_rows))
         return result
 
     def after_import(self, dataset, result, **kwargs) -> None:

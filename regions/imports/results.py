@@ -1,7 +1,7 @@
 """What an import tells the person importing: every problem by row and column, and a summary."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,20 +16,34 @@ SAMPLE_SIZE = 10
 
 @dataclass(frozen=True, order=True)
 class RowError:
-    """One problem, placed as a spreadsheet shows it: row number (header = 1) and column."""
+    """One problem, placed as a spreadsheet shows it: row number (header = 1) and column, and
+    whether the row is hidden in the sheet (where the partner would not see it). Problems sort
+    and compare by row, column and message only."""
 
     row: int
     column: str
     message: str
+    hidden: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
+        values = {"row": self.row, "column": self.column, "message": self.message}
+        if self.hidden and self.column:
+            return _("Row %(row)s (hidden in the sheet), %(column)s: %(message)s") % values
+        if self.hidden:
+            return _("Row %(row)s (hidden in the sheet): %(message)s") % values
         if self.column:
-            return _("Row %(row)s, %(column)s: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+            return _("Row %(row)s, %(column)s: %(message)s") % values
+        return _("Row %(row)s: %(message)s") % values
+
+
+def marked_hidden(problems: list[RowError], hidden_rows: frozenset[int]) -> list[RowError]:
+    """The problems, those on rows hidden in the sheet marked as such."""
+    if not hidden_rows:
+        return problems
+    return [
+        replace(problem, hidden=True) if problem.row in hidden_rows else problem
+        for problem in problems
+    ]
 
 
 class FileErrors(Exception):
