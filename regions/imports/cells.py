@@ -40,15 +40,15 @@ def parse_cell(parse, cell: CellValue):
     """parse(cell), where any failure to read the cell is a CellError, never a crash. A formula
     cell whose result the file does not truly hold is refused, whatever the column."""
     if isinstance(cell, PlaceholderResult):
-        # Opening and saving again in LibreOffice keeps the placeholder: only pasting values
-        # or recalculating before saving puts the results in the file.
+        # Opening and saving again in LibreOffice keeps the placeholder (it does not
+        # recalculate on opening, so pasting values there before recalculating keeps it too).
         raise CellError(
             _(
                 "this cell is a formula, and the file holds only a placeholder (such as 0) for "
                 "its result: the program that wrote the file left it to be worked out when the "
-                "file is opened. Paste the column as values (Paste Special → Values), or "
-                "recalculate (Ctrl+Shift+F9 in LibreOffice, Calculate Now (F9) in Excel) and "
-                "save; then import the file again."
+                "file is opened. Recalculate (Ctrl+Shift+F9 in LibreOffice, Calculate Now (F9) "
+                "in Excel) and save, or, once the sheet shows the right figures, paste the "
+                "column as values (Paste Special → Values); then import the file again."
             )
         )
     if isinstance(cell, UnsavedFormula):

@@ -31,9 +31,10 @@ pytestmark = pytest.mark.django_db
 HEADER = ["region_code", "period_start", "period_end", "value", "source"]
 PLACEHOLDER = (
     "this cell is a formula, and the file holds only a placeholder (such as 0) for its result: "
-    "the program that wrote the file left it to be worked out when the file is opened. Paste "
-    "the column as values (Paste Special → Values), or recalculate (Ctrl+Shift+F9 in "
-    "LibreOffice, Calculate Now (F9) in Excel) and save; then import the file again."
+    "the program that wrote the file left it to be worked out when the file is opened. "
+    "Recalculate (Ctrl+Shift+F9 in LibreOffice, Calculate Now (F9) in Excel) and save, or, once "
+    "the sheet shows the right figures, paste the column as values (Paste Special → Values); "
+    "then import the file again."
 )
 NOTHING_IMPORTED = "Nothing was imported: fix the problems above and run the import again."
 
