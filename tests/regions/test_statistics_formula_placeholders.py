@@ -12,10 +12,11 @@ import zipfile
 
 import pytest
 import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from regions.imports.reading import read_table
 from regions.imports.reading.xlsx import PlaceholderResult
-from regions.models import ImportBatch
+from regions.models import ImportBatch, Region
 from tests.regions.statistics_import import (
     CORPUS,
     figures,
@@ -170,3 +171,27 @@ def test_a_workbook_saved_by_libreoffice_imports_its_formula_results(officer, re
         (datetime.date(2024, 3, 5), datetime.date(2024, 9, 4)): (152, "ONS figures", ""),
         (datetime.date(2024, 9, 5), datetime.date(2025, 3, 4)): (139, "Helpline", ""),
     }
+
+
+def test_the_regions_import_refuses_them_too(demo, manager_client):
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["gss_code", "name", "kind", "population", "population_year"])
+    sheet.write_row(1, 0, ["W15000003", "Gwent", "police_force_area", "=500000+62", 2022])
+    workbook.close()
+    before = list(Region.objects.values_list())
+
+    response = manager_client.post(
+        "/admin/regions/region/import/",
+        {
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("regions.xlsx", buffer.getvalue()),
+        },
+    )
+
+    assert [str(p) for p in response.context["result"].problems_shown] == [
+        "Row 2, population: " + PLACEHOLDER
+    ]
+    assert list(Region.objects.values_list()) == before
