@@ -67,6 +67,11 @@ GOOD_FILES = {
         "Only the first visible sheet, 'Current', was read.",
         "1 row hidden in the sheet was read too.",
     ],
+    # Saved by LibreOffice as .xlsx: formulas with their results, a hidden row.
+    "libreoffice-formulas.xlsx": [
+        "Only the first sheet, 'Current', was read.",
+        "1 row hidden in the sheet was read too.",
+    ],
 }
 
 

@@ -246,7 +246,7 @@ ODS_GOOD_ROWS = [
 
 
 def ods_sources() -> dict[str, bytes]:
-    """The .fods each .ods of the corpus is saved from."""
+    """The .fods each LibreOffice-saved file of the corpus (.ods, or .xlsx) is saved from."""
     return {
         # GOOD_ROWS as date and number cells.
         "good.ods": fods(fods_sheet("Figures", ODS_GOOD_ROWS)),
@@ -270,11 +270,25 @@ def ods_sources() -> dict[str, bytes]:
             ),
             fods_sheet("Notes", [["Figures for the helpline"]]),
         ),
+        # Saved by LibreOffice as .xlsx: the same formulas (with their results) and hidden row.
+        # (No hidden sheet: LibreOffice run headless saves every sheet of an .xlsx as visible.)
+        "libreoffice-formulas.xlsx": fods(
+            fods_sheet(
+                "Current",
+                [
+                    HEADER,
+                    [*ODS_GOOD_ROWS[1][:3], "=1000+747", '="Café £ "&"figures"', NOTES],
+                    ODS_GOOD_ROWS[2],
+                ],
+                hidden_rows={3},
+            ),
+            fods_sheet("Notes", [["Figures for the helpline"]]),
+        ),
     }
 
 
 def make_ods() -> None:
-    """The .ods files of the corpus, saved by LibreOffice from ods_sources() (needs soffice
+    """The LibreOffice-saved files of the corpus, saved from ods_sources() (needs soffice
     on the PATH). LibreOffice stamps the save time in them, so they differ byte for byte on
     every run, not in what they hold."""
     import subprocess
@@ -283,10 +297,11 @@ def make_ods() -> None:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out"
         for name, source in ods_sources().items():
-            path = Path(folder) / name.replace(".ods", ".fods")
+            path = (Path(folder) / name).with_suffix(".fods")
             path.write_bytes(source)
+            target = Path(name).suffix.lstrip(".")  # ods, or xlsx
             subprocess.run(  # noqa: S603 - fixed arguments
-                ["soffice", "--headless", "--convert-to", "ods", "--outdir", str(out), str(path)],  # noqa: S607
+                ["soffice", "--headless", "--convert-to", target, "--outdir", str(out), str(path)],  # noqa: S607
                 check=True,
                 capture_output=True,
             )
