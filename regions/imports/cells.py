@@ -164,20 +164,31 @@ def date(cell: CellValue) -> datetime.date:
     if match := _DAY_FIRST_DATE.match(raw):
         day, month, year_text = match.groups()
         if len(year_text) == 2:
-            # No rewrite of this date is offered: its century, and (in a US-style file) which
-            # part is the day, would be guesses.
-            raise CellError(
-                _(
-                    "%(value)s has a two-digit year; write the date in full, year first "
-                    "(YYYY-MM-DD), for example 2024-03-05 for 5 March 2024."
-                )
-                % {"value": _quote(raw)}
-            )
+            raise CellError(_two_digit_year(raw, int(day), int(month), year_text))
         return _make_date(raw, int(year_text), int(month), int(day), day_first=True)
     raise CellError(
         _("%(value)s is not a date. Write dates as 2024-03-05 or 05/03/2024 (day first).")
         % {"value": _quote(raw)}
     )
+
+
+def _two_digit_year(raw: str, day: int, month: int, year_text: str) -> str:
+    """Why a date with a two-digit year is refused, with advice in the date's own style: a
+    day-first date ('30/06/19') is shown with its year in full ('30/06/2019', the century named
+    as an assumption); one that can only be month first is advised year first."""
+    year = 2000 + int(year_text)
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        # Not a day-first date (03/25/24): which part is the day would be a guess.
+        return _(
+            "%(value)s has a two-digit year; write the date in full, year first "
+            "(YYYY-MM-DD), for example 2024-03-05 for 5 March 2024."
+        ) % {"value": _quote(raw)}
+    in_full = raw[: -len(year_text)] + str(year)
+    return _(
+        "%(value)s has a two-digit year; write the year in full: %(in_full)s if it means %(year)s."
+    ) % {"value": _quote(raw), "in_full": in_full, "year": year}
 
 
 def _seconds_into_day(moment: datetime.datetime) -> float:

@@ -458,8 +458,7 @@ def test_dates_are_read_iso_uk_or_from_excel(cell, expected):
         ),
         (
             "05/03/24",
-            "'05/03/24' has a two-digit year; write the date in full, year first (YYYY-MM-DD), "
-            "for example 2024-03-05 for 5 March 2024.",
+            "'05/03/24' has a two-digit year; write the year in full: 05/03/2024 if it means 2024.",
         ),
         (
             "03/25/2024",

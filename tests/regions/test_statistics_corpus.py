@@ -113,8 +113,9 @@ BAD_FILES = [
             "Row 2, period_start: '31/02/2024' is not a real date.",
             "Row 3, period_start: 'March 2024' is not a date. Write dates as 2024-03-05 or "
             "05/03/2024 (day first).",
-            "Row 4, period_end: '31/03/25' has a two-digit year; write the date in full, year "
-            "first (YYYY-MM-DD), for example 2024-03-05 for 5 March 2024.",
+            # Advice in the file's own style: day first, as its other dates are.
+            "Row 4, period_end: '31/03/25' has a two-digit year; write the year in full: "
+            "31/03/2025 if it means 2025.",
         ],
     ),
     BadFile(
