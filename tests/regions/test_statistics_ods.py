@@ -27,13 +27,12 @@ RENAMED_CSV = (
 )
 
 
-def without_saved_result(data: bytes) -> bytes:
-    """good.ods with its 1747 made a formula never calculated, as a script would write it."""
+def with_cell_replaced(data: bytes, saved: str, replacement: str) -> bytes:
+    """An .ods of the corpus with one cell of its content.xml written otherwise."""
     source = zipfile.ZipFile(io.BytesIO(data))
     content = source.read("content.xml").decode()
-    saved = '<table:table-cell office:value-type="float" office:value="1747" calcext:value-type="float"><text:p>1747</text:p></table:table-cell>'  # noqa: E501
     assert saved in content
-    content = content.replace(saved, '<table:table-cell table:formula="of:=1000+747"/>')
+    content = content.replace(saved, replacement)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for item in source.infolist():
@@ -41,6 +40,21 @@ def without_saved_result(data: bytes) -> bytes:
                 item, content if item.filename == "content.xml" else source.read(item.filename)
             )
     return buffer.getvalue()
+
+
+def saved_number(value: int) -> str:
+    """A number cell as LibreOffice saves it."""
+    return (
+        f'<table:table-cell office:value-type="float" office:value="{value}" '
+        f'calcext:value-type="float"><text:p>{value}</text:p></table:table-cell>'
+    )
+
+
+def without_saved_result(data: bytes) -> bytes:
+    """good.ods with its 1747 made a formula never calculated, as a script would write it."""
+    return with_cell_replaced(
+        data, saved_number(1747), '<table:table-cell table:formula="of:=1000+747"/>'
+    )
 
 
 def test_an_ods_renamed_csv_is_named_for_what_it_is_at_upload(officer_client, regions):
@@ -84,6 +98,22 @@ def test_the_command_refuses_a_formula_without_a_saved_result(tmp_path, regions)
     _stdout, stderr, error = run_command(str(path))
     assert error == "Nothing was imported: fix the problems above and run the import again."
     assert "Row 2, value: this cell is a formula with no saved result" in stderr
+    assert snapshot() == before
+
+
+def test_a_problem_on_a_row_hidden_in_the_sheet_says_so(officer_client, regions):
+    """good-hidden-and-formulas.ods hides its row 3 (north-wales): a bad value there is one the
+    partner cannot see in LibreOffice, so the message says where it is."""
+    data = with_cell_replaced(
+        corpus("good-hidden-and-formulas.ods"),
+        saved_number(139),
+        '<table:table-cell office:value-type="string"><text:p>n/a</text:p></table:table-cell>',
+    )
+    before = snapshot()
+
+    response = preview(officer_client, "figures.ods", data=data)
+
+    assert problems_of(response) == ["Row 3 (hidden in the sheet), value: 'n/a' is not a number."]
     assert snapshot() == before
 
 
