@@ -1145,6 +1145,7 @@ def test_the_home_page_offers_a_partner_the_import(officer_client):
     assert "The figures for your organisation's areas, by period. You can import them." in page
     assert "What is counted: each metric names what its figures count." in page
     assert page.index("Import figures") < page.index("Statistics</a>")
+    assert "From a CSV, Excel (.xlsx) or OpenDocument (.ods) file." in page
 
 
 def test_the_home_page_offers_no_import_to_a_user_who_may_not_import(client):
