@@ -63,6 +63,9 @@ class CampaignReportedFigureInline(admin.StackedInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("Each campaign's page: its helpline, its areas and partners, and what it changed.")
+
     formfield_overrides = {**ASSUME_HTTPS, **PICTURE_UPLOADS}
     list_display = [
         "title",
@@ -130,6 +133,9 @@ class StatementReportedFigureInline(CampaignReportedFigureInline):
 
 @admin.register(PressStatement)
 class PressStatementAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("Statements to the press, with their quotes and headline figures.")
+
     list_display = ["title", "campaign", "status", "publish_at", "is_demo", "public_link"]
     list_filter = ["status", "is_demo", "campaign", "issuing_organisations"]
     search_fields = ["title", "slug", "summary", "body", "quotes__text"]
@@ -149,6 +155,9 @@ class PressStatementAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.Mo
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("People quoted in statements, with their current role.")
+
     list_display = ["name", "role_title", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name", "role_title", "organisation__name"]

@@ -177,6 +177,9 @@ class PartnerMembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("The charity and its partners, the areas each covers and its data officers.")
+
     formfield_overrides = {**ASSUME_HTTPS, **PICTURE_UPLOADS}
     list_display = ["name", "short_name", "kind", "logo_thumbnail", "website"]
     list_filter = ["kind"]
@@ -202,6 +205,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerMembership)
 class PartnerMembershipAdmin(admin.ModelAdmin):
+    def index_description(self, request: HttpRequest) -> str:
+        return _("Which organisation each data officer imports figures for.")
+
     list_display = ["user", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]

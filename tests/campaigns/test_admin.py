@@ -861,3 +861,15 @@ def test_hero_image_that_is_no_usable_picture_is_refused_in_plain_words(
         "PDFs cannot be used: export a PNG."
     ]
     assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
+
+
+def test_the_home_page_says_what_each_section_holds(manager_client):
+    page = html.unescape(manager_client.get("/admin/").content.decode())
+    for line in [
+        "Each campaign's page: its helpline, its areas and partners, and what it changed.",
+        "Statements to the press, with their quotes and headline figures.",
+        "People quoted in statements, with their current role.",
+        "The charity and its partners, the areas each covers and its data officers.",
+        "Which organisation each data officer imports figures for.",
+    ]:
+        assert line in page
