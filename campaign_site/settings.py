@@ -51,7 +51,8 @@ else:
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its "view on site" shortcut limited to what a user may see (core/sites.py).
+    "core.sites.CampaignAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
