@@ -11,7 +11,13 @@ from campaigns.models import (
     Quote,
     ReportedFigure,
 )
-from core.admin import ASSUME_HTTPS, PICTURE_UPLOADS, TimestampsOnChangeOnlyMixin, thumbnail
+from core.admin import (
+    ASSUME_HTTPS,
+    PICTURE_UPLOADS,
+    EditConflictMixin,
+    TimestampsOnChangeOnlyMixin,
+    thumbnail,
+)
 
 REPORTED_FIGURE_FIELDS = [
     "label",
@@ -62,7 +68,9 @@ class CampaignReportedFigureInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
+class CampaignAdmin(
+    EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin
+):
     def index_description(self, request: HttpRequest) -> str:
         return _("Each campaign's page: its helpline, its areas and partners, and what it changed.")
 
@@ -132,7 +140,9 @@ class StatementReportedFigureInline(CampaignReportedFigureInline):
 
 
 @admin.register(PressStatement)
-class PressStatementAdmin(TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin):
+class PressStatementAdmin(
+    EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin
+):
     def index_description(self, request: HttpRequest) -> str:
         return _("Statements to the press, with their quotes and headline figures.")
 

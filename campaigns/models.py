@@ -20,7 +20,7 @@ from campaigns.publishing import (
     released_q,
 )
 from core.images import is_turned, store_upright, validate_image_upload
-from core.models import ConstraintErrorsByField, TimeStampedModel
+from core.models import ConstraintErrorsByField, TimeStampedModel, VersionedModel
 from regions.figures import period_label
 from regions.models import Metric, Organisation, Region, period_not_ended_error
 
@@ -38,7 +38,7 @@ def publish_time_required(prefix: str = "") -> models.CheckConstraint:
     )
 
 
-class PublishableModel(TimeStampedModel):
+class PublishableModel(VersionedModel, TimeStampedModel):
     """Content the public sees only once it is published and its publish time has come."""
 
     status = models.CharField(

@@ -1,11 +1,19 @@
 """Admin pieces every domain app shares, and the staff accounts' admin."""
 
+import datetime
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +72,93 @@ def thumbnail(image: FieldFile | None, size: int = 64) -> str:
         size,
         size,
     )
+
+
+EDIT_CONFLICT_FIELDS = ["edit_version", "edit_opened_at"]
+
+
+class EditConflictForm(forms.ModelForm):
+    """A change form that refuses to save over a save made since it was opened (optimistic
+    locking on the model's `version`, core.models.VersionedModel).
+
+    The form carries the version it was opened at and when. On submit, the row is locked and
+    its version compared (in the admin's own transaction: on PostgreSQL the row lock, on SQLite
+    the write lock, holds until the save), so of two managers saving one campaign the second is
+    told who saved what in between, instead of undoing it without a word. Their input stays in
+    the form, now marked with the current version: saving again keeps theirs.
+    """
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    edit_opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["edit_version"].initial = self.instance.version
+            self.fields["edit_opened_at"].initial = timezone.now()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        opened_version = cleaned_data.get("edit_version")
+        if self.instance.pk is None or opened_version is None:
+            return cleaned_data
+        model = type(self.instance)
+        current = (
+            model._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None or current == opened_version:
+            return cleaned_data
+        # Saving again, after reading this, keeps what this editor has in the form.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_version")] = str(current)
+        self.data[self.add_prefix("edit_opened_at")] = timezone.now().isoformat()
+        raise ValidationError(
+            self.conflict_message(cleaned_data.get("edit_opened_at")), code="edit_conflict"
+        )
+
+    def conflict_message(self, opened_at: datetime.datetime | None) -> str:
+        """Who saved what since this form was opened, from the admin's change history."""
+        opts = self.instance._meta
+        saves = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.instance),
+            object_id=str(self.instance.pk),
+        ).select_related("user")
+        if opened_at is not None:
+            saves = saves.filter(action_time__gte=opened_at)
+        described = [
+            _("%(user)s at %(time)s (%(what)s)")
+            % {
+                "user": entry.user.get_full_name() or entry.user.get_username(),
+                "time": date_format(timezone.localtime(entry.action_time), "j F Y, H:i"),
+                "what": entry.get_change_message() or _("no field changed"),
+            }
+            for entry in saves.order_by("action_time")[:5]
+        ]
+        saved_by = "; ".join(described) if described else _("someone else (outside this admin)")
+        return _(
+            "Not saved: this %(item)s was saved by %(saved_by)s since you opened it, and saving "
+            "now would undo that. Your changes are still in the form below. Open the %(item)s "
+            "in another tab to see it as it is now, bring in anything of theirs you want to "
+            "keep, then save again: this time your version is saved."
+        ) % {"item": opts.verbose_name, "saved_by": saved_by}
+
+
+class EditConflictMixin:
+    """For a ModelAdmin of a VersionedModel: its change form refuses to save over a save made
+    since it was opened (EditConflictForm)."""
+
+    form = EditConflictForm
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None or not fieldsets:
+            return fieldsets
+        name, options = fieldsets[0]
+        fields = [*options["fields"], *EDIT_CONFLICT_FIELDS]
+        return [(name, {**options, "fields": fields}), *fieldsets[1:]]
 
 
 class StaffUserAdmin(UserAdmin):
