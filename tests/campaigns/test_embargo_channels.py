@@ -1,0 +1,87 @@
+"""Nothing leaves before its publish time, on any public channel: pages, lists, region and
+partner pages, the sitemap, the downloads and the page cache, each checked with the clock frozen
+a minute either side of the publish time."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client
+
+from campaigns.publishing import Status
+from tests.campaigns.factories import CampaignFactory, PressStatementFactory
+from tests.regions.factories import MetricFactory, OrganisationFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LAUNCH = datetime.datetime(2031, 3, 4, 9, 0, tzinfo=datetime.UTC)
+MINUTE = datetime.timedelta(minutes=1)
+
+
+@pytest.fixture
+def embargoed():
+    """A campaign and its statement, both to be released at LAUNCH."""
+    region = RegionFactory(name="Gwent", slug="gwent")
+    partner = OrganisationFactory(name="Gwent Police", slug="gwent-police")
+    campaign = CampaignFactory(
+        title="Embargoed campaign",
+        slug="embargoed",
+        lead_organisation=partner,
+        status=Status.PUBLISHED,
+        publish_at=LAUNCH,
+    )
+    campaign.regions.set([region])
+    campaign.metrics.set([MetricFactory()])
+    statement = PressStatementFactory(
+        campaign=campaign,
+        title="Embargoed headline",
+        slug="embargoed-headline",
+        status=Status.PUBLISHED,
+        publish_at=LAUNCH,
+    )
+    statement.issuing_organisations.set([partner])
+    return campaign, statement
+
+
+CHANNELS = {
+    # name: (address, what would give the item away there)
+    "home": ("/", "Embargoed campaign"),
+    "campaign page": ("/campaigns/embargoed/", "Embargoed campaign"),
+    "statement page": ("/campaigns/embargoed/statements/embargoed-headline/", "Embargoed headline"),
+    "region page": ("/regions/gwent/", "Embargoed campaign"),
+    "partner page": ("/partners/gwent-police/", "Embargoed headline"),
+    "sitemap": ("/sitemap.xml", "/campaigns/embargoed/"),
+    "CSV download": ("/campaigns/embargoed/statistics.csv", "metric"),
+    "JSON download": ("/campaigns/embargoed/statistics.json", "Embargoed campaign"),
+}
+
+
+def shown(client: Client, address: str, giveaway: str) -> bool:
+    response = client.get(address)
+    assert response.status_code in (200, 404), address
+    return response.status_code == 200 and giveaway in response.content.decode()
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_nothing_is_shown_before_the_publish_time_and_everything_after(embargoed, channel):
+    address, giveaway = CHANNELS[channel]
+    with time_machine.travel(LAUNCH - MINUTE, tick=False):
+        assert not shown(Client(), address, giveaway)
+    with time_machine.travel(LAUNCH + MINUTE, tick=False):
+        assert shown(Client(), address, giveaway)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_page_cache_keeps_nothing_past_the_publish_time(embargoed, channel, settings):
+    """A page cached a minute before the launch (without the item) is not served after it."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    address, giveaway = CHANNELS[channel]
+    client = Client()
+    with time_machine.travel(LAUNCH - MINUTE, tick=False):
+        assert not shown(client, address, giveaway)
+        assert not shown(client, address, giveaway)  # now from the cache, where cached
+    with time_machine.travel(LAUNCH + MINUTE, tick=False):
+        assert shown(client, address, giveaway)
+    cache.clear()
