@@ -15,6 +15,7 @@ from core.admin import (
     ASSUME_HTTPS,
     PICTURE_UPLOADS,
     EditConflictMixin,
+    HistoryAdmin,
     TimestampsOnChangeOnlyMixin,
     thumbnail,
 )
@@ -68,9 +69,7 @@ class CampaignReportedFigureInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(
-    EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin
-):
+class CampaignAdmin(EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("Each campaign's page: its helpline, its areas and partners, and what it changed.")
 
@@ -141,7 +140,7 @@ class StatementReportedFigureInline(CampaignReportedFigureInline):
 
 @admin.register(PressStatement)
 class PressStatementAdmin(
-    EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, admin.ModelAdmin
+    EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, HistoryAdmin
 ):
     def index_description(self, request: HttpRequest) -> str:
         return _("Statements to the press, with their quotes and headline figures.")
@@ -164,7 +163,7 @@ class PressStatementAdmin(
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("People quoted in statements, with their current role.")
 
@@ -176,7 +175,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(admin.ModelAdmin):
+class ReportedFigureAdmin(HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("Figures as they were published when the counts behind them were not.")
 

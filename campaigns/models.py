@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaigns.phones import PhoneNumber, validate_phone_number
 from campaigns.publishing import (
@@ -273,6 +274,9 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
 
     objects = CampaignQuerySet.as_manager()
 
+    # Every change kept as a version: who, when, what (the admin's History).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-launch_date", "title"]
         verbose_name = _("campaign")
@@ -401,6 +405,9 @@ class Person(TimeStampedModel):
         help_text=_("Optional: who they work for now."),
     )
 
+    # Every change kept as a version: who, when, what (the admin's History).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
@@ -458,6 +465,9 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
     )
 
     objects = PressStatementQuerySet.as_manager()
+
+    # Every change kept as a version: who, when, what (the admin's History).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-publish_at", "title"]
@@ -520,6 +530,9 @@ class Quote(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    # Every change kept as a version: who, when, what (the admin's History).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -666,6 +679,9 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are shown first.")
     )
+
+    # Every change kept as a version: who, when, what (the admin's History).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -74,6 +75,29 @@ def thumbnail(image: FieldFile | None, size: int = 64) -> str:
     )
 
 
+# Kept in every version but not worth reading in its changes: they change at every save.
+NOISE_FIELDS = ["version", "created_at", "updated_at"]
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin's History for a model with versions (django-simple-history): every change, who
+    made it and when, what changed field by field, and any earlier version to restore (the
+    restore is saved as a new version, so it can be undone in turn)."""
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=[name for name in NOISE_FIELDS if hasattr(current, name)],
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
 EDIT_CONFLICT_FIELDS = ["edit_version", "edit_opened_at"]
 
 
@@ -94,7 +118,10 @@ class EditConflictForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["edit_version"].initial = self.instance.version
+            # The stored version, not the instance's: restoring an earlier version opens this
+            # form on that version's copy of the item.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+            self.fields["edit_version"].initial = stored.values_list("version", flat=True).first()
             self.fields["edit_opened_at"].initial = timezone.now()
 
     def clean(self):

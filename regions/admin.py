@@ -16,6 +16,7 @@ from import_export.formats import base_formats
 from core.admin import (
     ASSUME_HTTPS,
     PICTURE_UPLOADS,
+    HistoryAdmin,
     StaffUserAdmin,
     TimestampsOnChangeOnlyMixin,
     thumbnail,
@@ -140,7 +141,7 @@ class RegionAdminForm(forms.ModelForm):
 
 
 @admin.register(Region)
-class RegionAdmin(AllOrNothingImportMixin, admin.ModelAdmin):
+class RegionAdmin(AllOrNothingImportMixin, HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("The areas figures are given for, with their codes and groupings.")
 
@@ -176,7 +177,7 @@ class PartnerMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("The charity and its partners, the areas each covers and its data officers.")
 
