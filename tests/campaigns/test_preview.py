@@ -165,3 +165,15 @@ def test_a_draft_statement_without_date_or_issuers_has_no_stray_full_stop(manage
     page = manager_client.get(preview_url(statement)).text
 
     assert '<p class="meta">' not in page
+
+
+def test_the_admin_says_preview_until_the_item_is_public(manager_client):
+    draft = CampaignFactory(status=Status.DRAFT, publish_at=None)
+    public = CampaignFactory()
+
+    draft_page = manager_client.get(f"/admin/campaigns/campaign/{draft.pk}/change/").text
+    public_page = manager_client.get(f"/admin/campaigns/campaign/{public.pk}/change/").text
+
+    assert 'class="viewsitelink">Preview</a>' in draft_page
+    assert 'class="viewsitelink">View on site</a>' in public_page
+    assert 'class="historylink">History</a>' in draft_page
