@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -28,6 +30,7 @@ from regions.imports.admin import AllOrNothingImportMixin, UploadForm
 from regions.imports.formats import OpenDocumentExport
 from regions.imports.regions import RegionResource
 from regions.imports.statistics import StatisticResource
+from regions.imports.undo import UndoRefused, changed_since, import_batch_undo
 from regions.models import (
     THRESHOLD_NOT_NEGATIVE,
     ImportBatch,
@@ -491,9 +494,74 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "rows_updated",
         "rows_unchanged",
         "figures_link",
+        "undo",
         "checksum",
     ]
     readonly_fields = fields
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="regions_importbatch_undo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def may_undo(self, request: HttpRequest, batch: ImportBatch) -> bool:
+        """Whoever may import statistics may undo an import they can see (a partner's own)."""
+        return batch.kind == ImportBatch.Kind.STATISTICS and request.user.has_perms(
+            ["regions.add_statistic", "regions.change_statistic"]
+        )
+
+    @admin.display(description=_("undo"))
+    def undo(self, batch: ImportBatch) -> str:
+        if batch.undone_at is not None:
+            return _("Undone %(when)s by %(who)s.") % {
+                "when": date_format(timezone.localtime(batch.undone_at), "j F Y, H:i"),
+                "who": batch.undone_by or _("someone no longer here"),
+            }
+        if batch.kind != ImportBatch.Kind.STATISTICS:
+            return "–"
+        url = reverse("admin:regions_importbatch_undo", args=[batch.pk])
+        return format_html(
+            '<a href="{}">{}</a> {}',
+            url,
+            _("Undo this import"),
+            _("(removes the figures it added and puts back those it changed)"),
+        )
+
+    def undo_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm (GET), then undo (POST) an import, all or nothing."""
+        batch = self.get_queryset(request).filter(pk=object_id).first()
+        if batch is None:
+            raise Http404
+        if not self.may_undo(request, batch):
+            raise PermissionDenied
+        page = reverse("admin:regions_importbatch_change", args=[batch.pk])
+        if request.method == "POST":
+            try:
+                removed, restored = import_batch_undo(batch=batch, user=request.user)
+            except UndoRefused as refused:
+                for message in refused.messages:
+                    messages.error(request, message)
+                return HttpResponseRedirect(page)
+            messages.success(
+                request,
+                _("Undone: %(removed)s figures removed, %(restored)s put back as they were.")
+                % {"removed": f"{removed:,}", "restored": f"{restored:,}"},
+            )
+            return HttpResponseRedirect(page)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Undo the import of %(file)s?") % {"file": batch.file_name},
+            "batch": batch,
+            "changed_since": changed_since(batch) if batch.written_at else [],
+            "page": page,
+        }
+        return TemplateResponse(request, "admin/regions/importbatch_undo.html", context)
 
     @admin.display(description=_("imported at"))
     def imported_at(self, batch: ImportBatch) -> str:

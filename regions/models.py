@@ -444,6 +444,21 @@ class ImportBatch(models.Model):
     rows_created = models.PositiveIntegerField(_("rows created"), default=0)
     rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    # What undoing the import needs, and no more: when its figures were written (a figure of
+    # this import changed since has another time), and the figures it changed as they were
+    # before ([statistic id, value, source, notes, import batch id, updated_at]); the figures it
+    # created are those still marked with it that are not in that list.
+    written_at = models.DateTimeField(_("figures written at"), null=True, blank=True)
+    previous_values = models.JSONField(_("figures as they were"), default=list, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="undone_import_batches",
+        verbose_name=_("undone by"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -132,9 +132,11 @@ def import_batch_record(
     user: AbstractBaseUser | None,
     file_name: str,
     checksum: str,
+    **details,
 ) -> ImportBatch:
     """Record one import as it is written (call it inside the writing transaction): who brought
-    which file in, for which partner, and what it changes."""
+    which file in, for which partner, and what it changes; `details` are other ImportBatch
+    fields (what undoing it needs)."""
     return ImportBatch.objects.create(
         kind=kind,
         user=user,
@@ -144,4 +146,5 @@ def import_batch_record(
         rows_created=plan.created,
         rows_updated=plan.updated,
         rows_unchanged=plan.unchanged,
+        **details,
     )

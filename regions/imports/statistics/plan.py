@@ -30,6 +30,9 @@ class StatisticsPlan:
     new: list[PlannedRow] = field(default_factory=list)
     changed: list[PlannedRow] = field(default_factory=list)
     unchanged: int = 0
+    # The stored figures the file changes, as they were, so the import can be undone:
+    # [statistic id, value, source, notes, import batch id, updated_at as ISO text].
+    previous_values: list[list] = field(default_factory=list)
     rows: int = 0
     new_sample: list[ChangeSample] = field(default_factory=list)
     changed_sample: list[ChangeSample] = field(default_factory=list)

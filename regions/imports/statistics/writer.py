@@ -66,14 +66,18 @@ def statistics_write(
     """
     ops = connection.ops
     with transaction.atomic():
+        written_at = timezone.now()
         batch = import_batch_record(
             kind=ImportBatch.Kind.STATISTICS,
             plan=plan,
             user=user,
             file_name=file_name,
             checksum=checksum,
+            # Enough to undo it: the figures it changes as they were (not those it creates).
+            written_at=written_at,
+            previous_values=plan.previous_values,
         )
-        now = ops.adapt_datetimefield_value(timezone.now())
+        now = ops.adapt_datetimefield_value(written_at)
         dates: dict[datetime.date, object] = {}
 
         def adapt(day: datetime.date):
