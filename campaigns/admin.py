@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from campaigns.models import (
     Quote,
     ReportedFigure,
 )
+from campaigns.publishing import Status
 from core.admin import (
     ASSUME_HTTPS,
     PICTURE_UPLOADS,
@@ -37,19 +40,37 @@ REPORTED_FIGURE_FIELDS = [
 
 
 class PublicLinkMixin:
-    """A list column linking to the public page, saying plainly when it is not public yet."""
+    """Where an item stands with the public, said plainly in the list ("Scheduled for …") and
+    after each save, with a link to its page or, until it is public, its preview."""
+
+    @staticmethod
+    def public_state(obj) -> str:
+        """'Now public', 'Scheduled for 8 December 2026, 09:00', 'Draft', or 'Waiting for its
+        campaign' (a statement released before its campaign)."""
+        if obj.is_published:
+            return _("Now public")
+        if obj.is_released:
+            return _("Waiting for its campaign to be public")
+        if obj.status == Status.DRAFT:
+            return _("Draft")
+        return _("Scheduled for %(when)s") % {
+            "when": date_format(timezone.localtime(obj.publish_at), "j F Y, H:i")
+        }
 
     @admin.display(description=_("public page"))
     def public_link(self, obj) -> str:
-        if not obj.is_published:
-            return format_html(
-                '{} (<a href="{}">{}</a>)', _("not public yet"), obj.get_page_url(), _("preview")
-            )
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("view"))
+        label = _("view") if obj.is_published else _("preview")
+        return format_html(
+            '{} (<a href="{}">{}</a>)', self.public_state(obj), obj.get_page_url(), label
+        )
 
     def view_on_site(self, obj) -> str:
         """The public page, or the staff preview until it is public (see get_page_url)."""
         return obj.get_page_url()
+
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        messages.info(request, _("%(state)s.") % {"state": self.public_state(obj)})
 
 
 class CampaignPartnerInline(admin.TabularInline):

@@ -256,7 +256,8 @@ def test_campaign_list_links_public_campaigns_only(manager_client, demo):
     response = manager_client.get(admin_url(Campaign, "changelist"))
 
     assert f'<a href="{demo.get_absolute_url()}">view</a>' in response.text
-    assert response.text.count("not public yet") == 1
+    assert response.text.count("Draft (<a href=") == 1
+    assert f'Now public (<a href="{demo.get_absolute_url()}">view</a>)' in response.text
 
 
 # --- View on site, prepopulated slugs, help text ------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, PressStatement
 from campaigns.publishing import Status
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory, QuoteFactory
+from tests.campaigns.test_edit_conflicts import opened_form
 from tests.regions.factories import OrganisationFactory, data_officer
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,9 @@ def test_view_on_site_and_the_list_link_go_to_the_preview_until_public(
     assert manager_client.get(link.group(1)).status_code == 200
 
     changelist = manager_client.get(reverse("admin:campaigns_campaign_changelist")).text
-    assert f'not public yet (<a href="{preview_url(draft_campaign)}">preview</a>)' in changelist
+    state = "Scheduled for " if status == "scheduled" else "Draft ("
+    assert f'(<a href="{preview_url(draft_campaign)}">preview</a>)' in changelist
+    assert state in changelist
 
 
 def test_a_public_page_preview_says_it_is_public(manager_client):
@@ -177,3 +180,29 @@ def test_the_admin_says_preview_until_the_item_is_public(manager_client):
     assert 'class="viewsitelink">Preview</a>' in draft_page
     assert 'class="viewsitelink">View on site</a>' in public_page
     assert 'class="historylink">History</a>' in draft_page
+
+
+def test_the_list_and_the_save_message_say_when_an_item_goes_public(manager_client):
+    when = datetime.datetime(2031, 12, 8, 9, 0, tzinfo=datetime.UTC)
+    campaign = CampaignFactory(status=Status.PUBLISHED, publish_at=when)
+
+    changelist = manager_client.get(reverse("admin:campaigns_campaign_changelist")).text
+    assert "Scheduled for 8 December 2031, 09:00" in changelist
+
+    campaign.publish_at = timezone.now() - datetime.timedelta(minutes=1)
+    campaign.save()
+    url = change_url(campaign)
+    form = opened_form(manager_client, url)
+    saved = manager_client.post(url, form, follow=True)
+    assert "Now public." in [str(message) for message in saved.context["messages"]]
+
+
+def test_a_campaign_offers_to_add_a_press_statement_to_it(manager_client):
+    campaign = CampaignFactory()
+    page = manager_client.get(change_url(campaign)).text
+    link = re.search(r'<a href="([^"]+)" class="addlink">Add a press statement</a>', page)
+    assert link is not None
+
+    add_page = manager_client.get(html.unescape(link.group(1)))
+
+    assert add_page.context["adminform"].form.initial["campaign"] == str(campaign.pk)
