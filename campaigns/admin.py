@@ -1,10 +1,9 @@
 from django.contrib import admin, messages
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import publishing
 from campaigns.models import (
     Campaign,
     CampaignPartner,
@@ -13,7 +12,6 @@ from campaigns.models import (
     Quote,
     ReportedFigure,
 )
-from campaigns.publishing import Status
 from core.admin import (
     ASSUME_HTTPS,
     PICTURE_UPLOADS,
@@ -46,16 +44,13 @@ class PublicLinkMixin:
     @staticmethod
     def public_state(obj) -> str:
         """'Now public', 'Scheduled for 8 December 2026, 09:00', 'Draft', or 'Waiting for its
-        campaign' (a statement released before its campaign)."""
-        if obj.is_published:
-            return _("Now public")
-        if obj.is_released:
-            return _("Waiting for its campaign to be public")
-        if obj.status == Status.DRAFT:
-            return _("Draft")
-        return _("Scheduled for %(when)s") % {
-            "when": date_format(timezone.localtime(obj.publish_at), "j F Y, H:i")
-        }
+        campaign to be public' (a statement released before its campaign)."""
+        return {
+            publishing.PUBLIC: _("Now public"),
+            publishing.WAITING_FOR_CAMPAIGN: _("Waiting for its campaign to be public"),
+            publishing.DRAFT: _("Draft"),
+            publishing.SCHEDULED: _("Scheduled for %(when)s"),
+        }[publishing.standing(obj)] % {"when": publishing.publish_time_text(obj)}
 
     @admin.display(description=_("public page"))
     def public_link(self, obj) -> str:

@@ -20,6 +20,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,6 +51,28 @@ def is_released(item, *, now: datetime.datetime | None = None) -> bool:
     the two to the same answers for every status and time)."""
     now = timezone.now() if now is None else now
     return item.status in PUBLIC_STATUSES and item.publish_at is not None and item.publish_at <= now
+
+
+# Where an item stands with the public, for the words editors read (the admin's lists and save
+# messages, the preview's banner): one branching on the rule, however it is worded.
+PUBLIC, WAITING_FOR_CAMPAIGN, DRAFT, SCHEDULED = "public", "waiting", "draft", "scheduled"
+
+
+def standing(item) -> str:
+    """PUBLIC, WAITING_FOR_CAMPAIGN (a statement released before its campaign), DRAFT or
+    SCHEDULED."""
+    if item.is_published:
+        return PUBLIC
+    if item.is_released:
+        return WAITING_FOR_CAMPAIGN
+    if item.status == Status.DRAFT:
+        return DRAFT
+    return SCHEDULED
+
+
+def publish_time_text(item) -> str:
+    """The publish time as editors read it: '8 December 2031, 09:00' (UK time)."""
+    return date_format(timezone.localtime(item.publish_at), "j F Y, H:i")
 
 
 class PublishableQuerySet(models.QuerySet):

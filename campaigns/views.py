@@ -6,17 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from campaigns import downloads, selectors
+from campaigns import downloads, publishing, selectors
 from campaigns.models import Campaign, PressStatement
-from campaigns.publishing import Status
 from regions.models import Organisation, Region
 
 
@@ -116,17 +113,15 @@ class PreviewMixin:
 
     def preview_state(self, item) -> str:
         """Why the public does not see this page yet, in words."""
-        if item.is_published:
-            return _("This page is public; this is how visitors see it.")
-        if item.is_released:  # a statement whose campaign is not
-            return _(
+        return {
+            publishing.PUBLIC: _("This page is public; this is how visitors see it."),
+            publishing.WAITING_FOR_CAMPAIGN: _(
                 "This statement is ready, but its campaign is not public yet: "
                 "nobody else can see it until the campaign is published."
-            )
-        if item.status == Status.DRAFT:
-            return _("This is a draft: nobody else can see it until it is published.")
-        publish_at = date_format(timezone.localtime(item.publish_at), "j F Y, H:i")
-        return _("Scheduled: nobody else can see it until %(when)s.") % {"when": publish_at}
+            ),
+            publishing.DRAFT: _("This is a draft: nobody else can see it until it is published."),
+            publishing.SCHEDULED: _("Scheduled: nobody else can see it until %(when)s."),
+        }[publishing.standing(item)] % {"when": publishing.publish_time_text(item)}
 
     def render_to_response(self, context, **response_kwargs):
         item = context["item"]
