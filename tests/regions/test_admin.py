@@ -88,14 +88,7 @@ def non_field_errors(response) -> list[str]:
 # --- Fixtures -----------------------------------------------------------------
 
 
-@pytest.fixture
-def regions(demo) -> dict[str, Region]:
-    return {region.slug: region for region in Region.objects.all()}
-
-
-@pytest.fixture
-def organisations(demo) -> dict[str, Organisation]:
-    return {organisation.slug: organisation for organisation in Organisation.objects.all()}
+# regions and organisations: tests/regions/conftest.py.
 
 
 @pytest.fixture
