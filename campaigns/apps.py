@@ -13,10 +13,21 @@ def content_changed(sender, **kwargs) -> None:
 
 
 def grant_campaigns_roles(sender: AppConfig, **kwargs) -> None:
-    """Campaign managers may do everything with this app's models (after every migrate)."""
-    from core.roles import CAMPAIGN_MANAGERS, grant_all
+    """Campaign managers may do everything with this app's models, reviewing and publishing
+    included (after every migrate); the second pair of eyes is a rule of review itself
+    (campaigns/workflow.py), not a permission."""
+    from core.roles import CAMPAIGN_MANAGERS, grant, grant_all
 
     grant_all(CAMPAIGN_MANAGERS, sender)
+    grant(
+        CAMPAIGN_MANAGERS,
+        sender.label,
+        [
+            f"{action}_{model}"
+            for action in ("review", "publish")
+            for model in ("campaign", "pressstatement")
+        ],
+    )
 
 
 class CampaignsConfig(AppConfig):

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -15,9 +16,11 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.phones import PhoneNumber, validate_phone_number
 from campaigns.publishing import (
+    PUBLIC_STATUSES,
     PublishableQuerySet,
     Status,
     is_released,
+    listed_q,
     released_q,
 )
 from core.images import is_turned, store_upright, validate_image_upload
@@ -33,9 +36,31 @@ MARKDOWN_HELP = _(
 
 def publish_time_required(prefix: str = "") -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(status=Status.DRAFT) | Q(publish_at__isnull=False),
+        condition=~Q(status__in=PUBLIC_STATUSES) | Q(publish_at__isnull=False),
         name=f"{prefix}publish_time_unless_draft",
-        violation_error_message=_("Published and archived items need a publish time."),
+        violation_error_message=_("Published, archived and withdrawn items need a publish time."),
+    )
+
+
+def new_edition_is_not_public(prefix: str = "") -> models.CheckConstraint:
+    """A new edition is a draft of changes to a public item: it is published by merging it into
+    that item (campaigns/workflow.py), never on its own at the same address."""
+    return models.CheckConstraint(
+        condition=Q(edition_of__isnull=True) | ~Q(status__in=PUBLIC_STATUSES),
+        name=f"{prefix}new_edition_not_public",
+        violation_error_message=_("A new edition is published into the page it changes."),
+    )
+
+
+def staff_member(verbose_name) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
     )
 
 
@@ -48,8 +73,10 @@ class PublishableModel(VersionedModel, TimeStampedModel):
         choices=Status.choices,
         default=Status.DRAFT,
         help_text=_(
-            "Draft: only staff can see it. Published: public from the publish time. "
-            "Archived: still public at its address, marked as past, no longer listed."
+            "Changed by the buttons at the top of the page. Draft, in review and approved: "
+            "only staff can see it. Published: public from the publish time. Archived: still "
+            "public at its address, marked as past, no longer listed. Withdrawn: still at its "
+            "address with a dated notice saying why, no longer listed."
         ),
     )
     publish_at = models.DateTimeField(
@@ -57,9 +84,42 @@ class PublishableModel(VersionedModel, TimeStampedModel):
         null=True,
         blank=True,
         help_text=_(
-            "When it becomes public (UK time). A future time works as an embargo. "
-            "Left empty when publishing, it is set to now."
+            "When it becomes public (UK time), set by 'Publish now' or 'Schedule'. A future "
+            "time works as an embargo."
         ),
+    )
+    # Who did what in review (campaigns/workflow.py); each action is also in the History.
+    submitted_by = staff_member(_("submitted for review by"))
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
+    edited_by = staff_member(_("text last changed by"))
+    approved_by = staff_member(_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    review_comment = models.TextField(
+        _("changes asked for"),
+        blank=True,
+        help_text=_("The reviewer's comment when they last sent it back for changes."),
+    )
+    review_comment_by = staff_member(_("changes asked for by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Shown to the public on the page, with the date it was withdrawn."),
+    )
+    # Editing a public item makes a new edition of it: a draft row of its own, merged into
+    # the public item when published (campaigns/workflow.py), so the page keeps showing the
+    # published edition until then.
+    edition_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="new_edition",
+        verbose_name=_("new edition of"),
+    )
+    edition = models.PositiveIntegerField(
+        _("edition"), default=1, editable=False, help_text=_("1 for the first edition.")
     )
     is_demo = models.BooleanField(
         _("demo content"),
@@ -70,18 +130,24 @@ class PublishableModel(VersionedModel, TimeStampedModel):
         ),
     )
 
+    constraint_fields_always_checked = frozenset({"edition_of"})
+
     class Meta:
         abstract = True
 
     def clean(self) -> None:
         super().clean()
-        if self.status != Status.DRAFT and self.publish_at is None:
+        if self.status in PUBLIC_STATUSES and self.publish_at is None:
             self.publish_at = timezone.now()
 
     @property
     def is_released(self) -> bool:
         """Its own publish rule is met (campaigns/publishing.py)."""
         return is_released(self)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
 
     @property
     def is_published(self) -> bool:
@@ -101,9 +167,17 @@ class CampaignQuerySet(PublishableQuerySet):
         """Campaigns the public sees: released (campaigns/publishing.py)."""
         return self.released()
 
+    def listed(self) -> "CampaignQuerySet":
+        """Published campaigns that are not withdrawn: those lists and the sitemap show."""
+        return self.listed_released()
+
     def current(self) -> "CampaignQuerySet":
         """Published campaigns that are not archived, as listed on the home page."""
         return self.published().filter(status=Status.PUBLISHED)
+
+    def live(self) -> "CampaignQuerySet":
+        """The campaigns themselves, without the new editions being prepared of them."""
+        return self.filter(edition_of__isnull=True)
 
 
 HERO_IMAGE_MIN_WIDTH = 1200
@@ -141,6 +215,7 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
     constraint_error_fields = {
         "campaign_publish_time_unless_draft": "publish_at",
         "campaign_slug_not_empty": "slug",
+        "campaign_slug_unique": "slug",
         "campaign_end_not_before_launch": "end_date",
         "campaign_hero_image_described": "hero_image_alt",
         "campaign_decorative_image_has_no_description": "hero_image_alt",
@@ -152,7 +227,6 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
     slug = models.SlugField(
         _("slug"),
         max_length=120,
-        unique=True,
         help_text=_("The web address: lower-case letters, digits and hyphens; unique."),
     )
     summary = models.TextField(
@@ -274,19 +348,32 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
 
     objects = CampaignQuerySet.as_manager()
 
-    # Every change kept as a version: who, when, what (the admin's History).
-    history = HistoricalRecords()
+    # Every change kept as a version: who, when, what (the admin's History), with the regions
+    # and metrics it was linked to.
+    history = HistoricalRecords(m2m_fields=[regions, metrics])
 
     class Meta:
         ordering = ["-launch_date", "title"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+        permissions = [
+            ("review_campaign", "Can approve campaigns or send them back for changes"),
+            ("publish_campaign", "Can publish, schedule, withdraw and archive campaigns"),
+        ]
         constraints = [
             publish_time_required("campaign_"),
+            new_edition_is_not_public("campaign_"),
             models.CheckConstraint(
                 condition=~Q(slug=""),
                 name="campaign_slug_not_empty",
                 violation_error_message=_("Give the campaign a web address (slug)."),
+            ),
+            # A new edition keeps its campaign's address until it is merged into it.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(edition_of__isnull=True),
+                name="campaign_slug_unique",
+                violation_error_message=_("Another campaign already has this slug."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("launch_date")),
@@ -371,6 +458,8 @@ class CampaignPartner(ConstraintErrorsByField, models.Model):
         _("order"), default=0, help_text=_("Lower numbers are listed first.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "organisation__name"]
         verbose_name = _("partner")
@@ -425,6 +514,15 @@ class PressStatementQuerySet(PublishableQuerySet):
         """Statements the public sees: released, and their campaign released too."""
         return self.filter(released_q() & released_q(prefix="campaign__"))
 
+    def listed(self) -> "PressStatementQuerySet":
+        """Published statements that lists and the sitemap show: neither the statement nor its
+        campaign withdrawn."""
+        return self.filter(listed_q() & listed_q(prefix="campaign__"))
+
+    def live(self) -> "PressStatementQuerySet":
+        """The statements themselves, without the new editions being prepared of them."""
+        return self.filter(edition_of__isnull=True)
+
 
 class PressStatement(ConstraintErrorsByField, PublishableModel):
     constraint_error_fields = {
@@ -438,6 +536,7 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
         on_delete=models.CASCADE,
         related_name="statements",
         verbose_name=_("campaign"),
+        limit_choices_to={"edition_of__isnull": True},
         help_text=_(
             "The campaign it belongs to. The statement is public only while the campaign is."
         ),
@@ -466,15 +565,21 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
 
     objects = PressStatementQuerySet.as_manager()
 
-    # Every change kept as a version: who, when, what (the admin's History).
-    history = HistoricalRecords()
+    # Every change kept as a version: who, when, what (the admin's History), with the
+    # organisations it was issued by.
+    history = HistoricalRecords(m2m_fields=[issuing_organisations])
 
     class Meta:
         ordering = ["-publish_at", "title"]
         verbose_name = _("press statement")
         verbose_name_plural = _("press statements")
+        permissions = [
+            ("review_pressstatement", "Can approve statements or send them back for changes"),
+            ("publish_pressstatement", "Can publish, schedule, withdraw and archive statements"),
+        ]
         constraints = [
             publish_time_required("statement_"),
+            new_edition_is_not_public("statement_"),
             models.CheckConstraint(
                 condition=~Q(slug=""),
                 name="statement_slug_not_empty",
@@ -482,6 +587,7 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
             ),
             models.UniqueConstraint(
                 fields=["campaign", "slug"],
+                condition=Q(edition_of__isnull=True),
                 name="statement_slug_unique_per_campaign",
                 violation_error_message=_("This campaign already has a statement with this slug."),
             ),

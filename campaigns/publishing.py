@@ -9,7 +9,13 @@ One word per meaning, everywhere (querysets, model properties, templates, docs):
   `.is_published`). Every public view, feed, sitemap and selector asks for this.
 - **scheduled**: its status is published or archived but its publish time is still to come: an
   embargo (`scheduled_q`, `.scheduled()`); the page cache keeps no page past the next one.
-- **current**: a published campaign that is not archived, as the home page lists them.
+- **listed**: published and not withdrawn: what lists, feeds and the sitemap show. A withdrawn
+  item keeps its page, with a dated notice saying why, but leaves every list (as GOV.UK does).
+- **current**: a listed campaign that is not archived, as the home page lists them.
+
+Before an item is public it goes through review (campaigns/workflow.py): draft, in review,
+approved; only then can it be published or scheduled. Those three statuses are never released,
+whatever the publish time says.
 
 Visibility is decided when a page is asked for, from the status and the publish time: no job
 publishes anything, so nothing is late or early by a job's interval.
@@ -26,18 +32,30 @@ from django.utils.translation import gettext_lazy as _
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
     ARCHIVED = "archived", _("Archived")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The statuses under which an item is public once its publish time has come.
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED, Status.WITHDRAWN)
+# Those still listed: a withdrawn page stays at its address but leaves lists.
+LISTED_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
+# Before publication: the review's statuses.
+REVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
 
 
 def released_q(*, prefix: str = "", now: datetime.datetime | None = None) -> Q:
     """The publish rule as a filter; `prefix` applies it through a relation ('campaign__')."""
     now = timezone.now() if now is None else now
     return Q(**{f"{prefix}status__in": PUBLIC_STATUSES, f"{prefix}publish_at__lte": now})
+
+
+def listed_q(*, prefix: str = "", now: datetime.datetime | None = None) -> Q:
+    """Released and not withdrawn: what lists, feeds and the sitemap show."""
+    return released_q(prefix=prefix, now=now) & Q(**{f"{prefix}status__in": LISTED_STATUSES})
 
 
 def scheduled_q(*, prefix: str = "", now: datetime.datetime | None = None) -> Q:
@@ -56,18 +74,20 @@ def is_released(item, *, now: datetime.datetime | None = None) -> bool:
 # Where an item stands with the public, for the words editors read (the admin's lists and save
 # messages, the preview's banner): one branching on the rule, however it is worded.
 PUBLIC, WAITING_FOR_CAMPAIGN, DRAFT, SCHEDULED = "public", "waiting", "draft", "scheduled"
+IN_REVIEW, APPROVED, WITHDRAWN = "in_review", "approved", "withdrawn"
 
 
 def standing(item) -> str:
-    """PUBLIC, WAITING_FOR_CAMPAIGN (a statement released before its campaign), DRAFT or
-    SCHEDULED."""
+    """PUBLIC, WITHDRAWN (public at its address, with its notice), WAITING_FOR_CAMPAIGN (a
+    statement released before its campaign), SCHEDULED, or where it is in review: DRAFT,
+    IN_REVIEW, APPROVED."""
     if item.is_published:
-        return PUBLIC
+        return WITHDRAWN if item.status == Status.WITHDRAWN else PUBLIC
     if item.is_released:
         return WAITING_FOR_CAMPAIGN
-    if item.status == Status.DRAFT:
-        return DRAFT
-    return SCHEDULED
+    if item.status in PUBLIC_STATUSES:
+        return SCHEDULED
+    return {Status.IN_REVIEW: IN_REVIEW, Status.APPROVED: APPROVED}.get(item.status, DRAFT)
 
 
 def publish_time_text(item) -> str:
@@ -79,6 +99,10 @@ class PublishableQuerySet(models.QuerySet):
     def released(self) -> "PublishableQuerySet":
         """Items whose own publish rule is met (see the module's words)."""
         return self.filter(released_q())
+
+    def listed_released(self) -> "PublishableQuerySet":
+        """Released and not withdrawn (see the module's words)."""
+        return self.filter(listed_q())
 
     def scheduled(self) -> "PublishableQuerySet":
         """Items under embargo: they become released at their publish time."""

@@ -28,6 +28,9 @@ class ConstraintErrorsByField:
     """
 
     constraint_error_fields: dict[str, str | tuple[str, ...]] = {}
+    # A model may name `constraint_fields_always_checked`: fields a form never shows but whose
+    # stored value a rule depends on (a unique slug except among new editions). Constraints
+    # reading them are checked even though forms exclude them.
 
     def constraint_error_field(self, constraint, exclude) -> str | None:
         """The field a constraint's refusal is shown beside, or None for the whole form."""
@@ -44,6 +47,8 @@ class ConstraintErrorsByField:
     def validate_constraints(self, exclude=None) -> None:
         """Django's own check of every constraint, each refusal filed under its field."""
         using = router.db_for_write(self.__class__, instance=self)
+        if exclude:
+            exclude = set(exclude) - getattr(self, "constraint_fields_always_checked", set())
         errors: dict[str, list[ValidationError]] = {}
         for model_class, constraints in self.get_constraints():
             for constraint in constraints:

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign, PressStatement
-from campaigns.publishing import Status, is_released
+from campaigns.publishing import PUBLIC_STATUSES, Status, is_released
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_a_campaign_is_published_exactly_when_the_filter_selects_it(status, offs
     scheduled = Campaign.objects.scheduled().filter(pk=campaign.pk).exists()
 
     assert campaign.is_published == selected == is_released(campaign)
-    public_status = status != Status.DRAFT
+    public_status = status in PUBLIC_STATUSES
     assert selected == (public_status and offset == -DAY)
     assert scheduled == (public_status and offset == DAY)
 
