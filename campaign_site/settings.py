@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "campaigns",
 ]
 
+# A version's reason ("Published without review: …", "Withdrawn: …") is kept whole.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -21,7 +21,7 @@ class CampaignSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Campaign.objects.published().order_by("pk")
+        return Campaign.objects.listed().order_by("pk")
 
     def lastmod(self, campaign: Campaign):
         return campaign.updated_at
@@ -31,7 +31,7 @@ class StatementSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return PressStatement.objects.published().select_related("campaign").order_by("pk")
+        return PressStatement.objects.listed().select_related("campaign").order_by("pk")
 
     def lastmod(self, statement: PressStatement):
         return statement.updated_at
@@ -44,9 +44,7 @@ class RegionSitemap(Sitemap):
 
     def items(self):
         return (
-            Region.objects.filter(campaigns__in=Campaign.objects.published())
-            .distinct()
-            .order_by("pk")
+            Region.objects.filter(campaigns__in=Campaign.objects.listed()).distinct().order_by("pk")
         )
 
 
@@ -54,7 +52,7 @@ class PartnerSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        published = Campaign.objects.published()
+        published = Campaign.objects.listed()
         return (
             Organisation.objects.filter(
                 Q(partner_campaigns__in=published) | Q(led_campaigns__in=published)

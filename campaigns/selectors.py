@@ -61,8 +61,8 @@ class CampaignPage:
 
 def published_reported_figures(**filters) -> "list[ReportedFigure]":
     """Reported figures of published campaigns and statements only, matching the filters."""
-    visible = Q(campaign__in=Campaign.objects.published()) | Q(
-        statement__in=PressStatement.objects.published()
+    visible = Q(campaign__in=Campaign.objects.listed()) | Q(
+        statement__in=PressStatement.objects.listed()
     )
     return list(
         ReportedFigure.objects.filter(visible, **filters).select_related(
@@ -86,7 +86,7 @@ def campaign_page(campaign: Campaign) -> CampaignPage:
     regions = list(campaign.regions.all())
     metrics = list(campaign.metrics.all())
     statements = list(
-        campaign.statements.released()
+        campaign.statements.listed_released()
         .order_by("-publish_at")
         .prefetch_related("issuing_organisations")
     )
@@ -203,7 +203,7 @@ def region_page(region: Region) -> RegionPage:
     graph = GroupingGraph.load()
     covering = {region.pk} | graph.ancestors([region.pk])
     campaigns = list(
-        Campaign.objects.published()
+        Campaign.objects.listed()
         .filter(regions__in=covering)
         .distinct()
         .select_related("lead_organisation")
@@ -214,7 +214,7 @@ def region_page(region: Region) -> RegionPage:
     # Every figure counted here that a published campaign shows; a metric that only drafts show
     # may be under embargo.
     shown_metrics = Metric.objects.filter(
-        statistics__region=region, campaigns__in=Campaign.objects.published()
+        statistics__region=region, campaigns__in=Campaign.objects.listed()
     ).distinct()
     for metric in shown_metrics:
         metrics.setdefault(metric.pk, metric)
@@ -282,13 +282,13 @@ class PartnerPage:
 
 def partner_page(organisation: Organisation) -> PartnerPage:
     campaigns = (
-        Campaign.objects.published()
+        Campaign.objects.listed()
         .filter(Q(lead_organisation=organisation) | Q(partners=organisation))
         .distinct()
         .select_related("lead_organisation")
     )
     statements = (
-        PressStatement.objects.published()
+        PressStatement.objects.listed()
         .filter(issuing_organisations=organisation)
         .select_related("campaign")
         .order_by("-publish_at")
@@ -302,7 +302,7 @@ def partner_page(organisation: Organisation) -> PartnerPage:
 
 
 def home_page() -> dict[str, list[Campaign]]:
-    campaigns = list(Campaign.objects.published().select_related("lead_organisation"))
+    campaigns = list(Campaign.objects.listed().select_related("lead_organisation"))
     return {
         "current": [c for c in campaigns if c.status == Status.PUBLISHED],
         "archived": [c for c in campaigns if c.status == Status.ARCHIVED],
