@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import publishing
+from campaigns.admin_workflow import WorkflowAdminMixin
 from campaigns.models import (
     Campaign,
     CampaignPartner,
@@ -43,14 +44,21 @@ class PublicLinkMixin:
 
     @staticmethod
     def public_state(obj) -> str:
-        """'Now public', 'Scheduled for 8 December 2026, 09:00', 'Draft', or 'Waiting for its
-        campaign to be public' (a statement released before its campaign)."""
-        return {
+        """'Now public', 'Scheduled for 8 December 2026, 09:00', 'Draft', 'In review',
+        'Approved', 'Withdrawn' or 'Waiting for its campaign to be public' (a statement released
+        before its campaign); a new edition says so."""
+        state = {
             publishing.PUBLIC: _("Now public"),
+            publishing.WITHDRAWN: _("Withdrawn"),
             publishing.WAITING_FOR_CAMPAIGN: _("Waiting for its campaign to be public"),
             publishing.DRAFT: _("Draft"),
+            publishing.IN_REVIEW: _("In review"),
+            publishing.APPROVED: _("Approved"),
             publishing.SCHEDULED: _("Scheduled for %(when)s"),
         }[publishing.standing(obj)] % {"when": publishing.publish_time_text(obj)}
+        if obj.edition_of_id is not None:
+            return _("New edition %(number)s (%(state)s)") % {"number": obj.edition, "state": state}
+        return state
 
     @admin.display(description=_("public page"))
     def public_link(self, obj) -> str:
@@ -85,20 +93,24 @@ class CampaignReportedFigureInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, HistoryAdmin):
+class CampaignAdmin(
+    WorkflowAdminMixin,
+    EditConflictMixin,
+    TimestampsOnChangeOnlyMixin,
+    PublicLinkMixin,
+    HistoryAdmin,
+):
     def index_description(self, request: HttpRequest) -> str:
         return _("Each campaign's page: its helpline, its areas and partners, and what it changed.")
 
     formfield_overrides = {**ASSUME_HTTPS, **PICTURE_UPLOADS}
     list_display = [
         "title",
-        "status",
-        "publish_at",
+        "public_link",
         "launch_date",
         "lead_organisation",
         "hero_thumbnail",
         "is_demo",
-        "public_link",
     ]
     list_filter = ["status", "is_demo", "lead_organisation", "launch_date"]
     search_fields = ["title", "slug", "summary", "body", "helpline_name", "helpline_phone"]
@@ -156,12 +168,16 @@ class StatementReportedFigureInline(CampaignReportedFigureInline):
 
 @admin.register(PressStatement)
 class PressStatementAdmin(
-    EditConflictMixin, TimestampsOnChangeOnlyMixin, PublicLinkMixin, HistoryAdmin
+    WorkflowAdminMixin,
+    EditConflictMixin,
+    TimestampsOnChangeOnlyMixin,
+    PublicLinkMixin,
+    HistoryAdmin,
 ):
     def index_description(self, request: HttpRequest) -> str:
         return _("Statements to the press, with their quotes and headline figures.")
 
-    list_display = ["title", "campaign", "status", "publish_at", "is_demo", "public_link"]
+    list_display = ["title", "public_link", "campaign", "publish_at", "is_demo"]
     list_filter = ["status", "is_demo", "campaign", "issuing_organisations"]
     search_fields = ["title", "slug", "summary", "body", "quotes__text"]
     prepopulated_fields = {"slug": ["title"]}

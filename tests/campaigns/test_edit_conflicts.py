@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from campaigns.models import Campaign, PressStatement
+from campaigns.workflow import start_new_edition
 from tests.regions.factories import manager_user
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,8 @@ def signed_in(user) -> Client:
 
 @pytest.mark.parametrize("model", [Campaign, PressStatement])
 def test_the_second_of_two_saves_is_refused_and_keeps_its_input(demo, model):
-    item = model.objects.get(is_demo=True)
+    # The demo's items are public: they change through a new edition.
+    item = start_new_edition(model.objects.get(is_demo=True), None)
     url = f"/admin/campaigns/{model._meta.model_name}/{item.pk}/change/"
     alice = signed_in(manager_user(username="alice"))
     bob = signed_in(manager_user(username="bob", first_name="Bob", last_name="Jones"))
@@ -102,7 +104,7 @@ def test_the_second_of_two_saves_is_refused_and_keeps_its_input(demo, model):
 
 
 def test_saving_twice_from_forms_opened_one_after_the_other_is_fine(demo):
-    campaign = Campaign.objects.get(is_demo=True)
+    campaign = start_new_edition(Campaign.objects.get(is_demo=True), None)
     url = f"/admin/campaigns/campaign/{campaign.pk}/change/"
     alice = signed_in(manager_user(username="alice"))
     for title in ("First title", "Second title"):

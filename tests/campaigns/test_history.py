@@ -6,6 +6,7 @@ import html
 
 import pytest
 
+from campaigns.publishing import Status
 from tests.campaigns.factories import (
     CampaignFactory,
     PersonFactory,
@@ -43,7 +44,9 @@ def test_every_save_keeps_a_version(factory, field):
 
 
 def test_the_admin_history_says_who_changed_what(manager_client, manager):
-    campaign = CampaignFactory(title="Get help early", summary="Old summary.")
+    campaign = CampaignFactory(
+        title="Get help early", summary="Old summary.", status=Status.DRAFT, publish_at=None
+    )
     url = f"/admin/campaigns/campaign/{campaign.pk}/change/"
     form = opened_form(manager_client, url)
     form["summary"] = ["New summary."]
@@ -61,7 +64,7 @@ def test_the_admin_history_says_who_changed_what(manager_client, manager):
 
 
 def test_an_earlier_version_can_be_restored_as_a_new_version(manager_client):
-    campaign = CampaignFactory(title="First title")
+    campaign = CampaignFactory(title="First title", status=Status.DRAFT, publish_at=None)
     campaign.title = "Second title"
     campaign.save()
     first = campaign.history.earliest("history_date")

@@ -189,12 +189,15 @@ def test_the_list_and_the_save_message_say_when_an_item_goes_public(manager_clie
     changelist = manager_client.get(reverse("admin:campaigns_campaign_changelist")).text
     assert "Scheduled for 8 December 2031, 09:00" in changelist
 
-    campaign.publish_at = timezone.now() - datetime.timedelta(minutes=1)
+    # A draft saved says so; publishing it (an action) says it is now public.
+    campaign.status, campaign.publish_at = Status.DRAFT, None
     campaign.save()
     url = change_url(campaign)
-    form = opened_form(manager_client, url)
-    saved = manager_client.post(url, form, follow=True)
-    assert "Now public." in [str(message) for message in saved.context["messages"]]
+    saved = manager_client.post(url, opened_form(manager_client, url), follow=True)
+    assert "Draft." in [str(message) for message in saved.context["messages"]]
+    Campaign.objects.filter(pk=campaign.pk).update(status=Status.APPROVED)
+    published = manager_client.post(f"{url.removesuffix('change/')}action/publish/", follow=True)
+    assert "Now public." in [str(message) for message in published.context["messages"]]
 
 
 def test_a_campaign_offers_to_add_a_press_statement_to_it(manager_client):
