@@ -6,9 +6,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
@@ -79,7 +80,56 @@ def thumbnail(image: FieldFile | None, size: int = 64) -> str:
 NOISE_FIELDS = ["version", "created_at", "updated_at"]
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class EditorScreensMixin:
+    """What every edit page does for its editor: a refused save names each problem at the top,
+    each linked to its field (templates/admin/change_form.html), and a two-box chooser is not
+    captioned with the one-box list's "hold down Control" hint, which does not apply to it."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        form_field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if form_field is not None and isinstance(form_field.widget, FilteredSelectMultiple):
+            form_field.help_text = db_field.help_text
+        return form_field
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if context.get("errors"):
+            context["error_summary"] = error_summary(
+                context["adminform"].form, context.get("inline_admin_formsets", [])
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def error_summary(form, inline_admin_formsets) -> list[dict]:
+    """Every problem of a refused save, as {"label", "message", "anchor"}: the form's own (its
+    fields first, in order, then the whole form's), then each inline row's."""
+    problems = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            problems += [{"label": "", "message": error, "anchor": ""} for error in errors]
+            continue
+        label = form.fields[name].label or name
+        anchor = form[name].id_for_label or ""
+        problems += [{"label": label, "message": error, "anchor": anchor} for error in errors]
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        title = inline.opts.verbose_name_plural
+        for error in formset.non_form_errors():
+            problems.append({"label": str(title).capitalize(), "message": error, "anchor": ""})
+        for number, row in enumerate(formset.forms, start=1):
+            for name, errors in row.errors.items():
+                field = row.fields.get(name)
+                where = _("%(title)s, row %(number)s") % {
+                    "title": str(inline.opts.verbose_name).capitalize(),
+                    "number": number,
+                }
+                if field is not None and name != NON_FIELD_ERRORS:
+                    where = f"{where}: {field.label or name}"
+                anchor = row[name].id_for_label if field is not None else ""
+                problems += [{"label": where, "message": e, "anchor": anchor or ""} for e in errors]
+    return problems
+
+
+class HistoryAdmin(EditorScreensMixin, SimpleHistoryAdmin):
     """The admin's History for a model with versions (django-simple-history): every change, who
     made it and when, what changed field by field, and any earlier version to restore (the
     restore is saved as a new version, so it can be undone in turn)."""
