@@ -22,18 +22,15 @@ from core.admin import (
     thumbnail,
 )
 
+# What the figure says and where it comes from first, each on one line with what it qualifies;
+# the periods, then what it can be matched with.
 REPORTED_FIGURE_FIELDS = [
     "label",
-    "qualifier",
-    "value",
-    "unit",
-    "metric",
-    "region",
-    "base_period_start",
-    "base_period_end",
-    "period_start",
-    "period_end",
+    ("qualifier", "value", "unit"),
     "source",
+    ("base_period_start", "base_period_end"),
+    ("period_start", "period_end"),
+    ("metric", "region"),
     "order",
 ]
 
@@ -89,7 +86,7 @@ class CampaignReportedFigureInline(admin.StackedInline):
     extra = 0
     fields = REPORTED_FIGURE_FIELDS
     autocomplete_fields = ["metric", "region"]
-    verbose_name_plural = _("reported figures (published as a percentage or total, without counts)")
+    verbose_name_plural = _("headline figures (published as a percentage or total, without counts)")
 
 
 @admin.register(Campaign)
@@ -189,7 +186,7 @@ class PressStatementAdmin(
     inlines = [QuoteInline, StatementReportedFigureInline]
     fieldsets = [
         (None, {"fields": ["campaign", "title", "slug", "summary", "body", "is_demo"]}),
-        (_("Issued by"), {"fields": ["issuing_organisations"]}),
+        (_("Issuing organisations"), {"fields": ["issuing_organisations"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "created_at", "updated_at"]}),
     ]
 

@@ -559,7 +559,7 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
         Organisation,
         related_name="statements",
         blank=True,
-        verbose_name=_("issued by"),
+        verbose_name=_("issuing organisations"),
         help_text=_("Every organisation the statement is issued on behalf of."),
     )
 
@@ -791,8 +791,9 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
-        verbose_name = _("reported figure")
-        verbose_name_plural = _("reported figures")
+        # "Headline figure" everywhere an editor reads it: one name per thing.
+        verbose_name = _("headline figure")
+        verbose_name_plural = _("headline figures")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(campaign__isnull=False) & Q(statement__isnull=True))
