@@ -251,6 +251,27 @@ ABSOLUTE_URL_OVERRIDES = {
     ),
 }
 
+# The site's own address, for links that leave it: the review emails link to the admin with it.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Email --------------------------------------------------------------------
+# Review emails (campaigns/notifications.py). DJANGO_EMAIL_URL names the mail server, e.g.
+# smtp+tls://user:password@smtp.example.org:587 (characters such as @ in the user or password
+# written %40); without it every email is written to the console (the server's log) instead,
+# which is what local use wants. Emails are sent while the request waits, so a mail server that
+# does not answer is given up on after DJANGO_EMAIL_TIMEOUT seconds.
+vars().update(
+    {
+        name: value
+        for name, value in env.email_url("DJANGO_EMAIL_URL", default="consolemail://").items()
+        if value is not None
+    }
+)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str(
+    "DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@localhost>"
+)
+
 # --- Page cache ---------------------------------------------------------------
 # Public pages are cached whole, keyed by a content version that every save bumps (see
 # campaigns/page_cache.py), so an edit shows at once. Each process may keep its own cache (the
