@@ -33,3 +33,12 @@ def grant_all(group_name: str, app_config: AppConfig) -> None:
         for action in ALL_ACTIONS
     ]
     grant(group_name, app_config.label, codenames)
+
+
+def may_view(user, model) -> bool:
+    """Whether the user may view a model's records in the admin: as Django's admin counts it,
+    the change permission lets them view too."""
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    )
