@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import publishing
+from campaigns.admin_calendar import CalendarView, may_view_calendar
 from campaigns.admin_workflow import WorkflowAdminMixin
 from campaigns.models import (
     Campaign,
@@ -218,3 +219,14 @@ class ReportedFigureAdmin(HistoryAdmin):
     @admin.display(description=_("as shown"))
     def display_value(self, figure: ReportedFigure) -> str:
         return figure.display_value
+
+
+# The calendar: a page of the admin site itself, added here as the models are (core/sites.py
+# says why).
+admin.site.register_view(
+    "calendar/",
+    CalendarView,
+    name="calendar",
+    link_text=_("Calendar"),
+    allowed=may_view_calendar,
+)
