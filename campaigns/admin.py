@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import publishing
+from campaigns import dashboard, publishing
 from campaigns.admin_calendar import CalendarView, may_view_calendar
 from campaigns.admin_workflow import WorkflowAdminMixin
 from campaigns.models import (
@@ -221,8 +221,9 @@ class ReportedFigureAdmin(HistoryAdmin):
         return figure.display_value
 
 
-# The calendar: a page of the admin site itself, added here as the models are (core/sites.py
-# says why).
+# What the admin home shows, and the calendar: parts of the admin site itself, added here as
+# the models are (core/sites.py says why).
+admin.site.register_home(dashboard.home)
 admin.site.register_view(
     "calendar/",
     CalendarView,

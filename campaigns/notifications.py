@@ -14,6 +14,7 @@ email is read outside the site, so its links must be absolute).
 import logging
 
 from django.conf import settings
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -70,9 +71,7 @@ def display_name(user) -> str:
 
 def admin_link(item) -> str:
     """The absolute address of the item's page in the admin."""
-    opts = item._meta
-    path = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse(admin_urlname(item._meta, "change"), args=[item.pk])
 
 
 def _message(subject: str, template: str, item, by_user, *, to: str, **context) -> EmailMessage:
