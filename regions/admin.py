@@ -196,6 +196,7 @@ class OrganisationAdmin(HistoryAdmin):
         (None, {"fields": ["name", "short_name", "slug", "kind", "description", "website"]}),
         (_("Logo"), {"fields": ["logo", "logo_preview"]}),
         (_("Areas covered"), {"fields": ["regions"]}),
+        (_("Press office"), {"fields": ["press_email"]}),
     ]
 
     @admin.display(description=_("logo"))

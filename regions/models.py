@@ -244,6 +244,14 @@ class Organisation(TimeStampedModel):
         blank=True,
         help_text=_("Optional: one or two plain sentences on the partner page."),
     )
+    press_email = models.EmailField(
+        _("press office email"),
+        blank=True,
+        help_text=_(
+            "Optional: the press office's address, for sign-off links. Never shown on the "
+            "public site."
+        ),
+    )
     regions = models.ManyToManyField(
         Region,
         related_name="organisations",
