@@ -972,3 +972,127 @@ class SiteVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}"
+
+
+# --- Partner sign-off ----------------------------------------------------------------------
+# Each organisation approves the words of its people quoted in a statement, through a signed
+# link that needs no account. The rules are in campaigns/signoff.py; these rows only record.
+
+SIGN_OFF_LINK_DAYS = 7
+
+
+def sign_off_link_expiry() -> datetime.datetime:
+    """When a link made now stops working, unless it is made for a different length of time."""
+    return timezone.now() + datetime.timedelta(days=SIGN_OFF_LINK_DAYS)
+
+
+class SignOffLink(models.Model):
+    """A link through which one organisation approves its people's quotes in one statement.
+
+    No secret is stored: the address carries this row's id and the statement's digest, signed
+    with the site's secret key (campaigns/signoff.py). The link works until it expires, is
+    revoked, or the statement's text changes from what `statement_digest` recorded.
+    """
+
+    statement = models.ForeignKey(
+        PressStatement,
+        on_delete=models.CASCADE,
+        related_name="sign_off_links",
+        verbose_name=_("statement"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    created_by = staff_member(_("made by"))
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("works until"), default=sign_off_link_expiry)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = staff_member(_("revoked by"))
+    statement_digest = models.CharField(
+        _("statement digest"),
+        max_length=64,
+        help_text=_("The digest of the statement's text when the link was made."),
+    )
+    sent_to = models.EmailField(_("last emailed to"), blank=True)
+    sent_at = models.DateTimeField(_("last emailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-off link")
+        verbose_name_plural = _("sign-off links")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.statement}"
+
+
+class QuoteApproval(models.Model):
+    """One decision of a partner about one quote, kept for good: a later decision is a new row.
+
+    Decisions are stored against the statement's root (the live statement, not a new edition
+    of it) and matched by the quote's digest, so an unchanged quote keeps its approval in a new
+    edition, and a quote changed after approval needs approving again.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Change asked for")
+
+    statement = models.ForeignKey(
+        PressStatement,
+        on_delete=models.CASCADE,
+        related_name="quote_approvals",
+        verbose_name=_("statement"),
+        help_text=_("The live statement, whichever edition the decision was made on."),
+    )
+    quote = models.ForeignKey(
+        Quote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approvals",
+        verbose_name=_("quote"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    quote_digest = models.CharField(_("quote digest"), max_length=64)
+    decision = models.CharField(_("decision"), max_length=24, choices=Decision.choices)
+    name = models.CharField(_("name given"), max_length=120)
+    comment = models.TextField(_("comment"), blank=True)
+    link = models.ForeignKey(
+        SignOffLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("through link"),
+    )
+    statement_version = models.PositiveIntegerField(_("statement version"))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        verbose_name = _("quote approval")
+        verbose_name_plural = _("quote approvals")
+        indexes = [models.Index(fields=["statement", "organisation", "quote_digest"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="quoteapproval_name_given",
+                violation_error_message=_("Give your name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="approved") | ~Q(comment=""),
+                name="quoteapproval_change_has_comment",
+                violation_error_message=_("Say what should change."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.name}, {self.organisation}"
