@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns import signoff
 from campaigns.impact import (
     Impact,
     build_impact_from_table,
@@ -17,7 +18,15 @@ from campaigns.impact import (
     region_sort_key,
     safe_to_show,
 )
-from campaigns.models import Campaign, CampaignPartner, PressStatement, Quote, ReportedFigure
+from campaigns.models import (
+    Campaign,
+    CampaignPartner,
+    PressStatement,
+    Quote,
+    QuoteApproval,
+    ReportedFigure,
+    SignOffLink,
+)
 from campaigns.publishing import Status
 from regions.graph import GroupingGraph
 from regions.models import Metric, Organisation, Region
@@ -156,6 +165,42 @@ def statement_page(statement: PressStatement) -> StatementPage:
         figures=figures,
         issuers=list(statement.issuing_organisations.all()),
     )
+
+
+@dataclass
+class QuoteSignOff:
+    """Where one quote stands with its organisation, as a sign-off page shows it."""
+
+    organisation: Organisation | None
+    decidable: bool  # through the link being shown: its organisation's own people's quotes
+    decisions: list[QuoteApproval]  # its organisation's decisions on its current words
+    approved: bool
+    form: object | None = None  # the view's form for a decidable quote
+
+
+@dataclass
+class SignOffPage:
+    link: SignOffLink
+    page: StatementPage
+
+
+def sign_off_page(link: SignOffLink) -> SignOffPage:
+    """The statement as its public page shows it, each quote carrying where it stands with its
+    organisation (`quote.sign_off`), for the organisation the link is for."""
+    statement = link.statement
+    page = statement_page(statement)
+    organisations = Organisation.objects.in_bulk(
+        {q.person.organisation_id for q in page.quotes if q.person.organisation_id}
+    )
+    decisions = signoff.decisions_by_quote(statement)
+    for quote in page.quotes:
+        quote.sign_off = QuoteSignOff(
+            organisation=organisations.get(quote.person.organisation_id),
+            decidable=quote.person.organisation_id == link.organisation_id,
+            decisions=signoff.decisions_on(quote, decisions),
+            approved=signoff.is_approved(quote, decisions),
+        )
+    return SignOffPage(link=link, page=page)
 
 
 @dataclass

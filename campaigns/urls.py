@@ -33,4 +33,6 @@ urlpatterns = [
         views.StatementPreviewView.as_view(),
         name="statement_preview",
     ),
+    # A partner's sign-off of its quotes, through a signed link (not public, never cached).
+    path("sign-off/<str:token>/", views.SignOffView.as_view(), name="sign_off"),
 ]

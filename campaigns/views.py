@@ -1,18 +1,23 @@
 """Public pages. Each view finds its object through a published() queryset and hands the rest
 to a selector, so the publish rules and the query budget live in one place each."""
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from campaigns import downloads, publishing, selectors
+from campaigns import downloads, publishing, selectors, signoff
+from campaigns.forms import QuoteDecisionForm
 from campaigns.models import Campaign, PressStatement
 from regions.models import Organisation, Region
 
@@ -159,3 +164,165 @@ class StatementPreviewView(PreviewMixin, StatementDetailView):
         page = selectors.statement_page(statement)
         link_to_previews([statement.campaign, statement])
         return TemplateView.get_context_data(self, page=page, item=statement, **kwargs)
+
+
+# Why a sign-off link or a decision sent through it is refused: status, heading, explanation.
+# None of them names the statement: whoever holds a link that does not work learns nothing.
+SIGN_OFF_REFUSALS = {
+    signoff.LinkRefused.INVALID: (
+        403,
+        gettext_lazy("This sign-off link does not work"),
+        gettext_lazy(
+            "Part of the address may have been lost or changed when it was copied. Open the "
+            "link straight from the email you were sent, or ask the press office that sent it "
+            "for a new one."
+        ),
+    ),
+    signoff.LinkRefused.EXPIRED: (
+        410,
+        gettext_lazy("This sign-off link has expired"),
+        gettext_lazy(
+            "Links to approve quotes work for a limited time. Please ask the press office that "
+            "sent it for a new link."
+        ),
+    ),
+    signoff.LinkRefused.REVOKED: (
+        410,
+        gettext_lazy("This sign-off link has been withdrawn"),
+        gettext_lazy(
+            "The press office has stopped this link, often because it sent a newer one. Use the "
+            "latest link you were sent, or ask the press office for a new one."
+        ),
+    ),
+    signoff.LinkRefused.CHANGED: (
+        410,
+        gettext_lazy("The statement has changed since this link was sent"),
+        gettext_lazy(
+            "Its text has been changed since the link was made, so the link no longer shows "
+            "what will be published. Please ask the press office for the new link, to approve "
+            "the statement as it now reads."
+        ),
+    ),
+    "other_site": (
+        403,
+        gettext_lazy("This form was sent from another website"),
+        gettext_lazy(
+            "Decisions are only accepted from the sign-off page itself. Open the link from "
+            "the email you were sent and answer there."
+        ),
+    ),
+}
+
+SIGN_OFF_DONE = {
+    "approved": gettext_lazy("Thank you: your approval is recorded."),
+    "changes_requested": gettext_lazy(
+        "Thank you: your request for a change is recorded. The press office will be in touch "
+        "with the new words."
+    ),
+}
+
+
+def refused(request: HttpRequest, reason: str) -> HttpResponse:
+    status, heading, explanation = SIGN_OFF_REFUSALS[reason]
+    context = {"heading": heading, "explanation": explanation}
+    response = render(request, "campaigns/sign_off_refused.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@method_decorator(
+    [
+        never_cache,
+        # The signed token in the address is what authenticates a decision, so no CSRF cookie
+        # is needed (none may be set: this page sets no cookies at all); the token is checked
+        # again on every POST, and a POST from another site is refused by its Origin.
+        csrf_exempt,
+        # The site's policy forbids forms everywhere; this page has one, posting to itself.
+        csp_replace({"form-action": [SELF]}),
+    ],
+    name="dispatch",
+)
+class SignOffView(View):
+    """A partner's page for signing off its people's quotes in a statement, reached through a
+    signed link (campaigns/signoff.py) without an account: the statement as it will be
+    published, with a form under each of the organisation's quotes. Never cached, never indexed,
+    and no cookies."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def dispatch(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            self.link = signoff.open_link(token)
+        except signoff.LinkRefused as refusal:
+            return refused(request, refusal.reason)
+        response = super().dispatch(request, token)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.render_page(token, done=SIGN_OFF_DONE.get(request.GET.get("done", "")))
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != f"{request.scheme}://{request.get_host()}":
+            return refused(request, "other_site")
+        quote_id = request.POST.get("quote", "")
+        quote = None
+        if quote_id.isdigit():
+            quote = self.link.statement.quotes.select_related("person").filter(pk=quote_id).first()
+        if quote is None or quote.person.organisation_id != self.link.organisation_id:
+            return self.render_page(
+                token,
+                status=403,
+                problem=_(
+                    "Nothing was recorded: through this link, %(organisation)s can decide only on "
+                    "the quotes of its own people."
+                )
+                % {"organisation": self.link.organisation.name},
+            )
+        form = QuoteDecisionForm(request.POST, prefix=f"quote-{quote.pk}")
+        if not form.is_valid():
+            return self.render_page(token, status=400, bound=(quote.pk, form))
+        try:
+            signoff.record_decision(
+                link=self.link,
+                quote=quote,
+                decision=form.cleaned_data["decision"],
+                name=form.cleaned_data["name"],
+                comment=form.cleaned_data["comment"],
+            )
+        except signoff.LinkRefused as refusal:
+            return refused(request, refusal.reason)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_page(token, status=400, bound=(quote.pk, form))
+        response = HttpResponseRedirect(
+            f"{request.path}?done={form.cleaned_data['decision']}#sign-off-done"
+        )
+        response.status_code = 303  # See Other: the page is fetched again with GET
+        return response
+
+    def render_page(
+        self,
+        token: str,
+        *,
+        status: int = 200,
+        done: str | None = None,
+        problem: str | None = None,
+        bound: tuple[int, QuoteDecisionForm] | None = None,
+    ) -> HttpResponse:
+        sign_off = selectors.sign_off_page(self.link)
+        for quote in sign_off.page.quotes:
+            if quote.sign_off.decidable:
+                if bound is not None and bound[0] == quote.pk:
+                    quote.sign_off.form = bound[1]
+                else:
+                    quote.sign_off.form = QuoteDecisionForm(prefix=f"quote-{quote.pk}")
+        context = {
+            "page": sign_off.page,
+            "sign_off": sign_off,
+            "link": self.link,
+            "done": done,
+            "problem": problem,
+        }
+        return render(self.request, "campaigns/sign_off.html", context, status=status)

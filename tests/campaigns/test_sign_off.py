@@ -2,9 +2,12 @@
 statement cannot be published while a quote lacks its organisation's approval."""
 
 import datetime
+import html
 
 import pytest
 import time_machine
+from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import signoff
 from campaigns.models import PressStatement, QuoteApproval, SignOffLink
@@ -80,6 +83,308 @@ def quote_by(statement: PressStatement, name: str):
 @pytest.fixture
 def link(statement, cheshire, manager) -> SignOffLink:
     return signoff.make_link(statement, cheshire, manager)
+
+
+def decide(client, link, quote, *, decision="approved", name="Pat Press", comment="", **headers):
+    prefix = f"quote-{quote.pk}"
+    data = {
+        "quote": quote.pk,
+        f"{prefix}-name": name,
+        f"{prefix}-comment": comment,
+        f"{prefix}-decision": decision,
+    }
+    return client.post(signoff.link_url(link), data, headers=headers)
+
+
+def text_of(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# --- The link page ------------------------------------------------------------------------------
+
+
+def test_a_link_shows_the_statement_as_it_will_be_published_with_a_banner(client, link):
+    response = client.get(signoff.link_url(link))
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "<h1>More people sought help after the campaign</h1>" in page
+    assert "Calls rose by a half." in page
+    assert "We back this campaign fully." in page
+    assert "North Wales stands with the charity." in page
+    assert "+146%" in page
+    assert "Not published: preview for sign-off by Cheshire Constabulary." in page
+    assert "works until 11 May 2026" in page
+
+
+def test_the_link_page_is_not_indexed_cached_or_given_cookies(client, link, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600  # the page cache on, as in production
+    url = signoff.link_url(link)
+
+    response = client.get(url)
+    posted = decide(client, link, quote_by(link.statement, "Jane Smith"))
+
+    assert '<meta name="robots" content="noindex, nofollow">' in response.text
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    for answer in (response, posted):
+        assert not answer.cookies
+        assert "Set-Cookie" not in answer.headers
+        assert "X-Page-Cache" not in answer.headers
+    # Not served from a cache: revoking it takes effect at once.
+    signoff.revoke(link, None)
+    assert client.get(url).status_code == 410
+
+
+def test_the_link_page_lets_its_forms_post_to_itself_only(client, link):
+    policy = client.get(signoff.link_url(link))["Content-Security-Policy"]
+
+    assert "form-action 'self'" in policy
+    assert "script-src" not in policy and "default-src 'none'" in policy
+
+
+def test_only_the_links_organisation_gets_forms_under_its_own_quotes(client, link):
+    page = text_of(client.get(signoff.link_url(link)))
+    jane = quote_by(link.statement, "Jane Smith")
+
+    assert page.count("<form ") == 1
+    assert f'name="quote" value="{jane.pk}"' in page
+    assert "Your decision on the quote from Jane Smith" in page
+    assert "This quote is for North Wales Police to approve." in page
+    assert f'<label for="id_quote-{jane.pk}-name">Your name</label>' in page
+
+
+@pytest.mark.parametrize("more_quotes", [0, 8])
+def test_the_link_page_takes_a_fixed_number_of_queries(
+    client, statement, cheshire, manager, more_quotes, django_assert_max_num_queries
+):
+    for _ in range(more_quotes):
+        QuoteFactory(statement=statement, person=PersonFactory(organisation=OrganisationFactory()))
+    link = signoff.make_link(statement, cheshire, manager)
+
+    with django_assert_max_num_queries(8):
+        assert client.get(signoff.link_url(link)).status_code == 200
+
+
+# --- Links that do not open ---------------------------------------------------------------------
+
+
+def tampered(token: str, position: int) -> str:
+    replacement = "A" if token[position] != "A" else "B"
+    return token[:position] + replacement + token[position + 1 :]
+
+
+@pytest.mark.parametrize("where", ["payload", "timestamp", "signature"])
+def test_a_tampered_link_is_refused_without_showing_the_statement(client, link, where):
+    token = signoff.link_token(link)
+    payload, timestamp, signature = token.split(":")
+    position = {"payload": 3, "timestamp": len(payload) + 2, "signature": len(token) - 2}[where]
+
+    response = client.get(reverse("campaigns:sign_off", args=[tampered(token, position)]))
+
+    assert response.status_code == 403
+    page = text_of(response)
+    assert "This sign-off link does not work" in page
+    assert "More people sought help" not in page
+    assert "We back this campaign fully." not in page
+
+
+def test_a_link_to_another_links_id_is_refused(client, link, statement, wales, manager):
+    other = signoff.make_link(statement, wales, manager)
+    # A payload naming another link, signed with the wrong key, must not open it.
+    forged = signoff._LinkSigner(made_at=other.created_at)
+    forged.key = "not-the-site-key"
+    token = forged.sign_object({"link": other.pk, "digest": other.statement_digest})
+
+    assert client.get(reverse("campaigns:sign_off", args=[token])).status_code == 403
+
+
+def test_a_link_expires_after_seven_days(client, link, fixed_time):
+    url = signoff.link_url(link)
+    fixed_time.shift(datetime.timedelta(days=6, hours=23))
+    assert client.get(url).status_code == 200
+
+    fixed_time.shift(datetime.timedelta(days=1, hours=1))
+    response = client.get(url)
+
+    assert response.status_code == 410
+    page = text_of(response)
+    assert "This sign-off link has expired" in page
+    assert "ask the press office that sent it for a new link" in page
+    assert "More people sought help" not in page
+
+
+def test_no_link_opens_beyond_thirty_days_whatever_its_expiry_says(client, link, fixed_time):
+    SignOffLink.objects.filter(pk=link.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(days=365)
+    )
+    fixed_time.shift(datetime.timedelta(days=29))
+    assert client.get(signoff.link_url(link)).status_code == 200
+
+    fixed_time.shift(datetime.timedelta(days=2))
+
+    assert client.get(signoff.link_url(link)).status_code == 410
+
+
+def test_a_revoked_link_is_refused(client, link, manager):
+    url = signoff.link_url(link)
+    signoff.revoke(link, manager)
+
+    response = client.get(url)
+
+    assert response.status_code == 410
+    assert "This sign-off link has been withdrawn" in text_of(response)
+    link.refresh_from_db()
+    assert link.revoked_by == manager and link.revoked_at is not None
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["quote text", "summary", "body", "figure", "new quote"],
+)
+def test_a_link_stops_working_when_the_statement_changes(client, link, statement, change):
+    url = signoff.link_url(link)
+    if change == "quote text":
+        quote = quote_by(statement, "Alex Director")
+        quote.text = "Help is one phone call away."
+        quote.save()
+    elif change == "figure":
+        statement.reported_figures.update(value=147)
+    elif change == "new quote":
+        QuoteFactory(statement=statement, text="Another word.", order=9)
+    else:
+        setattr(statement, change, "Changed.")
+        statement.save()
+
+    response = client.get(url)
+
+    assert response.status_code == 410
+    page = text_of(response)
+    assert "The statement has changed since this link was sent" in page
+    assert "ask the press office for the new link" in page
+    assert "Changed." not in page and "Another word." not in page
+
+
+def test_saving_the_statement_unchanged_keeps_the_link_working(client, link, statement):
+    statement.save()  # a new version number, the same words
+
+    assert client.get(signoff.link_url(link)).status_code == 200
+
+
+def test_one_link_has_one_address(link, fixed_time):
+    first = signoff.link_url(link)
+    fixed_time.shift(datetime.timedelta(hours=5))
+
+    assert signoff.link_url(link) == first
+
+
+# --- Decisions ----------------------------------------------------------------------------------
+
+
+def test_a_partner_approves_a_quote_and_the_decision_is_recorded(client, link, statement):
+    jane = quote_by(statement, "Jane Smith")
+
+    response = decide(client, link, jane, name="  Pat Press  ")
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{signoff.link_url(link)}?done=approved#sign-off-done"
+    approval = QuoteApproval.objects.get()
+    assert approval.decision == QuoteApproval.Decision.APPROVED
+    assert approval.name == "Pat Press"
+    assert approval.organisation.name == "Cheshire Constabulary"
+    assert approval.quote == jane
+    assert approval.statement == statement
+    assert approval.statement_version == statement.version
+    assert approval.quote_digest == signoff.quote_digest(jane)
+    assert approval.link == link
+    assert abs(approval.decided_at - NOW) < datetime.timedelta(minutes=1)
+
+    page = text_of(client.get(response["Location"]))
+    assert "Thank you: your approval is recorded." in page
+    assert "Approved by Pat Press (Cheshire Constabulary) on 4 May 2026, 10:30." in page
+
+
+def test_asking_for_a_change_needs_a_comment(client, link, statement):
+    jane = quote_by(statement, "Jane Smith")
+
+    response = decide(client, link, jane, decision="changes_requested", comment="  ")
+
+    assert response.status_code == 400
+    assert "Say what should change, so the press office can change it." in text_of(response)
+    assert 'value="Pat Press"' in response.text  # what they typed is kept
+    assert not QuoteApproval.objects.exists()
+
+
+def test_asking_for_a_change_records_the_comment(client, link, statement):
+    jane = quote_by(statement, "Jane Smith")
+
+    response = decide(
+        client, link, jane, decision="changes_requested", comment="Say 'fully support'."
+    )
+
+    assert response.status_code == 303
+    decision = QuoteApproval.objects.get()
+    assert decision.decision == QuoteApproval.Decision.CHANGES_REQUESTED
+    assert decision.comment == "Say 'fully support'."
+    page = text_of(client.get(response["Location"]))
+    assert "your request for a change is recorded" in page
+    assert "Change asked for by Pat Press (Cheshire Constabulary)" in page
+    assert "“Say 'fully support'.”" in page
+
+
+def test_a_decision_needs_a_name(client, link, statement):
+    response = decide(client, link, quote_by(statement, "Jane Smith"), name="")
+
+    assert response.status_code == 400
+    assert "Give your name, so the press office knows who decided." in text_of(response)
+    assert not QuoteApproval.objects.exists()
+
+
+@pytest.mark.parametrize("whose", ["another organisation", "no organisation"])
+def test_a_quote_of_another_organisation_cannot_be_decided_through_the_link(
+    client, link, statement, whose
+):
+    name = "Sam Jones" if whose == "another organisation" else "Alex Director"
+
+    response = decide(client, link, quote_by(statement, name))
+
+    assert response.status_code == 403
+    assert "Cheshire Constabulary can decide only on the quotes of its own people" in text_of(
+        response
+    )
+    assert not QuoteApproval.objects.exists()
+
+
+def test_a_quote_of_another_statement_cannot_be_decided_through_the_link(client, link, cheshire):
+    elsewhere = QuoteFactory(person=PersonFactory(organisation=cheshire))
+
+    assert decide(client, link, elsewhere).status_code == 403
+    assert not QuoteApproval.objects.exists()
+
+
+def test_a_decision_through_a_link_that_no_longer_works_is_refused(client, link, statement):
+    jane = quote_by(statement, "Jane Smith")
+    page_url = signoff.link_url(link)
+    statement.summary = "Changed while the partner was reading."
+    statement.save()
+
+    response = decide(client, link, jane)
+
+    assert response.status_code == 410
+    assert not QuoteApproval.objects.exists()
+    assert client.get(page_url).status_code == 410
+
+
+def test_a_decision_sent_from_another_site_is_refused(client, link, statement):
+    jane = quote_by(statement, "Jane Smith")
+
+    refused = decide(client, link, jane, origin="https://elsewhere.example")
+    accepted = decide(client, link, jane, origin="http://testserver")
+
+    assert refused.status_code == 403
+    assert "This form was sent from another website" in text_of(refused)
+    assert accepted.status_code == 303
+    assert QuoteApproval.objects.count() == 1
 
 
 # --- What blocks publication --------------------------------------------------------------------
@@ -186,3 +491,32 @@ def test_a_new_edition_keeps_the_approvals_of_unchanged_quotes(statement, link, 
 
     assert signoff.quotes_awaiting_sign_off(edition) == [changed]
     assert signoff.sign_off_problem(statement) is None  # the live statement's words are approved
+
+
+def test_approvals_through_a_new_editions_link_count_for_the_live_statement(
+    client, statement, cheshire, manager
+):
+    edition = new_edition_of(statement)
+    link = signoff.make_link(edition, cheshire, manager)
+
+    decide(client, link, quote_by(edition, "Jane Smith"))
+
+    approval = QuoteApproval.objects.get()
+    assert approval.statement == statement  # kept against the live statement
+    assert approval.statement_version == edition.version
+    assert quote_by(statement, "Jane Smith") not in signoff.quotes_awaiting_sign_off(statement)
+
+
+def test_a_demo_link_opens_for_the_first_organisation_awaiting_sign_off(client, statement, manager):
+    url = signoff.demo_link_url(statement, "http://127.0.0.1:8000/")
+
+    assert url.startswith("http://127.0.0.1:8000/sign-off/")
+    assert signoff.demo_link_url(statement, "http://127.0.0.1:8000") == url  # made once
+    page = text_of(client.get(url.removeprefix("http://127.0.0.1:8000")))
+    assert "Not published: preview for sign-off by Cheshire Constabulary." in page
+
+    approve(SignOffLink.objects.get(), quote_by(statement, "Jane Smith"))
+    wales_url = signoff.demo_link_url(statement, "")
+    assert "preview for sign-off by North Wales Police" in text_of(client.get(wales_url))
+    approve(SignOffLink.objects.latest("pk"), quote_by(statement, "Sam Jones"))
+    assert signoff.demo_link_url(statement, "http://127.0.0.1:8000") is None
