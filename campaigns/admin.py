@@ -1,9 +1,16 @@
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from campaigns import dashboard, publishing
+from campaigns import dashboard, publishing, signoff
 from campaigns.admin_calendar import CalendarView, may_view_calendar
 from campaigns.admin_workflow import WorkflowAdminMixin
 from campaigns.models import (
@@ -164,8 +171,212 @@ class StatementReportedFigureInline(CampaignReportedFigureInline):
     verbose_name_plural = _("headline figures")
 
 
+# Why a link was not emailed, by LinkRefused's reason.
+LINK_NOT_SENT = {
+    signoff.LinkRefused.REVOKED: _("Not sent: this link has been revoked. Make a new link."),
+    signoff.LinkRefused.EXPIRED: _("Not sent: this link has expired. Make a new link."),
+    signoff.LinkRefused.CHANGED: _(
+        "Not sent: the statement has changed since this link was made, so the link no longer "
+        "opens. Make a new link."
+    ),
+}
+
+
+def when(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+class SignOffAdminMixin:
+    """Partner sign-off on a statement's change page (campaigns/signoff.py): per organisation
+    whose people are quoted, where each quote stands and the links that work, with buttons to
+    make a link, email it to the organisation's press office, or revoke it.
+
+    The buttons sit inside the change form but belong to small forms rendered after it
+    (`<button form="…">`), since forms cannot nest: pressing Enter in the change form still
+    saves it. Each action is a POST with the admin's CSRF check, needs permission to change the
+    statement, and is recorded in the statement's admin log.
+    """
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        actions = [
+            ("link", self.sign_off_create_view, "create"),
+            ("email", self.sign_off_email_view, "email"),
+            ("revoke", self.sign_off_revoke_view, "revoke"),
+        ]
+        urls = [
+            path(
+                f"<path:object_id>/sign-off/{segment}/",
+                self.admin_site.admin_view(require_POST(view)),
+                name="{}_{}_sign_off_{}".format(*info, name),
+            )
+            for segment, view, name in actions
+        ]
+        return urls + super().get_urls()
+
+    def sign_off_url(self, action: str, statement: PressStatement) -> str:
+        info = self.opts.app_label, self.opts.model_name
+        return reverse(
+            "admin:{}_{}_sign_off_{}".format(*info, action),
+            args=[statement.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        statement = self.get_object(request, unquote(object_id))
+        if statement is not None and self.has_change_permission(request, statement):
+            extra_context = {
+                **(extra_context or {}),
+                "sign_off": self.sign_off_panel(request, statement),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def sign_off_panel(self, request: HttpRequest, statement: PressStatement) -> dict:
+        organisations = signoff.sign_off_by_organisation(statement)
+        for part in organisations:
+            for link in part.links:
+                link.url = signoff.absolute_link_url(link, request)
+        return {
+            "organisations": organisations,
+            "create_url": self.sign_off_url("create", statement),
+            "email_url": self.sign_off_url("email", statement),
+            "revoke_url": self.sign_off_url("revoke", statement),
+        }
+
+    def sign_off_statement(self, request: HttpRequest, object_id: str) -> PressStatement:
+        """The statement an action is for, if this user may change it."""
+        statement = self.get_object(request, unquote(object_id))
+        if statement is None:
+            raise Http404
+        if not self.has_change_permission(request, statement):
+            raise PermissionDenied
+        return statement
+
+    def back_to_statement(self, statement: PressStatement) -> HttpResponse:
+        info = self.opts.app_label, self.opts.model_name
+        url = reverse(
+            "admin:{}_{}_change".format(*info),
+            args=[statement.pk],
+            current_app=self.admin_site.name,
+        )
+        return HttpResponseRedirect(f"{url}#sign-off")
+
+    def sign_off_link(self, request: HttpRequest, statement: PressStatement):
+        link_id = request.POST.get("link", "")
+        if not link_id.isdigit():
+            return None
+        return statement.sign_off_links.select_related("organisation").filter(pk=link_id).first()
+
+    def sign_off_create_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        statement = self.sign_off_statement(request, object_id)
+        quoted = {
+            organisation.pk: organisation
+            for organisation in signoff.quoted_organisations(statement)
+        }
+        organisation_id = request.POST.get("organisation", "")
+        organisation = quoted.get(int(organisation_id)) if organisation_id.isdigit() else None
+        if organisation is None:
+            messages.error(
+                request,
+                gettext(
+                    "No link made: sign-off links are for organisations whose people are "
+                    "quoted in this statement. Save the quotes first, then make the link."
+                ),
+            )
+            return self.back_to_statement(statement)
+        link = signoff.make_link(statement, organisation, request.user)
+        self.log_change(
+            request,
+            statement,
+            gettext("Made a sign-off link for %(organisation)s, working until %(until)s.")
+            % {"organisation": organisation.name, "until": when(link.expires_at)},
+        )
+        messages.success(
+            request,
+            format_html(
+                gettext(
+                    "Sign-off link made for {}, working until {}: {} . Copy it from the "
+                    "'Partner sign-off' section, or email it to their press office from there. "
+                    "It shows the statement as it was last saved."
+                ),
+                organisation.name,
+                when(link.expires_at),
+                signoff.absolute_link_url(link, request),
+            ),
+        )
+        return self.back_to_statement(statement)
+
+    def sign_off_email_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        statement = self.sign_off_statement(request, object_id)
+        link = self.sign_off_link(request, statement)
+        if link is None:
+            messages.error(request, gettext("Not sent: this link is not one of this statement's."))
+            return self.back_to_statement(statement)
+        organisation = link.organisation
+        try:
+            address = signoff.send_link(link, request, request.user)
+        except signoff.NoPressEmail:
+            messages.error(
+                request,
+                format_html(
+                    gettext(
+                        'Not sent: {} has no press office email. Add one on <a href="{}">its '
+                        "organisation page</a> (under 'Press office'), or copy the link and send "
+                        "it yourself."
+                    ),
+                    organisation.name,
+                    reverse("admin:regions_organisation_change", args=[organisation.pk]),
+                ),
+            )
+            return self.back_to_statement(statement)
+        except signoff.LinkRefused as refusal:
+            messages.error(request, LINK_NOT_SENT[refusal.reason])
+            return self.back_to_statement(statement)
+        self.log_change(
+            request,
+            statement,
+            gettext("Emailed the sign-off link for %(organisation)s to %(address)s.")
+            % {"organisation": organisation.name, "address": address},
+        )
+        messages.success(
+            request,
+            gettext("Sign-off link for %(organisation)s emailed to %(address)s.")
+            % {"organisation": organisation.name, "address": address},
+        )
+        return self.back_to_statement(statement)
+
+    def sign_off_revoke_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        statement = self.sign_off_statement(request, object_id)
+        link = self.sign_off_link(request, statement)
+        if link is None:
+            messages.error(
+                request, gettext("Nothing revoked: this link is not one of this statement's.")
+            )
+            return self.back_to_statement(statement)
+        if link.revoked_at is not None:
+            messages.info(request, gettext("This link was already revoked."))
+            return self.back_to_statement(statement)
+        signoff.revoke(link, request.user)
+        self.log_change(
+            request,
+            statement,
+            gettext("Revoked the sign-off link for %(organisation)s made %(made)s.")
+            % {"organisation": link.organisation.name, "made": when(link.created_at)},
+        )
+        messages.success(
+            request,
+            gettext(
+                "Sign-off link for %(organisation)s revoked: it no longer opens. Decisions "
+                "already made through it are kept."
+            )
+            % {"organisation": link.organisation.name},
+        )
+        return self.back_to_statement(statement)
+
+
 @admin.register(PressStatement)
 class PressStatementAdmin(
+    SignOffAdminMixin,
     WorkflowAdminMixin,
     EditConflictMixin,
     TimestampsOnChangeOnlyMixin,
@@ -174,6 +385,9 @@ class PressStatementAdmin(
 ):
     def index_description(self, request: HttpRequest) -> str:
         return _("Statements to the press, with their quotes and headline figures.")
+
+    # The workflow's page, with the partner sign-off section (templates/admin/campaigns/).
+    change_form_template = "admin/campaigns/pressstatement/change_form.html"
 
     list_display = ["title", "public_link", "campaign", "publish_at", "is_demo"]
     list_filter = ["status", "is_demo", "campaign", "issuing_organisations"]

@@ -3,9 +3,11 @@ statement cannot be published while a quote lacks its organisation's approval.""
 
 import datetime
 import html
+import re
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from tests.campaigns.factories import (
     QuoteFactory,
     ReportedFigureFactory,
 )
-from tests.regions.factories import OrganisationFactory
+from tests.regions.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -520,3 +522,207 @@ def test_a_demo_link_opens_for_the_first_organisation_awaiting_sign_off(client, 
     assert "preview for sign-off by North Wales Police" in text_of(client.get(wales_url))
     approve(SignOffLink.objects.latest("pk"), quote_by(statement, "Sam Jones"))
     assert signoff.demo_link_url(statement, "http://127.0.0.1:8000") is None
+
+
+# --- The admin ----------------------------------------------------------------------------------
+
+
+def change_url(statement) -> str:
+    return reverse("admin:campaigns_pressstatement_change", args=[statement.pk])
+
+
+def action_url(statement, action: str) -> str:
+    return reverse(f"admin:campaigns_pressstatement_sign_off_{action}", args=[statement.pk])
+
+
+def admin_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_change_page_shows_each_organisations_quotes_links_and_buttons(
+    manager_client, statement, link
+):
+    approve(link, quote_by(statement, "Jane Smith"))
+
+    page = text_of(manager_client.get(change_url(statement)))
+
+    section = page.split('id="sign-off"', 1)[1]
+    assert "Partner sign-off" in section
+    assert "Cheshire Constabulary" in section and "North Wales Police" in section
+    assert "Approved by Pat Press at 4 May 2026, 10:30, for version 1" in section
+    assert "Awaiting approval" in section
+    assert "Works until 11 May 2026, 10:30" in section
+    assert f"http://testserver{signoff.link_url(link)}" in section
+    assert "Alex Director" not in section  # of no organisation: nothing to sign off
+
+
+def test_the_buttons_submit_forms_outside_the_change_form(manager_client, statement, link):
+    page = manager_client.get(change_url(statement)).content.decode()
+
+    main_form = re.search(r'<form [^>]*id="pressstatement_form".*?</form>', page, re.S).group(0)
+    after = page.split(main_form, 1)[1]
+    for action, form_id in [("create", "sign-off-create"), ("email", "sign-off-email")]:
+        assert f'form="{form_id}"' in main_form
+        assert (
+            f'<form id="{form_id}" method="post" action="{action_url(statement, action)}"' in after
+        )
+    assert 'form="sign-off-revoke"' in main_form
+    assert main_form.count("<form") == 1  # no form inside the change form
+    assert 'name="csrfmiddlewaretoken"' in after.split("</form>", 1)[0]
+
+
+def test_a_manager_creates_a_link_for_an_organisation(manager_client, manager, statement, cheshire):
+    response = manager_client.post(
+        action_url(statement, "create"), {"organisation": cheshire.pk}, follow=True
+    )
+
+    link = SignOffLink.objects.get()
+    assert (link.statement, link.organisation, link.created_by) == (statement, cheshire, manager)
+    assert link.expires_at == link.created_at + datetime.timedelta(days=7)
+    assert response.redirect_chain[-1][0] == change_url(statement) + "#sign-off"
+    [message] = admin_messages(response)
+    assert message.startswith("Sign-off link made for Cheshire Constabulary, working until 11 May")
+    assert f"http://testserver{signoff.link_url(link)}" in message
+    entry = LogEntry.objects.get(object_id=str(statement.pk))
+    assert entry.user == manager
+    assert entry.get_change_message() == (
+        "Made a sign-off link for Cheshire Constabulary, working until 11 May 2026, 10:30."
+    )
+
+
+def test_no_link_is_made_for_an_organisation_not_quoted(manager_client, statement):
+    stranger = OrganisationFactory()
+
+    response = manager_client.post(
+        action_url(statement, "create"), {"organisation": stranger.pk}, follow=True
+    )
+
+    assert not SignOffLink.objects.exists()
+    assert admin_messages(response)[0].startswith("No link made: sign-off links are for")
+
+
+def test_a_manager_emails_the_link_to_the_press_office(
+    manager_client, manager, statement, link, mailoutbox
+):
+    manager.email = "press.office@charity.example"
+    manager.save()
+
+    response = manager_client.post(action_url(statement, "email"), {"link": link.pk}, follow=True)
+
+    [email] = mailoutbox
+    assert email.to == ["press@cheshire.example"]
+    assert email.reply_to == ["press.office@charity.example"]
+    assert email.subject == "Please approve your quotes: More people sought help after the campaign"
+    assert f"http://testserver{signoff.link_url(link)}" in email.body
+    assert "Jane Smith: “We back this campaign fully.”" in email.body
+    assert "North Wales" not in email.body
+    assert "works until 11 May 2026, 10:30" in email.body
+    link.refresh_from_db()
+    assert link.sent_to == "press@cheshire.example" and link.sent_at is not None
+    assert admin_messages(response) == [
+        "Sign-off link for Cheshire Constabulary emailed to press@cheshire.example."
+    ]
+    assert LogEntry.objects.get(object_id=str(statement.pk)).get_change_message() == (
+        "Emailed the sign-off link for Cheshire Constabulary to press@cheshire.example."
+    )
+    assert "to press@cheshire.example, 4 May 2026" in text_of(response)
+
+
+def test_emailing_to_an_organisation_without_a_press_email_says_what_to_do(
+    manager_client, statement, link, cheshire, mailoutbox
+):
+    cheshire.press_email = ""
+    cheshire.save()
+
+    response = manager_client.post(action_url(statement, "email"), {"link": link.pk}, follow=True)
+
+    assert mailoutbox == []
+    [message] = admin_messages(response)
+    assert message.startswith("Not sent: Cheshire Constabulary has no press office email.")
+    assert reverse("admin:regions_organisation_change", args=[cheshire.pk]) in message
+    assert not LogEntry.objects.filter(object_id=str(statement.pk)).exists()
+
+
+def test_a_link_that_no_longer_works_is_not_emailed(manager_client, statement, link, mailoutbox):
+    statement.title = "A new title"
+    statement.save()
+
+    response = manager_client.post(action_url(statement, "email"), {"link": link.pk}, follow=True)
+
+    assert mailoutbox == []
+    assert admin_messages(response) == [
+        "Not sent: the statement has changed since this link was made, so the link no longer "
+        "opens. Make a new link."
+    ]
+
+
+def test_a_manager_revokes_a_link(manager_client, manager, client, statement, link):
+    response = manager_client.post(action_url(statement, "revoke"), {"link": link.pk}, follow=True)
+
+    link.refresh_from_db()
+    assert link.revoked_by == manager
+    assert client.get(signoff.link_url(link)).status_code == 410
+    assert admin_messages(response)[0].startswith(
+        "Sign-off link for Cheshire Constabulary revoked: it no longer opens."
+    )
+    assert (
+        LogEntry.objects.get(object_id=str(statement.pk))
+        .get_change_message()
+        .startswith("Revoked the sign-off link for Cheshire Constabulary")
+    )
+    assert signoff.link_url(link) not in text_of(response)  # no longer listed
+
+
+def test_a_link_of_another_statement_cannot_be_revoked_through_this_one(
+    manager_client, statement, cheshire, manager
+):
+    other_link = signoff.make_link(PressStatementFactory(), cheshire, manager)
+
+    manager_client.post(action_url(statement, "revoke"), {"link": other_link.pk})
+
+    other_link.refresh_from_db()
+    assert other_link.revoked_at is None
+
+
+@pytest.fixture
+def viewer_client(client):
+    """Staff who may view statements but not change them."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_pressstatement"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("action", ["create", "email", "revoke"])
+def test_staff_who_cannot_change_statements_are_refused_the_buttons(
+    viewer_client, statement, link, cheshire, action, mailoutbox
+):
+    data = {"organisation": cheshire.pk, "link": link.pk}
+
+    response = viewer_client.post(action_url(statement, action), data)
+
+    assert response.status_code == 403
+    assert SignOffLink.objects.count() == 1
+    assert mailoutbox == []
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    assert "Partner sign-off" not in viewer_client.get(change_url(statement)).text
+
+
+@pytest.mark.parametrize("action", ["create", "email", "revoke"])
+def test_the_buttons_only_accept_posts_with_a_csrf_token(
+    manager, statement, link, cheshire, action
+):
+    from django.test import Client
+
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(manager)
+    data = {"organisation": cheshire.pk, "link": link.pk}
+
+    assert checked.get(action_url(statement, action)).status_code == 405
+    assert checked.post(action_url(statement, action), data).status_code == 403
+    assert SignOffLink.objects.count() == 1
+    link.refresh_from_db()
+    assert link.revoked_at is None
