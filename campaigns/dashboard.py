@@ -10,20 +10,22 @@ the number of items: eight queries at most, besides the user's permissions.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
-from django.db.models import Model, Q
+from django.db.models import Model, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaigns.admin_calendar import may_view_calendar
-from campaigns.models import Campaign, PressStatement
+from campaigns.models import Campaign, PressStatement, Quote, QuoteApproval
 from campaigns.notifications import display_name
-from campaigns.publishing import Status, publish_time_text
+from campaigns.publishing import REVIEW_STATUSES, Status, publish_time_text, scheduled_q
 from campaigns.reviewers import may_review, not_made_by_q
 from core.roles import may_view
 
@@ -66,7 +68,56 @@ def home(user) -> dict:
     panels = [awaiting_review(user, reviewable)] if reviewable else []
     if visible:
         panels += [sent_back(user, visible), in_review_by(user, visible), going_live(visible)]
-    return {"home_tasks": tasks(user), "home_panels": panels}
+    context = {"home_tasks": tasks(user), "home_panels": panels}
+    if PressStatement in visible:
+        context["sign_off_panel"] = awaiting_sign_off()
+    return context
+
+
+def awaiting_sign_off() -> Panel:
+    """Statements not yet public whose quotes lack a partner's approval, naming whose: in three
+    queries, whatever their number (the statements, their quotes, the decisions on them)."""
+    from campaigns.signoff import is_approved
+
+    statements = list(
+        PressStatement.objects.filter(Q(status__in=REVIEW_STATUSES) | scheduled_q())
+        .select_related("campaign")
+        .prefetch_related(
+            Prefetch(
+                "quotes",
+                queryset=Quote.objects.filter(person__organisation__isnull=False)
+                .select_related("person__organisation")
+                .order_by("order", "pk"),
+            )
+        )
+        .order_by("publish_at", "pk")
+    )
+    roots = {s.edition_of_id or s.pk for s in statements if s.quotes.all()}
+    decisions: dict[int, dict] = {root: defaultdict(list) for root in roots}
+    for decision in QuoteApproval.objects.filter(statement_id__in=roots).order_by(
+        "decided_at", "pk"
+    ):
+        key = (decision.organisation_id, decision.quote_digest)
+        decisions[decision.statement_id][key].append(decision)
+    entries = []
+    for statement in statements:
+        made = decisions.get(statement.edition_of_id or statement.pk, {})
+        waiting = [quote for quote in statement.quotes.all() if not is_approved(quote, made)]
+        if not waiting:
+            continue
+        organisations = sorted({quote.person.organisation.name for quote in waiting})
+        line = ngettext(
+            "%(count)s quote awaits sign-off by %(organisations)s",
+            "%(count)s quotes await sign-off by %(organisations)s",
+            len(waiting),
+        ) % {"count": len(waiting), "organisations": ", ".join(organisations)}
+        entries.append(_entry(statement, [line]))
+    return Panel(
+        key="sign-off",
+        title=_("Quotes awaiting a partner's sign-off"),
+        empty=_("No quote awaits a partner's sign-off."),
+        entries=entries,
+    )
 
 
 def tasks(user) -> list[Task]:

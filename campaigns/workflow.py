@@ -131,6 +131,12 @@ def second_eye_problem(item, user) -> str | None:
 def publication_problem(item) -> str | None:
     """What stops this item going public whoever asks: a quote without its partner's approval,
     or, for a new edition, an address another item already has."""
+    from campaigns.signoff import sign_off_problem
+
+    if item._meta.model_name == "pressstatement":
+        problem = sign_off_problem(item)
+        if problem:
+            return problem
     live = item.edition_of
     if live is not None and live.slug != item.slug:
         taken = type(item).objects.live().filter(slug=item.slug).exclude(pk=live.pk)

@@ -506,3 +506,31 @@ def test_the_regions_a_campaign_covers_are_kept_in_its_versions(alice):
         if regions and (not linked or linked[-1] != regions):
             linked.append(regions)
     assert linked == [["North Wales"], ["Cheshire"]]
+
+
+# --- Partner sign-off blocks publication -------------------------------------------------------
+
+
+def test_a_statement_is_not_published_while_a_quote_lacks_its_partners_approval(alice, bob):
+    from campaigns import signoff
+    from tests.campaigns.factories import PersonFactory
+
+    force = OrganisationFactory(name="Cheshire Constabulary")
+    officer = PersonFactory(name="Jane Smith", organisation=force)
+    statement = PressStatementFactory(status=Status.APPROVED, publish_at=None)
+    quote = QuoteFactory(statement=statement, person=officer, text="Call the helpline.")
+
+    for action, when in (("publish", None), ("schedule", FUTURE)):
+        with pytest.raises(ActionRefused, match=r"Jane Smith \(Cheshire Constabulary\)"):
+            perform(reload(statement), bob, action, when=when)
+    assert reload(statement).status == Status.APPROVED
+    page = client_for(bob).get(reverse("admin:index")).text
+    assert "Quotes awaiting a partner&#x27;s sign-off" in page and statement.title in page
+
+    link = signoff.make_link(statement, force, alice)
+    signoff.record_decision(link=link, quote=quote, decision="approved", name="Press officer")
+    perform(reload(statement), bob, "publish")
+
+    assert reload(statement).is_published
+    page = client_for(bob).get(reverse("admin:index")).text
+    assert "No quote awaits a partner&#x27;s sign-off." in page
