@@ -181,7 +181,9 @@ PEOPLE = [
         "barr",
         "Alan Barr",
         "Assistant Chief Constable, North West Regional Lead for Serious and Organised Crime",
-        None,
+        # The regional lead speaks for the regional organised crime unit, which signs off his
+        # words (partner sign-off).
+        "titan",
     ),
 ]
 
@@ -206,6 +208,34 @@ QUOTES = [
         "wherever we can, to prevent offending.",
     ),
 ]
+
+# A second statement, waiting in review, so that review and partner sign-off can be tried: its
+# quote awaits the regional organised crime unit's approval (`make run` prints the link).
+REVIEW_STATEMENT_SLUG = "why-police-back-the-helpline"
+REVIEW_STATEMENT_TITLE = "Why the region's police back the Stop it Now! helpline"
+REVIEW_STATEMENT_SUMMARY = (
+    "The regional organised crime unit and the six police forces of North West England and North "
+    "Wales back the confidential helpline: preventing people from viewing sexual images of "
+    "children protects children."
+)
+REVIEW_STATEMENT_BODY = """\
+The North West Regional Organised Crime Unit (TITAN) and the six police forces of North West \
+England and North Wales support the Stop it Now! campaign with The Lucy Faithfull Foundation.
+
+Police say that viewing indecent images of children online has grown sharply. Each time an image \
+is viewed, the child in it is harmed again, and more demand is created. Working with partners to \
+prevent offending, as well as to catch offenders, protects children.
+
+Anyone worried about their own or someone else's online sexual behaviour towards children can \
+call the helpline free and in confidence on 0808 1000 900, in English or Welsh.
+"""
+REVIEW_STATEMENT_QUOTE = (
+    "barr",
+    "Assistant Chief Constable, North West Regional Lead for Serious and Organised Crime",
+    "Each time an image of a child is viewed, that child is harmed again. We work with partners "
+    "such as Stop it Now! and use every resource we have to protect children and, wherever we "
+    "can, to prevent offending before it happens.",
+)
 
 REPORTED_CHANGES = [
     # order, region slug, percent, label
@@ -316,6 +346,7 @@ class _Loader:
                 )
         campaign = self.campaign(organisations, regions, metric)
         self.statement(campaign, organisations, regions, metric)
+        self.statement_in_review(campaign, organisations)
         self.accounts(organisations, reset_passwords)
         return self.result
 
@@ -439,6 +470,7 @@ class _Loader:
                     "organisation": organisations.get(organisation_slug),
                 },
             )
+        self.people = people
         for order, (key, role, text) in enumerate(QUOTES):
             self.sync(
                 Quote,
@@ -480,6 +512,35 @@ class _Loader:
                 "source": FIGURES_SOURCE,
                 "order": 6,
             },
+        )
+        return statement
+
+    def statement_in_review(self, campaign, organisations) -> PressStatement:
+        """A statement submitted for review, not yet approved, whose quote awaits sign-off."""
+        statement = self.sync(
+            PressStatement,
+            {"campaign": campaign, "slug": REVIEW_STATEMENT_SLUG},
+            values={
+                "title": REVIEW_STATEMENT_TITLE,
+                "summary": REVIEW_STATEMENT_SUMMARY,
+                "body": REVIEW_STATEMENT_BODY,
+                "status": Status.IN_REVIEW,
+                "publish_at": None,
+                "is_demo": True,
+            },
+        )
+        self.sync_m2m(
+            statement.issuing_organisations,
+            [organisations["titan"], organisations["lucy-faithfull-foundation"]],
+        )
+        key, role, text = REVIEW_STATEMENT_QUOTE
+        self.sync(
+            Quote,
+            {
+                "statement": statement,
+                "person": self.people[key],
+            },
+            {"role_as_quoted": role, "text": text, "order": 0},
         )
         return statement
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
+from campaigns.demo import STATEMENT_SLUG
 from campaigns.models import Campaign, Person, PressStatement, Quote, ReportedFigure
 from campaigns.publishing import Status
 from regions.models import Metric, Organisation, Region
@@ -115,7 +116,7 @@ def statement_data(manager_client, campaign, **changes) -> dict:
 
 @pytest.fixture
 def statement(demo) -> PressStatement:
-    return demo.statements.get()
+    return demo.statements.get(slug=STATEMENT_SLUG)
 
 
 @pytest.fixture

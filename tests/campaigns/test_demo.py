@@ -1,3 +1,4 @@
+import html
 import io
 import re
 
@@ -7,7 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
-from campaigns.demo import DATA_OFFICER_USERNAME, MANAGER_USERNAME
+from campaigns.demo import DATA_OFFICER_USERNAME, MANAGER_USERNAME, STATEMENT_SLUG
 from campaigns.models import Campaign, PressStatement
 from core.roles import CAMPAIGN_MANAGERS, PARTNER_DATA_OFFICERS
 from regions.models import PartnerMembership, Region, Statistic
@@ -51,7 +52,7 @@ def test_second_run_creates_nothing_and_changes_nothing():
     assert "0 created" not in first
     assert Campaign.objects.count() == 1
     assert Statistic.objects.count() == 4
-    assert PressStatement.objects.count() == 1
+    assert PressStatement.objects.count() == 2  # one public, one in review
 
 
 def test_a_second_run_keeps_a_managers_edits_unless_asked_to_restore():
@@ -158,7 +159,7 @@ def test_campaign_page_shows_the_published_figures_with_their_periods(client, de
 
 
 def test_statement_page_shows_reported_figures(client, demo):
-    statement = demo.statements.get()
+    statement = demo.statements.get(slug=STATEMENT_SLUG)
     html = client.get(statement.get_absolute_url()).content.decode()
     for figure in ["+65%", "+146%", "+193%", "+186%", "+103%", "nearly 600 a month"]:
         assert figure in html
@@ -182,7 +183,8 @@ def comparable_rows() -> dict[str, list[dict]]:
         model: {row[model._meta.pk.attname]: place for place, row in enumerate(table)}
         for model, table in rows.items()
     }
-    volatile = {"password", "date_joined", "last_login"}
+    # A sign-off link works for a week from when it was made.
+    volatile = {"password", "date_joined", "last_login", "created_at", "expires_at"}
     comparable = {}
     for model, table in rows.items():
         references = {f.attname: f.related_model for f in foreign_keys(model)}
@@ -225,3 +227,17 @@ def test_the_demo_fixture_holds_exactly_what_load_demo_makes(demo_snapshot):
         MANAGER_USERNAME,
         DATA_OFFICER_USERNAME,
     }
+
+
+def test_the_demo_has_a_statement_in_review_and_prints_its_sign_off_link(client):
+    output = run_demo()
+
+    statement = PressStatement.objects.get(slug="why-police-back-the-helpline")
+    assert statement.status == "in_review" and statement.is_demo
+    url = re.search(r"^\s+(http://\S+/sign-off/\S+/)$", output, re.M).group(1)
+    page = client.get(url.removeprefix("http://127.0.0.1:8000"))
+    assert page.status_code == 200
+    assert statement.title in html.unescape(page.text)
+    assert "Alan Barr" in page.text
+    # Run again, it prints the same link rather than making another.
+    assert url in run_demo()

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.demo import STATEMENT_SLUG
 from campaigns.models import ReportedFigure
 from campaigns.publishing import Status
 from regions.models import Region
@@ -498,7 +499,7 @@ def test_pages_show_the_latest_periods_and_downloads_keep_them_all(client):
 
 def test_the_helpline_comes_straight_after_the_summary(client, demo):
     html = client.get(demo.get_absolute_url()).text
-    statement_html = client.get(demo.statements.get().get_absolute_url()).text
+    statement_html = client.get(demo.statements.get(slug=STATEMENT_SLUG).get_absolute_url()).text
 
     for page in (html, statement_html):
         assert page.index('class="helpline-phone"') < page.index("Demonstration content")

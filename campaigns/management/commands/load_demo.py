@@ -1,7 +1,15 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from campaigns.demo import DATA_OFFICER_USERNAME, MANAGER_USERNAME, demo_load
+from campaigns import signoff
+from campaigns.demo import (
+    DATA_OFFICER_USERNAME,
+    MANAGER_USERNAME,
+    REVIEW_STATEMENT_SLUG,
+    demo_load,
+)
+from campaigns.models import PressStatement
 
 
 class _DryRun(Exception):
@@ -58,3 +66,28 @@ class Command(BaseCommand):
                 "their passwords were printed when they were made. For new ones: "
                 "make demo-passwords"
             )
+        if not dry_run:
+            self.print_sign_off_link()
+
+    def print_sign_off_link(self) -> None:
+        """The partner's side of sign-off, to try: a working link for the statement in review
+        (made only if none works yet), or why there is none."""
+        statement = PressStatement.objects.filter(
+            slug=REVIEW_STATEMENT_SLUG, is_demo=True, edition_of__isnull=True
+        ).first()
+        if statement is None:
+            return
+        url = signoff.demo_link_url(statement, settings.SITE_URL)
+        if url is None:
+            self.stdout.write(
+                f"The demo statement '{statement.title}' has no quote awaiting sign-off."
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS("Partner sign-off to try (no account needed, works for 7 days):")
+        )
+        self.stdout.write(f"  {url}")
+        self.stdout.write(
+            "  The regional organised crime unit's link to approve its quote in the demo "
+            "statement waiting for review."
+        )
