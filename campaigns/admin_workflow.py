@@ -183,9 +183,13 @@ class WorkflowAdminMixin:
         # goes back to review. Changes to quotes, figures or partners alone are seen in
         # save_related, once the formsets are saved.
         request._workflow_recorded = False
+        if getattr(request, "_workflow_restoring", False):
+            workflow.keep_workflow_state(obj)
         if not change:
             obj.edited_by = request.user
-        elif set(form.changed_data) - set(EDIT_CONFLICT_FIELDS):
+        elif getattr(request, "_workflow_restoring", False) or (
+            set(form.changed_data) - set(EDIT_CONFLICT_FIELDS)
+        ):
             self._record_edit(request, obj)
         super().save_model(request, obj, form, change)
 
@@ -227,6 +231,9 @@ class WorkflowAdminMixin:
         loaded into its form, and saving it is an edit like any other."""
         live = self.get_object(request, unquote(object_id))
         if live is None or not is_live_and_public(live):
+            # Saving a restored version is a change like any other, even when the form is
+            # posted as it came: it makes this editor the last, and sends an approved item back.
+            request._workflow_restoring = True
             return super().history_form_view(request, object_id, version_id, extra_context)
         if not super().has_change_permission(request, live):
             raise PermissionDenied

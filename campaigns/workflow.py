@@ -473,6 +473,15 @@ def start_new_edition(live, user):
     return edition
 
 
+def keep_workflow_state(item) -> None:
+    """Before saving an earlier version's text over an item: where the item stands in review and
+    publication is today's, never the version's (restoring does not republish or unapprove)."""
+    stored = type(item)._default_manager.get(pk=item.pk)
+    for field in type(item)._meta.concrete_fields:
+        if field.name in WORKFLOW_FIELDS and field.name != "is_demo":
+            setattr(item, field.attname, getattr(stored, field.attname))
+
+
 def restore_into(edition, record, user):
     """Put an earlier version's text and links (a django-simple-history record) into a new
     edition; its quotes, figures and partners stay as the edition has them (each of those has a
