@@ -534,3 +534,39 @@ def test_a_statement_is_not_published_while_a_quote_lacks_its_partners_approval(
     assert reload(statement).is_published
     page = client_for(bob).get(reverse("admin:index")).text
     assert "No quote awaits a partner&#x27;s sign-off." in page
+
+
+def test_restoring_a_version_of_an_approved_item_sends_it_back_to_review(alice):
+    campaign = draft(title="First title")
+    campaign.title = "Second title"
+    campaign.save()
+    Campaign.objects.filter(pk=campaign.pk).update(status=Status.APPROVED)
+    first = campaign.history.earliest("history_date")
+    url = reverse("admin:campaigns_campaign_simple_history", args=[campaign.pk, first.history_id])
+
+    client_for(alice).post(url, opened_form(client_for(alice), url))
+
+    campaign = reload(campaign)
+    assert campaign.title == "First title"
+    assert (campaign.status, campaign.edited_by) == (Status.IN_REVIEW, alice)
+
+
+def test_submitting_emails_the_reviewers_and_approving_emails_the_author(
+    alice, bob, mailoutbox, django_capture_on_commit_callbacks
+):
+    campaign = draft(edited_by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(campaign, alice, "submit")
+    assert [message.to for message in mailoutbox] == [["b@x.org"]]
+    assert campaign.title in mailoutbox[0].subject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(reload(campaign), bob, "request_changes", comment="Add the opening hours.")
+    assert mailoutbox[-1].to == ["a@x.org"]
+    assert "Add the opening hours." in mailoutbox[-1].body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(reload(campaign), alice, "submit")
+        perform(reload(campaign), bob, "approve")
+    assert mailoutbox[-1].to == ["a@x.org"]
+    assert "Bob Jones" in mailoutbox[-1].body
