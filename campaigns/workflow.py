@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns import publishing
+from campaigns import publishing, reviewers
 from campaigns.publishing import PUBLIC_STATUSES, REVIEW_STATUSES, Status
 
 # Kept from one edition to the next by the workflow itself: a new edition copies everything else.
@@ -114,7 +114,8 @@ def is_scheduled(item, now: datetime.datetime | None = None) -> bool:
 
 
 def second_eye_problem(item, user) -> str | None:
-    """Why this user may not approve this item: they submitted it or last changed its text."""
+    """Why the second pair of eyes (campaigns/reviewers.py, `may_approve`) keeps this user from
+    approving this item, in words: they submitted it, or last changed its text."""
     if item.submitted_by_id == user.pk:
         return _(
             "You submitted this %(kind)s for review: someone else must approve it "
@@ -172,9 +173,11 @@ def refusal(item, user, name: str) -> str | None:
             allowed |= {item.status}
         if status not in allowed:
             return wrong_state
-        if not may(user, "review", item):
+        if not reviewers.may_review(user, type(item)):
             return _("You may not review %(kinds)s.") % {"kinds": item._meta.verbose_name_plural}
-        return second_eye_problem(item, user) if name == "approve" else None
+        if name == "approve" and not reviewers.may_approve(user, item):
+            return second_eye_problem(item, user)
+        return None
     if name == "new_edition":
         if item.edition_of_id is not None or not item.is_released:
             return _(
