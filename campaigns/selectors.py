@@ -90,12 +90,15 @@ def campaign_reported_figures(campaign: Campaign, statements) -> list[ReportedFi
 
 
 def campaign_page(campaign: Campaign) -> CampaignPage:
-    """All a campaign page shows, in a fixed number of queries."""
+    """All a campaign page shows, in a fixed number of queries. A new edition of a campaign (in
+    its preview) shows the statements of the campaign it will replace."""
     partnerships = list(campaign.partnerships.select_related("organisation"))
     regions = list(campaign.regions.all())
     metrics = list(campaign.metrics.all())
+    # Through the related manager, so each statement knows its campaign without a query.
+    owner = campaign.edition_of if campaign.edition_of_id else campaign
     statements = list(
-        campaign.statements.listed_released()
+        owner.statements.listed_released()
         .order_by("-publish_at")
         .prefetch_related("issuing_organisations")
     )

@@ -570,3 +570,14 @@ def test_submitting_emails_the_reviewers_and_approving_emails_the_author(
         perform(reload(campaign), bob, "approve")
     assert mailoutbox[-1].to == ["a@x.org"]
     assert "Bob Jones" in mailoutbox[-1].body
+
+
+def test_a_new_editions_preview_shows_its_campaigns_statements(alice):
+    campaign = CampaignFactory()
+    PressStatementFactory(campaign=campaign, title="A statement of the campaign")
+    edition = start_new_edition(campaign, alice)
+
+    page = client_for(alice).get(edition.get_page_url())
+
+    assert page.status_code == 200
+    assert "A statement of the campaign" in page.text
