@@ -800,7 +800,7 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
                 | (Q(campaign__isnull=True) & Q(statement__isnull=False)),
                 name="reportedfigure_belongs_to_campaign_or_statement",
                 violation_error_message=_(
-                    "A reported figure belongs either to a campaign or to a statement."
+                    "A headline figure belongs either to a campaign or to a statement."
                 ),
             ),
             models.CheckConstraint(
