@@ -115,7 +115,6 @@ class CampaignAdmin(
         "launch_date",
         "lead_organisation",
         "hero_thumbnail",
-        "is_demo",
     ]
     list_filter = ["status", "is_demo", "lead_organisation", "launch_date"]
     search_fields = ["title", "slug", "summary", "body", "helpline_name", "helpline_phone"]
@@ -389,7 +388,7 @@ class PressStatementAdmin(
     # The workflow's page, with the partner sign-off section (templates/admin/campaigns/).
     change_form_template = "admin/campaigns/pressstatement/change_form.html"
 
-    list_display = ["title", "public_link", "campaign", "publish_at", "is_demo"]
+    list_display = ["title", "public_link", "campaign", "publish_at"]
     list_filter = ["status", "is_demo", "campaign", "issuing_organisations"]
     search_fields = ["title", "slug", "summary", "body", "quotes__text"]
     prepopulated_fields = {"slug": ["title"]}
