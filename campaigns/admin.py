@@ -237,6 +237,8 @@ class SignOffAdminMixin:
                 link.url = signoff.absolute_link_url(link, request)
         return {
             "organisations": organisations,
+            # A quote awaits approval: the page's publication problem links here.
+            "waiting": any(not part.all_approved for part in organisations),
             "create_url": self.sign_off_url("create", statement),
             "email_url": self.sign_off_url("email", statement),
             "revoke_url": self.sign_off_url("revoke", statement),
