@@ -186,6 +186,11 @@ class SignOffPage:
     link: SignOffLink
     page: StatementPage
 
+    @property
+    def first_quote(self):
+        """The first quote this link decides on: on a phone it is far down the page."""
+        return next((q for q in self.page.quotes if q.sign_off.decidable), None)
+
 
 def sign_off_page(link: SignOffLink) -> SignOffPage:
     """The statement as its public page shows it, each quote carrying where it stands with its

@@ -163,7 +163,9 @@ def test_a_partner_signs_off_a_quote_without_cookies(browser, site):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(signoff.absolute_link_url(link, site))
+    page.get_by_role("link", name="Go to the quotes to decide on").click()
     form = page.locator(".sign-off form").first
+    expect(form).to_be_in_viewport()
     form.get_by_label("Your name").fill("Sam Partner")
     form.get_by_role("button", name="Approve").click()
     expect(page.locator("#sign-off-done")).to_be_visible()
