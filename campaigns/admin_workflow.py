@@ -218,12 +218,32 @@ class WorkflowAdminMixin:
         messages.success(request, done.message)
 
     def response_add(self, request, obj, post_url_continue=None):
-        self._submit_after_save(request, obj)
+        if SUBMIT_ON_SAVE in request.POST:
+            return self._saved_and_submitted(request, obj, _("added"))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        self._submit_after_save(request, obj)
+        if SUBMIT_ON_SAVE in request.POST:
+            return self._saved_and_submitted(request, obj, _("changed"))
         return super().response_change(request, obj)
+
+    def _saved_and_submitted(self, request: HttpRequest, obj, how: str):
+        """After 'Save and submit for review': back to the item, where its new state and what
+        happens next are said at the top."""
+        messages.success(
+            request,
+            _("The %(kind)s “%(title)s” was %(how)s.")
+            % {"kind": obj._meta.verbose_name, "title": obj, "how": how},
+        )
+        self._submit_after_save(request, obj)
+        return HttpResponseRedirect(self.change_url(obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """A public page is not deleted: it is withdrawn, with a notice saying why, or archived
+        (a deletion would leave visitors and links with a missing page and no word)."""
+        if obj is not None and is_live_and_public(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring an earlier version of a public item makes a new edition from it, to be

@@ -581,3 +581,28 @@ def test_a_new_editions_preview_shows_its_campaigns_statements(alice):
 
     assert page.status_code == 200
     assert "A statement of the campaign" in page.text
+
+
+def test_a_public_page_cannot_be_deleted_only_withdrawn(alice):
+    campaign = CampaignFactory()
+    delete_url = reverse("admin:campaigns_campaign_delete", args=[campaign.pk])
+
+    assert client_for(alice).post(delete_url, {"post": "yes"}).status_code == 403
+    bulk = client_for(alice).post(
+        reverse("admin:campaigns_campaign_changelist"),
+        {"action": "delete_selected", "_selected_action": [campaign.pk], "post": "yes"},
+    )
+
+    assert Campaign.objects.filter(pk=campaign.pk).exists(), bulk.status_code
+    assert (
+        client_for(alice)
+        .post(reverse("admin:campaigns_campaign_delete", args=[draft().pk]), {"post": "yes"})
+        .status_code
+        == 302
+    )
+
+
+def test_save_and_submit_is_offered_beside_save_at_the_top_and_bottom(alice):
+    page = client_for(alice).get(change_url(draft())).text
+    assert page.count('name="_submit_for_review"') == 2
+    assert 'name="_submit_for_review"' not in client_for(alice).get(change_url(approved())).text
