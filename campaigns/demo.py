@@ -212,6 +212,9 @@ QUOTES = [
 # A second statement, waiting in review, so that review and partner sign-off can be tried: its
 # quote awaits the regional organised crime unit's approval (`make run` prints the link).
 REVIEW_STATEMENT_SLUG = "why-police-back-the-helpline"
+# When the demo says it was submitted (by nobody in particular: no demo account wrote it, so
+# the demo manager may approve it).
+DEMO_SUBMITTED_AT = datetime.datetime(2018, 7, 25, 10, 0, tzinfo=UK)
 REVIEW_STATEMENT_TITLE = "Why the region's police back the Stop it Now! helpline"
 REVIEW_STATEMENT_SUMMARY = (
     "The regional organised crime unit and the six police forces of North West England and North "
@@ -526,6 +529,7 @@ class _Loader:
                 "body": REVIEW_STATEMENT_BODY,
                 "status": Status.IN_REVIEW,
                 "publish_at": None,
+                "submitted_at": DEMO_SUBMITTED_AT,
                 "is_demo": True,
             },
         )

@@ -70,24 +70,45 @@ class Action:
     label: str
     # What the action asks for: "comment", "reason", "time" or "".
     asks_for: str = ""
-    # For the buttons: a quiet secondary action, or one that takes something away.
+    # For the buttons: the step the item is waiting for ("primary"), a quiet secondary action,
+    # or one that takes something away ("danger").
     style: str = ""
+    # For an action that asks for something: the button under what it asks ("Schedule for
+    # this time"), so that it reads differently from the one that opens it.
+    confirm: str = ""
 
 
 ACTIONS = {
     action.name: action
     for action in [
-        Action("submit", gettext_lazy("Submit for review")),
-        Action("approve", gettext_lazy("Approve")),
-        Action("request_changes", gettext_lazy("Request changes"), "comment"),
-        Action("publish", gettext_lazy("Publish now")),
-        Action("schedule", gettext_lazy("Schedule"), "time"),
-        Action("unschedule", gettext_lazy("Unschedule"), style="secondary"),
-        Action("new_edition", gettext_lazy("Create a new edition")),
-        Action("archive", gettext_lazy("Archive"), style="secondary"),
-        Action("withdraw", gettext_lazy("Withdraw"), "reason", style="danger"),
+        Action("submit", gettext_lazy("Submit for review"), style="primary"),
+        Action("approve", gettext_lazy("Approve"), style="primary"),
         Action(
-            "publish_without_review", gettext_lazy("Publish without review"), "reason", "danger"
+            "request_changes",
+            gettext_lazy("Request changes"),
+            "comment",
+            confirm=gettext_lazy("Send back with this comment"),
+        ),
+        Action("publish", gettext_lazy("Publish now"), style="primary"),
+        Action(
+            "schedule", gettext_lazy("Schedule"), "time", confirm=gettext_lazy("Schedule for then")
+        ),
+        Action("unschedule", gettext_lazy("Unschedule"), style="secondary"),
+        Action("new_edition", gettext_lazy("Create a new edition"), style="primary"),
+        Action("archive", gettext_lazy("Archive"), style="secondary"),
+        Action(
+            "withdraw",
+            gettext_lazy("Withdraw"),
+            "reason",
+            "danger",
+            gettext_lazy("Withdraw, showing this reason"),
+        ),
+        Action(
+            "publish_without_review",
+            gettext_lazy("Publish without review"),
+            "reason",
+            "danger",
+            gettext_lazy("Publish now, without review"),
         ),
     ]
 }
