@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before URLs are resolved: /cy/ addresses resolve only while Welsh is active.
+    "campaign_site.languages.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every response, and 304 Not Modified when a browser or CDN already has the page.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaign_site.context_processors.site",
+                "campaign_site.context_processors.languages",
             ],
         },
     },
@@ -142,10 +145,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = reverse_lazy("admin:login")
 
 # --- Internationalisation -----------------------------------------------------
-# Every page is in English until the Welsh texts exist; the language is not taken from the
-# browser's Accept-Language, which would label English pages as Welsh (and vary every page).
+# English at /, Welsh at /cy/: a page's language is that of its address, never the browser's
+# Accept-Language (campaign_site/languages.py). Each language is named in itself.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

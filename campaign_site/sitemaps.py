@@ -6,7 +6,16 @@ from campaigns.models import Campaign, PressStatement
 from regions.models import Organisation, Region
 
 
-class HomeSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Each page in English and in Welsh, each entry naming the other as its alternate (and
+    English as the default), as search engines expect of a site in two languages."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class HomeSitemap(BilingualSitemap):
     changefreq = "weekly"
     priority = 1.0
 
@@ -17,7 +26,7 @@ class HomeSitemap(Sitemap):
         return reverse(name)
 
 
-class CampaignSitemap(Sitemap):
+class CampaignSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -27,7 +36,7 @@ class CampaignSitemap(Sitemap):
         return campaign.updated_at
 
 
-class StatementSitemap(Sitemap):
+class StatementSitemap(BilingualSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -37,7 +46,7 @@ class StatementSitemap(Sitemap):
         return statement.updated_at
 
 
-class RegionSitemap(Sitemap):
+class RegionSitemap(BilingualSitemap):
     """The areas published campaigns cover: where a visitor looks for their own area."""
 
     changefreq = "monthly"
@@ -48,7 +57,7 @@ class RegionSitemap(Sitemap):
         )
 
 
-class PartnerSitemap(Sitemap):
+class PartnerSitemap(BilingualSitemap):
     changefreq = "monthly"
 
     def items(self):
