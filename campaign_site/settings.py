@@ -51,6 +51,8 @@ else:
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [
+    # Welsh beside English in the content models; before the admin, as it requires.
+    "modeltranslation",
     # Django's admin, its "view on site" shortcut limited to what a user may see (core/sites.py).
     "core.sites.CampaignAdminConfig",
     "django.contrib.auth",
@@ -150,6 +152,10 @@ LOGIN_URL = reverse_lazy("admin:login")
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content in both languages (campaigns/translation.py, regions/translation.py): a Welsh text not
+# written yet reads as the English, marked as English on the page (campaigns/templatetags).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

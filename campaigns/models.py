@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from campaigns.phones import PhoneNumber, validate_phone_number
 from campaigns.publishing import (
@@ -348,10 +347,6 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
 
     objects = CampaignQuerySet.as_manager()
 
-    # Every change kept as a version: who, when, what (the admin's History), with the regions
-    # and metrics it was linked to.
-    history = HistoricalRecords(m2m_fields=[regions, metrics])
-
     class Meta:
         ordering = ["-launch_date", "title"]
         verbose_name = _("campaign")
@@ -458,8 +453,6 @@ class CampaignPartner(ConstraintErrorsByField, models.Model):
         _("order"), default=0, help_text=_("Lower numbers are listed first.")
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["order", "organisation__name"]
         verbose_name = _("partner")
@@ -493,9 +486,6 @@ class Person(TimeStampedModel):
         verbose_name=_("organisation"),
         help_text=_("Optional: who they work for now."),
     )
-
-    # Every change kept as a version: who, when, what (the admin's History).
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -565,10 +555,6 @@ class PressStatement(ConstraintErrorsByField, PublishableModel):
 
     objects = PressStatementQuerySet.as_manager()
 
-    # Every change kept as a version: who, when, what (the admin's History), with the
-    # organisations it was issued by.
-    history = HistoricalRecords(m2m_fields=[issuing_organisations])
-
     class Meta:
         ordering = ["-publish_at", "title"]
         verbose_name = _("press statement")
@@ -636,9 +622,6 @@ class Quote(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
-
-    # Every change kept as a version: who, when, what (the admin's History).
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -785,9 +768,6 @@ class ReportedFigure(ConstraintErrorsByField, models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are shown first.")
     )
-
-    # Every change kept as a version: who, when, what (the admin's History).
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -14,7 +14,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.images import store_upright, validate_image_upload
 from core.models import ConstraintErrorsByField, TimeStampedModel
@@ -143,9 +142,6 @@ class Region(ConstraintErrorsByField, TimeStampedModel):
         ),
     )
 
-    # Every change kept as a version: who, when, what (the admin's History).
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("region")
@@ -262,9 +258,6 @@ class Organisation(TimeStampedModel):
             "members; the organisation's data officers may import figures for these areas only."
         ),
     )
-
-    # Every change kept as a version: who, when, what (the admin's History).
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
