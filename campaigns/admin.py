@@ -24,6 +24,9 @@ from campaigns.models import (
 from core.admin import (
     ASSUME_HTTPS,
     PICTURE_UPLOADS,
+    BilingualAdmin,
+    BilingualStackedInline,
+    BilingualTabularInline,
     EditConflictMixin,
     HistoryAdmin,
     TimestampsOnChangeOnlyMixin,
@@ -81,14 +84,14 @@ class PublicLinkMixin:
         messages.info(request, _("%(state)s.") % {"state": self.public_state(obj)})
 
 
-class CampaignPartnerInline(admin.TabularInline):
+class CampaignPartnerInline(BilingualTabularInline):
     model = CampaignPartner
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
 
 
-class CampaignReportedFigureInline(admin.StackedInline):
+class CampaignReportedFigureInline(BilingualStackedInline):
     model = ReportedFigure
     fk_name = "campaign"
     extra = 0
@@ -103,6 +106,7 @@ class CampaignAdmin(
     EditConflictMixin,
     TimestampsOnChangeOnlyMixin,
     PublicLinkMixin,
+    BilingualAdmin,
     HistoryAdmin,
 ):
     def index_description(self, request: HttpRequest) -> str:
@@ -158,7 +162,7 @@ class CampaignAdmin(
         return thumbnail(campaign.hero_image, 240)
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(BilingualStackedInline):
     model = Quote
     extra = 0
     autocomplete_fields = ["person"]
@@ -382,6 +386,7 @@ class PressStatementAdmin(
     EditConflictMixin,
     TimestampsOnChangeOnlyMixin,
     PublicLinkMixin,
+    BilingualAdmin,
     HistoryAdmin,
 ):
     def index_description(self, request: HttpRequest) -> str:
@@ -408,7 +413,7 @@ class PressStatementAdmin(
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryAdmin):
+class PersonAdmin(BilingualAdmin, HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("People quoted in statements, with their current role.")
 
@@ -420,7 +425,7 @@ class PersonAdmin(HistoryAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(HistoryAdmin):
+class ReportedFigureAdmin(BilingualAdmin, HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("Figures as they were published when the counts behind them were not.")
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import FilteredSelectMultiple
@@ -16,7 +17,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
@@ -127,6 +135,56 @@ def error_summary(form, inline_admin_formsets) -> list[dict]:
                 anchor = row[name].id_for_label if field is not None else ""
                 problems += [{"label": where, "message": e, "anchor": anchor or ""} for e in errors]
     return problems
+
+
+class BilingualFieldsMixin:
+    """For a ModelAdmin or inline of a model with texts in English and Welsh
+    (django-modeltranslation): each text's two versions labelled by their language ("Title
+    (English)", "Title (Cymraeg)") and, in fieldsets, side by side on one line, so a translator
+    sees what they translate. Goes before modeltranslation's admin class in the bases."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = getattr(db_field, "language", None)
+        if field is not None and language is not None:
+            name = dict(settings.LANGUAGES).get(language, language)
+            field.label = f"{capfirst(db_field.translated_field.verbose_name)} ({name})"
+        return field
+
+    def _patch_fieldsets(self, fieldsets):
+        translated = self.trans_opts.all_fields
+        patched = []
+        for name, options in fieldsets:
+            rows = []
+            for field in options.get("fields", ()):
+                if isinstance(field, str) and field in translated:
+                    rows.append(tuple(get_translation_fields(field)))
+                elif isinstance(field, (list, tuple)):
+                    rows.append(
+                        tuple(
+                            part
+                            for item in field
+                            for part in (
+                                get_translation_fields(item) if item in translated else [item]
+                            )
+                        )
+                    )
+                else:
+                    rows.append(field)
+            patched.append((name, {**options, "fields": rows}))
+        return patched
+
+
+class BilingualAdmin(BilingualFieldsMixin, TranslationAdmin):
+    """A ModelAdmin whose model has texts in English and Welsh."""
+
+
+class BilingualStackedInline(BilingualFieldsMixin, TranslationStackedInline):
+    pass
+
+
+class BilingualTabularInline(BilingualFieldsMixin, TranslationTabularInline):
+    pass
 
 
 class HistoryAdmin(EditorScreensMixin, SimpleHistoryAdmin):

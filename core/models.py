@@ -1,5 +1,6 @@
 """Model bases every domain app shares: timestamps, and database rules said beside their field."""
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
 from django.db.models import Q
@@ -14,6 +15,21 @@ def constraint_fields(constraint) -> set[str]:
     if condition is not None:
         fields |= Q(condition).referenced_base_fields
     return fields
+
+
+def english_field(model, name: str) -> str:
+    """The field a form edits for `name`: its default language's field (`title_en_gb`) when the
+    model keeps the text in two languages (django-modeltranslation), else `name` itself."""
+    from modeltranslation.translator import NotRegistered, translator
+    from modeltranslation.utils import build_localized_fieldname
+
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return name
+    if name not in options.all_fields:
+        return name
+    return build_localized_fieldname(name, settings.LANGUAGE_CODE)
 
 
 class ConstraintErrorsByField:
@@ -47,8 +63,16 @@ class ConstraintErrorsByField:
     def validate_constraints(self, exclude=None) -> None:
         """Django's own check of every constraint, each refusal filed under its field."""
         using = router.db_for_write(self.__class__, instance=self)
+        edited_in_english = set()
         if exclude:
             exclude = set(exclude) - getattr(self, "constraint_fields_always_checked", set())
+            # A text in two languages is edited through its language fields (`title_en_gb`):
+            # the rules on the text apply whenever its English field is in the form, and are
+            # said beside that field.
+            edited_in_english = {
+                name for name in exclude if english_field(type(self), name) not in exclude
+            }
+            exclude -= edited_in_english
         errors: dict[str, list[ValidationError]] = {}
         for model_class, constraints in self.get_constraints():
             for constraint in constraints:
@@ -56,6 +80,8 @@ class ConstraintErrorsByField:
                     constraint.validate(model_class, self, exclude=exclude, using=using)
                 except ValidationError as error:
                     field = self.constraint_error_field(constraint, exclude)
+                    if field in edited_in_english:
+                        field = english_field(type(self), field)
                     if field is None and error.code == "unique":
                         fields = getattr(constraint, "fields", ())
                         field = fields[0] if len(fields) == 1 else None

@@ -18,6 +18,7 @@ from import_export.formats import base_formats
 from core.admin import (
     ASSUME_HTTPS,
     PICTURE_UPLOADS,
+    BilingualAdmin,
     HistoryAdmin,
     StaffUserAdmin,
     TimestampsOnChangeOnlyMixin,
@@ -144,7 +145,7 @@ class RegionAdminForm(forms.ModelForm):
 
 
 @admin.register(Region)
-class RegionAdmin(AllOrNothingImportMixin, HistoryAdmin):
+class RegionAdmin(AllOrNothingImportMixin, BilingualAdmin, HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("The areas figures are given for, with their codes and groupings.")
 
@@ -180,7 +181,7 @@ class PartnerMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
+class OrganisationAdmin(BilingualAdmin, HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("The charity and its partners, the areas each covers and its data officers.")
 
@@ -227,7 +228,7 @@ class MetricAdminForm(forms.ModelForm):
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(BilingualAdmin):
     def index_description(self, request: HttpRequest) -> str:
         return _("What is counted: each metric names what its figures count.")
 

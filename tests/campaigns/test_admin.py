@@ -18,6 +18,7 @@ from campaigns.demo import STATEMENT_SLUG
 from campaigns.models import Campaign, Person, PressStatement, Quote, ReportedFigure
 from campaigns.publishing import Status
 from regions.models import Metric, Organisation, Region
+from tests.bilingual import english
 from tests.campaigns.factories import CampaignFactory, PersonFactory, QuoteFactory
 from tests.regions.factories import data_officer
 
@@ -67,7 +68,7 @@ def empty_inlines(page) -> dict[str, str]:
 
 def add_inline_row(data: dict, prefix: str, **fields) -> None:
     index = int(data[f"{prefix}-TOTAL_FORMS"])
-    data.update({f"{prefix}-{index}-{name}": value for name, value in fields.items()})
+    data.update(english({f"{prefix}-{index}-{name}": value for name, value in fields.items()}))
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
 
 
@@ -96,18 +97,20 @@ def non_field_errors(response) -> list[str]:
 
 def statement_data(manager_client, campaign, **changes) -> dict:
     url = admin_url(PressStatement, "add")
-    data = {
-        "campaign": campaign.pk,
-        "title": "Police back the helpline",
-        "slug": "police-back-the-helpline",
-        "summary": "The force backs the campaign.",
-        "body": "",
-        "status": Status.DRAFT,
-        "publish_at_0": "",
-        "publish_at_1": "",
-        **empty_inlines(manager_client.get(url)),
-    }
-    data.update(changes)
+    data = english(
+        {
+            "campaign": campaign.pk,
+            "title": "Police back the helpline",
+            "slug": "police-back-the-helpline",
+            "summary": "The force backs the campaign.",
+            "body": "",
+            "status": Status.DRAFT,
+            "publish_at_0": "",
+            "publish_at_1": "",
+            **empty_inlines(manager_client.get(url)),
+        }
+    )
+    data.update(english(changes))
     return data
 
 
@@ -127,27 +130,29 @@ def campaign_add_page(manager_client):
 @pytest.fixture
 def campaign_data(demo, campaign_add_page) -> dict:
     """A complete, valid campaign add form with empty inlines, as a browser would send it."""
-    return {
-        "title": "Get help early in Wales",
-        "slug": "get-help-early-in-wales",
-        "summary": "Help is free and confidential.",
-        "body": "",
-        "helpline_name": "Stop it Now! helpline",
-        "helpline_phone": "0808 1000 900",
-        "helpline_hours": "",
-        "helpline_url": "https://www.stopitnow.org.uk/",
-        "helpline_confidentiality": "Calls are confidential.",
-        "lead_organisation": Organisation.objects.get(slug="lucy-faithfull-foundation").pk,
-        "regions": [Region.objects.get(slug="north-wales").pk],
-        "metrics": [Metric.objects.get().pk],
-        "launch_date": "2019-03-01",
-        "end_date": "",
-        "hero_image_alt": "",
-        "status": Status.PUBLISHED,
-        "publish_at_0": "",
-        "publish_at_1": "",
-        **empty_inlines(campaign_add_page),
-    }
+    return english(
+        {
+            "title": "Get help early in Wales",
+            "slug": "get-help-early-in-wales",
+            "summary": "Help is free and confidential.",
+            "body": "",
+            "helpline_name": "Stop it Now! helpline",
+            "helpline_phone": "0808 1000 900",
+            "helpline_hours": "",
+            "helpline_url": "https://www.stopitnow.org.uk/",
+            "helpline_confidentiality": "Calls are confidential.",
+            "lead_organisation": Organisation.objects.get(slug="lucy-faithfull-foundation").pk,
+            "regions": [Region.objects.get(slug="north-wales").pk],
+            "metrics": [Metric.objects.get().pk],
+            "launch_date": "2019-03-01",
+            "end_date": "",
+            "hero_image_alt": "",
+            "status": Status.PUBLISHED,
+            "publish_at_0": "",
+            "publish_at_1": "",
+            **empty_inlines(campaign_add_page),
+        }
+    )
 
 
 @pytest.fixture
@@ -291,7 +296,7 @@ def test_add_page_prefills_slug_from_title(manager_client, model):
     assert attribute, "no prepopulated-fields script on the add page"
     prepopulated = json.loads(html.unescape(attribute.group(1)))
     slug = next(field for field in prepopulated if field["id"] == "#id_slug")
-    assert slug["dependency_ids"] == ["#id_title"]
+    assert slug["dependency_ids"] == ["#id_title_en_gb"]
     assert slug["maxLength"] == 120
 
 
@@ -331,7 +336,7 @@ def test_manager_creates_a_draft_campaign_with_partner_and_figure(manager_client
         order="0",
     )
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 302, form_errors(response)
     campaign = Campaign.objects.get(slug="get-help-early-in-wales")
@@ -348,10 +353,10 @@ def test_manager_creates_a_draft_campaign_with_partner_and_figure(manager_client
 def test_undescribed_hero_image_is_refused_beside_the_description(manager_client, campaign_data):
     campaign_data.update(hero_image=png_upload(), hero_image_alt="")
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 200
-    assert field_error_list(response, "id_hero_image_alt") == [HERO_IMAGE_ERROR]
+    assert field_error_list(response, "id_hero_image_alt_en_gb") == [HERO_IMAGE_ERROR]
     assert non_field_errors(response) == []
     assert not Campaign.objects.filter(slug="get-help-early-in-wales").exists()
 
@@ -370,7 +375,7 @@ def test_undescribed_hero_image_is_refused_beside_the_description(manager_client
                 "hero_image_alt": "A phone",
                 "hero_image_decorative": "on",
             },
-            "id_hero_image_alt",
+            "id_hero_image_alt_en_gb",
             "A decorative image has no description: empty the description or untick 'decorative'.",
         ),
     ],
@@ -383,7 +388,7 @@ def test_campaign_rule_is_shown_beside_its_field(
         changes["hero_image"] = png_upload()
     campaign_data.update(changes)
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 200
     assert field_error_list(response, field_id) == [message]
@@ -417,7 +422,7 @@ def test_campaign_rule_is_shown_beside_its_field_on_the_change_page(manager_clie
                 if value is not None:
                     data[inline_form.add_prefix(name)] = value
 
-    response = manager_client.post(admin_url(Campaign, "change", demo.pk), data)
+    response = manager_client.post(admin_url(Campaign, "change", demo.pk), english(data))
 
     assert response.status_code == 200
     assert field_error_list(response, "id_end_date") == [
@@ -429,7 +434,7 @@ def test_campaign_rule_is_shown_beside_its_field_on_the_change_page(manager_clie
 def test_statement_slug_in_use_is_shown_beside_the_slug(manager_client, statement):
     data = statement_data(manager_client, statement.campaign, slug=statement.slug)
 
-    response = manager_client.post(admin_url(PressStatement, "add"), data)
+    response = manager_client.post(admin_url(PressStatement, "add"), english(data))
 
     assert response.status_code == 200
     assert field_error_list(response, "id_slug") == [
@@ -561,7 +566,7 @@ def post_statement_with_figure(manager_client, campaign, **changes):
     }
     row.update(changes)
     add_inline_row(data, "reported_figures", **row)
-    return manager_client.post(admin_url(PressStatement, "add"), data)
+    return manager_client.post(admin_url(PressStatement, "add"), english(data))
 
 
 @pytest.mark.parametrize(
@@ -572,7 +577,7 @@ def post_statement_with_figure(manager_client, campaign, **changes):
 def test_described_or_decorative_hero_image_is_accepted(manager_client, campaign_data, hero_fields):
     campaign_data.update(hero_image=png_upload("kitchen.png"), **hero_fields)
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 302, form_errors(response)
     campaign = Campaign.objects.get(slug="get-help-early-in-wales")
@@ -586,7 +591,7 @@ def test_too_narrow_hero_image_is_refused(manager_client, campaign_data):
         hero_image=png_upload(size=(300, 100)), hero_image_alt="A phone on a kitchen table"
     )
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 200
     assert "This image is 300 pixels wide; a hero image must be at least 1,200" in response.text
@@ -596,7 +601,7 @@ def test_too_narrow_hero_image_is_refused(manager_client, campaign_data):
 def test_bad_helpline_number_is_refused(manager_client, campaign_data):
     campaign_data["helpline_phone"] = "call us"
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 200
     assert field_error_list(response, "id_helpline_phone") == [
@@ -609,7 +614,7 @@ def test_bad_helpline_number_is_refused(manager_client, campaign_data):
 def test_helpline_number_outside_the_uk_numbering_plan_is_refused(manager_client, campaign_data):
     campaign_data["helpline_phone"] = "0808 123"
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 200
     assert field_error_list(response, "id_helpline_phone") == [
@@ -625,7 +630,7 @@ def test_helpline_number_with_its_uk_0_or_an_extension_is_accepted(
 ):
     campaign_data["helpline_phone"] = phone
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 302, form_errors(response)
     campaign = Campaign.objects.get(slug="get-help-early-in-wales")
@@ -653,7 +658,7 @@ def test_quote_added_without_role_takes_the_persons_current_role(manager_client,
     }
     add_inline_row(data, "quotes", person=person.pk, text="Call the helpline.", order="0")
 
-    response = manager_client.post(url, data)
+    response = manager_client.post(url, english(data))
 
     assert response.status_code == 302, form_errors(response)
     quote = Quote.objects.get(statement__slug="police-back-the-helpline")
@@ -705,7 +710,7 @@ def reported_figure_data(demo, **changes) -> dict:
         "order": "0",
     }
     data.update(changes)
-    return data
+    return english(data)
 
 
 @pytest.mark.parametrize(
@@ -760,7 +765,7 @@ def test_hero_image_on_its_side_is_measured_as_shown(manager_client, campaign_da
         hero_image=jpeg_upload((1600, 900), 6), hero_image_alt="A phone on a kitchen table"
     )
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 200
     assert (
@@ -779,7 +784,7 @@ def test_hero_image_wide_as_shown_is_accepted(manager_client, campaign_data, siz
         hero_image=jpeg_upload(size, orientation), hero_image_alt="A phone on a kitchen table"
     )
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Campaign.objects.get(slug="get-help-early-in-wales").hero_image
@@ -794,7 +799,7 @@ def test_phone_photo_is_stored_upright_without_its_location(
         hero_image=jpeg_upload((900, 1600), orientation), hero_image_alt="A phone on a table"
     )
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 302, form_errors(response)
     campaign = Campaign.objects.get(slug="get-help-early-in-wales")
@@ -825,7 +830,7 @@ def test_hero_image_that_is_no_usable_picture_is_refused_in_plain_words(
         hero_image_alt="A phone on a table",
     )
 
-    response = manager_client.post(admin_url(Campaign, "add"), campaign_data)
+    response = manager_client.post(admin_url(Campaign, "add"), english(campaign_data))
 
     assert response.status_code == 200
     assert field_error_list(response, "id_hero_image") == [

@@ -78,9 +78,9 @@ def test_the_second_of_two_saves_is_refused_and_keeps_its_input(demo, model):
     alices_form = opened_form(alice, url)
     bobs_form = opened_form(bob, url)
 
-    bobs_form["summary"] = ["Bob's summary."]
+    bobs_form["summary_en_gb"] = ["Bob's summary."]
     assert bob.post(url, bobs_form).status_code == 302
-    alices_form["title"] = ["Alice's title"]
+    alices_form["title_en_gb"] = ["Alice's title"]
     refused = alice.post(url, alices_form)
 
     assert refused.status_code == 200
@@ -109,7 +109,7 @@ def test_saving_twice_from_forms_opened_one_after_the_other_is_fine(demo):
     alice = signed_in(manager_user(username="alice"))
     for title in ("First title", "Second title"):
         form = opened_form(alice, url)
-        form["title"] = [title]
+        form["title_en_gb"] = [title]
         assert alice.post(url, form).status_code == 302
     campaign.refresh_from_db()
     assert campaign.title == "Second title"

@@ -49,7 +49,7 @@ def test_the_admin_history_says_who_changed_what(manager_client, manager):
     )
     url = f"/admin/campaigns/campaign/{campaign.pk}/change/"
     form = opened_form(manager_client, url)
-    form["summary"] = ["New summary."]
+    form["summary_en_gb"] = ["New summary."]
     assert manager_client.post(url, form).status_code == 302
 
     page = html.unescape(

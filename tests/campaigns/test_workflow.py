@@ -269,7 +269,7 @@ def save_form(client: Client, item, **changes):
 
 def test_editing_an_approved_item_sends_it_back_to_review(alice, bob):
     campaign = approved()
-    response = save_form(client_for(alice), campaign, summary="A better summary.")
+    response = save_form(client_for(alice), campaign, summary_en_gb="A better summary.")
 
     campaign = reload(campaign)
     assert (campaign.status, campaign.edited_by, campaign.approved_by) == (
@@ -286,7 +286,7 @@ def test_editing_a_scheduled_item_unschedules_it(alice, bob):
     campaign = approved()
     perform(campaign, bob, "schedule", when=FUTURE)
 
-    save_form(client_for(alice), reload(campaign), summary="A better summary.")
+    save_form(client_for(alice), reload(campaign), summary_en_gb="A better summary.")
 
     campaign = reload(campaign)
     assert campaign.status == Status.IN_REVIEW
@@ -304,7 +304,7 @@ def test_save_and_submit_for_review_in_one_click(alice):
     url = change_url(campaign)
     form = opened_form(client_for(alice), url)
     form["_submit_for_review"] = ["Save and submit for review"]
-    form["summary"] = ["Ready."]
+    form["summary_en_gb"] = ["Ready."]
 
     client_for(alice).post(url, form)
 
@@ -375,7 +375,7 @@ def test_a_new_edition_is_public_only_once_published(alice, bob, client):
     assert response.redirect_chain[-1][0] == change_url(edition)
     assert edition.edition == 2 and edition.status == Status.DRAFT
 
-    save_form(client_for(alice), edition, summary="New summary.")
+    save_form(client_for(alice), edition, summary_en_gb="New summary.")
     perform(reload(edition), alice, "submit")
     assert "Old summary." in client.get(campaign.get_absolute_url()).text
     perform(reload(edition), bob, "approve")
@@ -481,7 +481,7 @@ def test_changing_only_a_quote_counts_as_changing_the_text(alice):
     QuoteFactory(statement=statement, text="Old words.")
     url = change_url(statement)
     form = opened_form(client_for(alice), url)
-    form["quotes-0-text"] = ["New words."]
+    form["quotes-0-text_en_gb"] = ["New words."]
 
     client_for(alice).post(url, form)
 

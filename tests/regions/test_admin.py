@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from regions.models import ImportBatch, Metric, Organisation, Region, Statistic
+from tests.bilingual import english
 from tests.regions.factories import (
     OrganisationFactory,
     RegionFactory,
@@ -282,7 +283,9 @@ def test_logo_from_a_phone_is_stored_upright_without_its_location(manager_client
         "memberships-INITIAL_FORMS": "0",
     }
 
-    response = manager_client.post(admin_url(Organisation, "change", organisation.pk), data)
+    response = manager_client.post(
+        admin_url(Organisation, "change", organisation.pk), english(data, "regions")
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     organisation.refresh_from_db()
@@ -319,7 +322,7 @@ def test_logo_that_is_no_usable_picture_is_refused_in_plain_words(
         "memberships-INITIAL_FORMS": "0",
     }
 
-    response = manager_client.post(admin_url(Organisation, "add"), data)
+    response = manager_client.post(admin_url(Organisation, "add"), english(data, "regions"))
 
     assert response.status_code == 200
     assert field_error_list(response, "id_logo") == [NOT_A_PICTURE]
@@ -344,7 +347,7 @@ def test_logo_uploaded_through_admin_is_stored_and_previewed(manager_client, dem
         "memberships-MAX_NUM_FORMS": "1000",
     }
 
-    response = manager_client.post(url, data)
+    response = manager_client.post(url, english(data, "regions"))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     organisation.refresh_from_db()
@@ -360,7 +363,7 @@ def test_add_page_prefills_slug_from_name(manager_client, model_name):
     assert attribute, "no prepopulated-fields script on the add page"
     prepopulated = json.loads(html.unescape(attribute.group(1)))
     slug = next(field for field in prepopulated if field["id"] == "#id_slug")
-    assert slug["dependency_ids"] == ["#id_name"]
+    assert slug["dependency_ids"] == ["#id_name_en_gb"]
     assert 'src="/static/admin/js/prepopulate_init.js"' in response.text
 
 
@@ -403,7 +406,7 @@ def region_form_data(**changes) -> dict:
         "valid_to": "",
     }
     data.update(changes)
-    return data
+    return english(data, "regions")
 
 
 def test_bad_gss_code_is_refused_with_an_explanation(manager_client):
@@ -524,7 +527,7 @@ def test_region_cannot_be_its_own_grouping(manager_client, regions):
     )
     data.update(police_uk_id="", groupings=[wales.pk])
 
-    response = manager_client.post(admin_url(Region, "change", wales.pk), data)
+    response = manager_client.post(admin_url(Region, "change", wales.pk), english(data, "regions"))
 
     assert response.status_code == 200
     assert "A region cannot be a grouping of itself." in response.text
@@ -560,7 +563,7 @@ def test_a_region_cannot_join_a_grouping_inside_it(manager_client, nested_groupi
     links = list(Region.groupings.through.objects.values_list())
     data = grouping_form_data(aa, [nested_groupings["BB"], nested_groupings[inside]])
 
-    response = manager_client.post(admin_url(Region, "change", aa.pk), data)
+    response = manager_client.post(admin_url(Region, "change", aa.pk), english(data, "regions"))
 
     assert response.status_code == 200
     assert (
@@ -573,7 +576,7 @@ def test_a_region_may_join_a_grouping_beside_or_above_it(manager_client, nested_
     ga2 = nested_groupings["GA2"]
     data = grouping_form_data(ga2, [nested_groupings["AA"], nested_groupings["BB"]])
 
-    response = manager_client.post(admin_url(Region, "change", ga2.pk), data)
+    response = manager_client.post(admin_url(Region, "change", ga2.pk), english(data, "regions"))
 
     assert response.status_code == 302
     assert {g.name for g in ga2.groupings.all()} == {"AA", "BB"}
@@ -587,7 +590,7 @@ def test_a_slug_that_is_another_regions_police_id_is_refused(manager_client, reg
     )
     data["police_uk_id"] = ""
 
-    response = manager_client.post(admin_url(Region, "add"), data)
+    response = manager_client.post(admin_url(Region, "add"), english(data, "regions"))
 
     assert response.status_code == 200
     assert (
@@ -617,7 +620,9 @@ def test_a_region_may_keep_its_own_slug_as_its_police_id(manager_client, regions
         police_uk_id="north-wales",
         groupings=[g.pk for g in north_wales.groupings.all()],
     )
-    response = manager_client.post(admin_url(Region, "change", north_wales.pk), data)
+    response = manager_client.post(
+        admin_url(Region, "change", north_wales.pk), english(data, "regions")
+    )
     assert response.status_code == 302
 
 
@@ -657,22 +662,25 @@ def test_a_region_may_keep_its_own_slug_as_its_police_id(manager_client, regions
 )
 def test_a_slug_in_use_is_refused_in_plain_words(manager_client, regions, model, data, message):
     before = model.objects.count()
-    response = manager_client.post(admin_url(model, "add"), data())
+    response = manager_client.post(admin_url(model, "add"), english(data(), "regions"))
     assert response.status_code == 200
     assert message in html.unescape(response.text)
     assert model.objects.count() == before
 
 
 def metric_form_data(**changes) -> dict:
-    return {
-        "name": "Website visits",
-        "slug": "website-visits",
-        "description": "Visits to the campaign's website, by the visitor's area.",
-        "unit": "visits",
-        "owner": Organisation.objects.first().pk,
-        "small_number_threshold": 5,
-        **changes,
-    }
+    return english(
+        {
+            "name": "Website visits",
+            "slug": "website-visits",
+            "description": "Visits to the campaign's website, by the visitor's area.",
+            "unit": "visits",
+            "owner": Organisation.objects.first().pk,
+            "small_number_threshold": 5,
+            **changes,
+        },
+        "regions",
+    )
 
 
 def test_metric_form_says_what_a_threshold_of_0_does(manager_client):
@@ -744,7 +752,7 @@ def test_a_period_not_yet_ended_is_refused_beside_its_end(manager_client, north_
         value=7,
     )
 
-    response = manager_client.post(admin_url(Statistic, "add"), data)
+    response = manager_client.post(admin_url(Statistic, "add"), english(data, "regions"))
 
     assert response.status_code == 200
     assert field_error_list(response, "id_period_end") == [
@@ -900,7 +908,7 @@ def test_a_manager_adds_a_figure_in_the_metrics_period_for_another_region(
 ):
     data = statistic_form_data(north_wales_statistic, region=regions["cumbria"].pk, value=12)
 
-    response = manager_client.post(admin_url(Statistic, "add"), data)
+    response = manager_client.post(admin_url(Statistic, "add"), english(data, "regions"))
 
     assert response.status_code == 302
     assert Statistic.objects.get(region=regions["cumbria"], value=12)

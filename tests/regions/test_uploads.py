@@ -9,6 +9,7 @@ from PIL import Image
 
 from regions.imports.storage import DatabaseStorage
 from regions.models import Organisation, PendingImport
+from tests.bilingual import english
 from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +26,17 @@ def gif_bytes() -> bytes:
 
 
 def organisation_form_data(**extra) -> dict:
-    return {
-        "name": "North Wales Police",
-        "slug": "north-wales-police",
-        "kind": "police_force",
-        "memberships-TOTAL_FORMS": "0",
-        "memberships-INITIAL_FORMS": "0",
-        **extra,
-    }
+    return english(
+        {
+            "name": "North Wales Police",
+            "slug": "north-wales-police",
+            "kind": "police_force",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            **extra,
+        },
+        "regions",
+    )
 
 
 def test_logo_upload_stores_the_image_and_its_size(manager_client):
