@@ -403,7 +403,7 @@ class _Layout:
             for area in groupings:
                 self.area(area)
         if len(self.areas) > 3:  # a long chart is read against an axis at its foot too
-            self.y -= ROW_GAP
+            self.y -= ROW_GAP / 2
             self.bands.append((self.y, self.y + 6))  # the tick marks, above their labels
             self.y += 6
             self.labels.extend(

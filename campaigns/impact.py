@@ -1,4 +1,4 @@
-"""What a campaign changed, metric by metric and region by region, and the chart that shows it.
+"""What a campaign changed, metric by metric and region by region, and what its chart shows.
 
 Built on regions.series, so grouping sums, incomplete groupings and small-number suppression
 follow the same rules here as on every other public output. A figure published only as a
@@ -13,6 +13,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from campaigns.charts import AreaChange, ChangeChart, change_chart
 from campaigns.models import ReportedFigure
 from regions.figures import Change
 from regions.models import Metric, Region
@@ -34,15 +35,15 @@ def region_sort_key(region: Region) -> tuple[int, str]:
 
 
 BEFORE, SPANS, AFTER = "before", "spans launch", "after"
-# The period table and chart show the latest periods only: more would not fit a phone or the
-# chart's bars, and a partner's file of thousands of short periods would make the page huge.
+# The period table shows the latest periods only: more would not fit a phone, and a partner's
+# file of thousands of short periods would make the page huge.
 # The before-and-after table still compares the periods either side of the launch, and the
 # downloads have every period.
 MAX_PERIODS_SHOWN = 12
 
 
 def first_shown(period_count: int) -> int:
-    """Index of the first period a page's period table and chart show: the latest
+    """Index of the first period a page's period table shows: the latest
     MAX_PERIODS_SHOWN of them."""
     return max(0, period_count - MAX_PERIODS_SHOWN)
 
@@ -76,10 +77,6 @@ class ImpactRow:
     @property
     def region(self) -> Region:
         return self.series.region
-
-    @property
-    def shown_figures(self) -> list[PeriodFigure]:
-        return self.series.figures[self.first_shown :]
 
     @property
     def shown_points(self) -> list[tuple[PeriodFigure, Change | None]]:
@@ -174,8 +171,13 @@ class Impact:
         )
 
     @cached_property
-    def chart(self) -> "Chart":
-        return Chart.for_impact(self)
+    def chart(self) -> ChangeChart:
+        """Every area's change across the launch on one scale (campaigns/charts.py)."""
+        has_columns = self.before_period is not None and self.after_period is not None
+        return change_chart(
+            [area_change(row, has_columns=has_columns) for row in self.rows],
+            metric_name=self.metric.name,
+        )
 
 
 def build_impacts(
@@ -266,212 +268,71 @@ def gives_withheld_count_away(figure: ReportedFigure, series: Series) -> bool:
 
 # --- The chart ---------------------------------------------------------------------------------
 
-# Chart units: narrow enough that a 320 px phone shows the text at about its own size.
-CHART_WIDTH = 320
-LABEL_HEIGHT = 22
-BAR_HEIGHT = 34
-ROW_GAP = 14
-BARS_WIDTH = 150
-LEGEND_HEIGHT = 30
-MAX_ROWS_WITH_BAR_TITLES = 30
 
-
-@dataclass
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    phase: str  # BEFORE, SPANS or AFTER the launch
-    title: str
-    mark: str = ""  # '<5' or '?' where no bar can be drawn
-
-
-@dataclass
-class ChartRow:
-    name: str
-    y: float
-    bars: list[Bar]
-    summary: list[str]  # one or two short lines beside the bars
-    spoken: str = ""  # the same in words, for the chart's description
-
-    @property
-    def summary_text(self) -> str:
-        return self.spoken or ", ".join(self.summary)
-
-    @property
-    def summary_lines(self) -> list[tuple[str, float]]:
-        """Each summary line with its baseline: two lines fill the bars' height, one sits low."""
-        if len(self.summary) == 1:
-            return [(self.summary[0], self.summary_y)]
-        return [(self.summary[0], self.bars_top + 14), (self.summary[1], self.bars_top + 31)]
-
-    @property
-    def marks(self) -> list[Bar]:
-        return [bar for bar in self.bars if bar.mark]
-
-    @property
-    def paths(self) -> list[tuple[str, str]]:
-        """The row's bars as one SVG path per launch phase: a large chart then costs a few
-        elements a row rather than one per bar (its figures are in the table either way)."""
-        outlines: dict[str, list[str]] = {}
-        for bar in self.bars:
-            if not bar.mark:
-                outlines.setdefault(bar.phase, []).append(
-                    f"M{bar.x:.1f} {bar.y:.1f}h{bar.width:.1f}v{bar.height:.1f}h-{bar.width:.1f}z"
-                )
-        return [(phase, "".join(parts)) for phase, parts in outlines.items()]
-
-    @property
-    def name_y(self) -> float:
-        return self.y + LABEL_HEIGHT - 6
-
-    @property
-    def bars_top(self) -> float:
-        return self.y + LABEL_HEIGHT
-
-    @property
-    def bars_bottom(self) -> float:
-        return self.y + LABEL_HEIGHT + BAR_HEIGHT
-
-    @property
-    def summary_y(self) -> float:
-        return self.y + LABEL_HEIGHT + BAR_HEIGHT - 8
-
-
-@dataclass
-class Chart:
-    """Geometry for a small-multiples bar chart: one row per region, one bar per period.
-
-    Each row is drawn to its own scale (a grouping's totals would otherwise flatten its members'
-    bars); the numbers are in the summary beside each row and in the table. Bars before the
-    launch are hatched and after it solid, so colour never carries the meaning alone.
-    """
-
-    rows: list[ChartRow]
-    height: float
-    spans_launch: bool
-    launch_x: float | None
-    title: str
-    description: str
-    summary: str  # every row's figures in words, for screen readers (small charts only)
-    width: int = CHART_WIDTH
-    bars_width: int = BARS_WIDTH
-
-    @property
-    def bar_titles(self) -> bool:
-        """Hover titles on each bar, for charts small enough that they are worth their weight
-        (the numbers are always in the tables)."""
-        return len(self.rows) <= MAX_ROWS_WITH_BAR_TITLES
-
-    @classmethod
-    def for_impact(cls, impact: Impact) -> "Chart":
-        periods = impact.shown_periods
-        count = max(len(periods), 1)
-        gap = 4 if count > 1 else 0
-        bar_width = min(40.0, (BARS_WIDTH - gap * (count - 1)) / count)
-        launch_index = next(
-            (i for i, (_p, phase) in enumerate(impact.period_columns) if phase != BEFORE), None
+def area_change(row: ImpactRow, *, has_columns: bool) -> AreaChange:
+    """What the chart shows of one area: the change worked out from its counts (with the counts
+    beside it), else the change as reported, else why there is none. `has_columns` says whether
+    the page has a before-and-after table for a reported change's periods to be compared with."""
+    region = row.region
+    change = row.change
+    if change is not None and change.percent is not None:
+        return AreaChange(
+            name=region.name,
+            percent=change.percent,
+            note=f"{row.before.short_text} → {row.after.short_text}",
+            is_grouping=row.series.is_grouping,
+            spoken=_("%(before)s to %(after)s, %(change)s")
+            % {"before": row.before.text, "after": row.after.text, "change": change.describe()},
         )
-        launch_x = (
-            launch_index * (bar_width + gap) - gap / 2 if launch_index not in (None, 0) else None
-        )
-        rows = []
-        y = LEGEND_HEIGHT + (16 if impact.has_spanning_period else 0)
-        drawn = [row for row in impact.rows if row.series.has_figures or row.reported]
-        titled = len(drawn) <= MAX_ROWS_WITH_BAR_TITLES
-        for row in drawn:
-            shown = [counted.shown for counted in row.shown_figures if counted.shown is not None]
-            top = max(shown, default=0) or 1
-            bars = []
-            for index, (counted, (_period, phase)) in enumerate(
-                zip(row.shown_figures, impact.period_columns, strict=True)
-            ):
-                x = index * (bar_width + gap)
-                base = y + LABEL_HEIGHT + BAR_HEIGHT
-                title = (
-                    f"{row.region.name}, {counted.period.label}: {counted.text}" if titled else ""
-                )
-                if counted.shown is not None:
-                    height = max(1.0, BAR_HEIGHT * counted.shown / top)
-                    bars.append(Bar(x, base - height, bar_width, height, phase, title))
-                elif counted.state != State.MISSING:
-                    mark = "?"
-                    if counted.suppressed:
-                        mark = "×" if counted.withheld else f"<{counted.threshold}"
-                    bars.append(Bar(x, base - 2, bar_width, 0, phase, title, mark))
-            rows.append(
-                ChartRow(
-                    row.region.name,
-                    y,
-                    bars,
-                    _row_summary(row, short=True),
-                    ", ".join(_row_summary(row, short=False)),
-                )
-            )
-            y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
-        return cls(
-            rows=rows,
-            height=max(y, LEGEND_HEIGHT + 10),
-            spans_launch=impact.has_spanning_period,
-            launch_x=launch_x,
-            title=_("%(metric)s by area and period") % {"metric": impact.metric.name},
-            summary=(
-                "; ".join(f"{row.name}: {row.summary_text}" for row in rows)
-                if len(rows) <= MAX_ROWS_WITH_BAR_TITLES
-                else ""
-            ),
-            description=_(
-                "A bar for each period, in date order, for each area, each area drawn to its own "
-                "scale. Hatched bars are before the campaign launched, solid bars after%(spans)s. "
-                "The same figures are in the tables on this page."
-            )
-            % {
-                "spans": _(", and outlined bars for a period the launch falls in")
-                if impact.has_spanning_period
-                else ""
-            }
-            + _marks_explained(rows, impact.metric.small_number_threshold),
-        )
-
-
-def _marks_explained(rows: list[ChartRow], threshold: int) -> str:
-    """What the marks drawn in place of bars mean, for those the chart uses."""
-    marks = {bar.mark for row in rows for bar in row.bars if bar.mark}
-    words = []
-    if f"<{threshold}" in marks:
-        words.append(_("'<%(n)s' marks a figure below %(n)s") % {"n": threshold})
-    if "×" in marks:
-        words.append(_("'×' a total withheld so that small figures cannot be worked out"))
-    if "?" in marks:
-        words.append(_("'?' a total some of whose areas have no figure"))
-    return (" " + "; ".join(words) + ".") if words else ""
-
-
-def _row_summary(row: ImpactRow, *, short: bool) -> list[str]:
-    """['84 → 139', 'up 65%'], or what is known instead, in at most two lines: short ones
-    ('<5 → 12') beside the bars, words ('fewer than 5 to 12') for the description (a screen
-    reader would read the arrow as 'right arrow')."""
-    arrow = "→" if short else _("to")
-
-    def text(counted: PeriodFigure | None) -> str:
-        if counted is None:
-            return "–" if short else _("not published")
-        return counted.short_text if short else counted.text
-
-    if row.change is not None:
-        return [f"{row.before.text} {arrow} {row.after.text}", row.change.describe()]
     if row.reported is not None:
-        return [row.reported.describe(), _("as reported")]
-    known = [c for c in (row.before, row.after) if c is not None and c.state != State.MISSING]
-    if known:
-        # Either side of the launch, but no change can be given (a figure is hidden, or the
-        # periods differ in length): the two figures, never one passed off as the whole story.
-        return [f"{text(row.before)} {arrow} {text(row.after)}", _("across the launch")]
-    last = next(
-        (counted for counted in reversed(row.series.figures) if counted.state != State.MISSING),
-        None,
+        figure = row.reported
+        other_periods = has_columns and not row.reported_matches_columns
+        spoken = _("%(change)s, as reported") % {"change": figure.describe()}
+        if other_periods and figure.period_text:
+            spoken += f" ({figure.period_text})"
+        return AreaChange(
+            name=region.name,
+            percent=figure.value,
+            reported=True,
+            note=_("as reported, other periods") if other_periods else _("as reported"),
+            is_grouping=row.series.is_grouping,
+            spoken=spoken,
+        )
+    reason = no_change_reason(row)
+    known = [row.before, row.after]
+    spoken = reason
+    if all(known) and any(counted.state != State.MISSING for counted in known):
+        spoken = _("%(before)s to %(after)s, %(reason)s") % {
+            "before": row.before.text,
+            "after": row.after.text,
+            "reason": reason,
+        }
+    return AreaChange(
+        name=region.name, reason=reason, is_grouping=row.series.is_grouping, spoken=spoken
     )
-    if last is None:
-        return [""]
-    return [text(last), last.period.label]
+
+
+def no_change_reason(row: ImpactRow) -> str:
+    """Why an area has no change to show across the launch, in a few words."""
+    known = [counted for counted in (row.before, row.after) if counted is not None]
+    if any(counted.withheld for counted in known):
+        return _("change withheld, so that small numbers in its areas cannot be worked out")
+    small = next((counted for counted in known if counted.suppressed), None)
+    if small is not None:
+        return _("change withheld: a count is fewer than %(threshold)s") % {
+            "threshold": small.threshold
+        }
+    if any(counted.state == State.INCOMPLETE for counted in known):
+        return _("no change: not every area in it reported")
+    missing = [
+        counted is None or counted.state == State.MISSING for counted in (row.before, row.after)
+    ]
+    if all(missing):
+        return _("no figures published")
+    if missing[0]:
+        return _("no figure before the launch")
+    if missing[1]:
+        return _("no figure after the launch")
+    if row.before.period.months != row.after.period.months:
+        return _("no change: the periods differ in length")
+    return _("new: none before the launch")

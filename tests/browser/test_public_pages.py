@@ -82,11 +82,61 @@ def test_the_chart_is_an_image_with_a_text_alternative(browser, site):
     # so it is hidden from screen readers rather than heard twice).
     (labelled,) = chart.get_attribute("aria-labelledby").split()
     (described,) = chart.get_attribute("aria-describedby").split()
-    assert "by area and period" in page.locator(f"#{labelled}").text_content()
+    assert "change by area" in page.locator(f"#{labelled}").text_content()
     description = page.locator(f"#{described}").text_content()
-    assert "Hatched bars are before the campaign launched" in description
+    assert "all on one scale from 0% to +200%" in description
     assert "North Wales: 84 to 139, up 65%" in description
+    assert "Lancashire: up 146%, as reported" in description
     assert page.locator("figure.chart figcaption").first.get_attribute("aria-hidden") == "true"
+    page.close()
+
+
+# Every text box of the first chart on the page, in screen pixels, with the SVG's own box.
+CHART_BOXES = """() => {
+    const svg = document.querySelector("figure.chart svg");
+    const box = (element) => {
+        const r = element.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    };
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const texts = [...svg.querySelectorAll("text")].map((text) => ({
+        text: text.textContent,
+        box: box(text),
+        fontPixels: parseFloat(getComputedStyle(text).fontSize) * scale,
+        drawn: text.getBBox().width > 0,
+    }));
+    return {svg: box(svg), texts};
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_charts_words_do_not_overlap_or_leave_it(browser, site, width):
+    """Long names ("North West and North Wales"), counts and bar labels, on a small phone and a
+    desktop: every text inside the picture, none on top of another, none below 14 px."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(site + PAGES[1])
+    found = page.evaluate(CHART_BOXES)
+    svg, texts = found["svg"], found["texts"]
+    assert {"North West and North Wales", "+65%", "84 → 139", "as reported"} <= {
+        t["text"] for t in texts
+    }
+    for text in texts:
+        box = text["box"]
+        assert text["drawn"], text
+        assert box["left"] >= svg["left"] - 0.5 and box["right"] <= svg["right"] + 0.5, text
+        assert box["top"] >= svg["top"] - 0.5 and box["bottom"] <= svg["bottom"] + 0.5, text
+        assert text["fontPixels"] >= 14, text
+    for index, text in enumerate(texts):
+        for other in texts[index + 1 :]:
+            a, b = text["box"], other["box"]
+            apart = (
+                a["right"] <= b["left"] + 0.5
+                or b["right"] <= a["left"] + 0.5
+                or a["bottom"] <= b["top"] + 0.5
+                or b["bottom"] <= a["top"] + 0.5
+            )
+            assert apart, (text, other)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.close()
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from campaigns.impact import build_impacts
 from campaigns.publishing import Status
 from regions.models import Region
 from tests.campaigns.factories import (
@@ -74,6 +75,17 @@ def page_text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
+def chart_rows(html: str) -> dict[str, dict]:
+    """Each area drawn in the (first) chart: its bar's class (or None) and its texts in order."""
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    rows = {}
+    for row in re.findall(r'<g class="chart-row">(.*?)</g>', svg, re.S):
+        bar = re.search(r'<rect class="([^"]+)"', row)
+        texts = re.findall(r"<text [^>]*>([^<]*)</text>", row)
+        rows[texts[0]] = {"bar": bar and bar.group(1), "texts": texts, "html": row}
+    return rows
+
+
 def test_the_demo_figures_appear_exactly(client, demo):
     response = client.get(demo.get_absolute_url())
     text = page_text(response)
@@ -90,13 +102,56 @@ def test_the_demo_figures_appear_exactly(client, demo):
     assert "<script" not in html
 
 
+def test_the_demo_chart_draws_every_change_on_one_scale(client, demo):
+    response = client.get(demo.get_absolute_url())
+    html = response.content.decode()
+    assert html.count("<svg") == 1  # one metric, one chart
+    assert re.search(r'<svg [^>]*viewBox="0 0 320 \d+"', html)
+    rows = chart_rows(html)
+    bars = {name: row["bar"] for name, row in rows.items() if row["bar"]}
+    assert bars == {
+        "North Wales": "chart-bar",
+        "Lancashire": "chart-bar-reported",
+        "Cheshire": "chart-bar-reported",
+        "Cumbria": "chart-bar-reported",
+        "North West and North Wales": "chart-bar",
+    }
+    for name in ["Lancashire", "Cheshire", "Cumbria"]:
+        assert "as reported" in rows[name]["texts"], name
+    assert "as reported" not in rows["North Wales"]["texts"]
+    # Counts only beside their own area, and each change written at its bar.
+    assert [name for name, row in rows.items() if "84 → 139" in row["texts"]] == ["North Wales"]
+    assert "+65%" in rows["North Wales"]["texts"]
+    assert "+146%" in rows["Lancashire"]["texts"]
+    assert "1,747 → 3,549" in rows["North West and North Wales"]["texts"]
+    assert "+103%" in rows["North West and North Wales"]["texts"]
+    # Areas with nothing published are listed, in words, not left out.
+    assert rows["Merseyside"]["texts"] == ["Merseyside", "no figures published"]
+    # One axis for all: North Wales's bar is to the six areas' as 65 is to 103.
+    widths = {
+        name: float(re.search(r'width="([\d.]+)"', row["html"]).group(1))
+        for name, row in rows.items()
+        if row["bar"]
+    }
+    assert widths["North Wales"] / widths["North West and North Wales"] == pytest.approx(
+        65 / 103, abs=0.005
+    )
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    ticks = re.findall(r'<text class="chart-tick"[^>]*>([^<]+)</text>', svg)
+    assert ticks[:5] == ["0%", "50%", "100%", "150%", "200%"]
+    # Styles come from the stylesheet: the content security policy allows no inline style.
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert " style=" not in html and "<style" not in html
+
+
 def test_chart_and_tables_show_withheld_and_incomplete_figures_in_words(client):
     metric = MetricFactory(small_number_threshold=5)
     small, big, silent = RegionFactory.create_batch(3)
     grouping = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None, name="All areas")
     for area in (small, big, silent):
         area.groupings.add(grouping)
-    for start, end in half_years(4):
+    for start, end in half_years(5):  # the last starts at the launch
         StatisticFactory(metric=metric, region=small, period_start=start, period_end=end, value=3)
         StatisticFactory(metric=metric, region=big, period_start=start, period_end=end, value=80)
     campaign = CampaignFactory(launch_date=LAUNCH)
@@ -107,10 +162,18 @@ def test_chart_and_tables_show_withheld_and_incomplete_figures_in_words(client):
     text = page_text(response)
     assert "fewer than 5" in text
     assert "incomplete: 2 of 3 areas reported" in text
-    html = response.content.decode()
-    assert "&lt;5" in html  # the chart marks a withheld bar rather than drawing it
-    assert "&lt;5&#x27; marks a figure below 5" in html  # and says what its marks mean
-    assert "?&#x27; a total some of whose areas have no figure" in html
+    # The chart draws the one change it can show and says in words why the others have none.
+    rows = chart_rows(response.content.decode())
+    assert rows[big.name]["bar"] == "chart-bar" and "0%" in rows[big.name]["texts"]
+
+    def reason(name: str) -> str:
+        assert rows[name]["bar"] is None
+        return " ".join(rows[name]["texts"][1:])
+
+    assert reason(small.name) == "change withheld: a count is fewer than 5"
+    assert reason("All areas") == "no change: not every area in it reported"
+    assert reason(silent.name) == "no figures published"
+    assert not any(">3<" in row["html"] for row in rows.values())  # the small count stays hidden
     assert "a total is 'withheld' for any period in which one of its areas" in text
     # Every period is listed, with the change from the period before.
     assert "Every period, with the change from the period before" in text
@@ -331,17 +394,21 @@ def test_a_reported_change_for_other_periods_than_the_tables_says_which(client):
     assert "'New' means" not in text  # no change here is new
 
 
-def test_a_large_chart_draws_each_areas_bars_as_a_few_paths(client):
+def test_a_large_chart_draws_one_bar_and_a_few_words_per_area(client):
     campaign = campaign_with(40, 6)
     html = client.get(campaign.get_absolute_url()).content.decode()
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     rows = svg.count('class="chart-row"')
     assert rows == 41  # 40 areas and their grouping
-    assert svg.count("<path") <= rows * 2  # before and after launch: one outline each
-    assert svg.count("<rect") <= 4  # only the legend and the hatch pattern
-    small = campaign_with(3, 2)
-    small_svg = client.get(small.get_absolute_url()).content.decode().split("<svg", 1)[1]
-    assert small_svg.count("<title>") > 1  # small charts keep a hover title on every bar
+    assert svg.count('<rect class="chart-bar"') == rows
+    assert svg.count("<text") <= rows * 3 + 20  # name, change, counts; legend and axes
+    assert svg.count("<path") == 2  # every gridline in one path, the zero line in another
+    # Each area's words are in the description of a small chart only (the tables have them).
+    description = re.search(r"<desc [^>]*>(.*?)</desc>", svg, re.S).group(1)
+    assert " to " not in description.split("tables on this page.")[1]
+    small = campaign_with(3, 6)
+    small_html = client.get(small.get_absolute_url()).content.decode()
+    assert " to " in re.search(r"<desc [^>]*>(.*?)</desc>", small_html, re.S).group(1)
 
 
 def test_the_page_says_why_periods_of_different_lengths_get_no_change(client):
@@ -372,20 +439,20 @@ def test_the_page_says_why_periods_of_different_lengths_get_no_change(client):
 def test_a_hidden_figure_is_told_in_words_in_the_chart_and_the_region_sentence(client):
     metric = MetricFactory(small_number_threshold=5)
     area = RegionFactory(name="Merseyside")
+    counted = RegionFactory(name="Cheshire")  # an area with a change, so the chart is drawn
     (before, after) = half_years(3, first_year=2017)[1:]
-    StatisticFactory(
-        metric=metric, region=area, period_start=before[0], period_end=before[1], value=3
-    )
-    StatisticFactory(
-        metric=metric, region=area, period_start=after[0], period_end=after[1], value=12
-    )
+    for region, values in [(area, (3, 12)), (counted, (40, 50))]:
+        for (start, end), value in zip([before, after], values, strict=True):
+            StatisticFactory(
+                metric=metric, region=region, period_start=start, period_end=end, value=value
+            )
     campaign = CampaignFactory(launch_date=LAUNCH)
-    campaign.regions.set([area])
+    campaign.regions.set([area, counted])
     campaign.metrics.set([metric])
 
     html = client.get(campaign.get_absolute_url()).content.decode()
     description = re.search(r"<desc [^>]*>(.*?)</desc>", html, re.S).group(1)
-    assert "Merseyside: fewer than 5 to 12, across the launch" in description
+    assert "Merseyside: fewer than 5 to 12, change withheld: a count is fewer than 5" in description
     assert "→" not in description  # read out as 'right arrow'
     assert 'aria-labelledby="chart-title-' in html and 'aria-describedby="chart-desc-' in html
     assert '<figcaption aria-hidden="true">' in html  # the same words, not heard twice
@@ -396,3 +463,34 @@ def test_a_hidden_figure_is_told_in_words_in_the_chart_and_the_region_sentence(c
     assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", sentence)).strip() == (
         "before launch: fewer than 5; after launch: 12 (about 2 a month)."
     )
+
+
+def test_the_chart_says_why_a_total_has_no_change_without_giving_a_count_away():
+    metric = MetricFactory(small_number_threshold=5)
+    small = RegionFactory(name="Smalltown")
+    big = RegionFactory(name="Bigtown")
+    grouping = RegionFactory(kind=Region.Kind.GROUPING, gss_code=None, name="Both towns")
+    for area in (small, big):
+        area.groupings.add(grouping)
+    (before, after) = half_years(3, first_year=2017)[1:]
+    for region, values in [(small, (3, 4)), (big, (80, 90))]:
+        for (start, end), value in zip([before, after], values, strict=True):
+            StatisticFactory(
+                metric=metric, region=region, period_start=start, period_end=end, value=value
+            )
+
+    (impact,) = build_impacts(metrics=[metric], regions=[small, big, grouping], launch=LAUNCH)
+    chart = impact.chart
+    assert [row.area.name for row in chart.rows if row.bar] == ["Bigtown"]
+    assert chart.row("Bigtown").area.note == "80 → 90"
+
+    def reason(name: str) -> str:
+        return " ".join(label.text for label in chart.row(name).labels[1:])
+
+    assert reason("Smalltown") == "change withheld: a count is fewer than 5"
+    assert reason("Both towns") == (
+        "change withheld, so that small numbers in its areas cannot be worked out"
+    )
+    words = " ".join(label.text for label in chart.all_labels) + chart.description + chart.summary
+    for hidden in ["3", "4", "83", "94", "33%"]:  # the small counts, the totals, its change
+        assert not re.search(rf"(?<![\d,.]){hidden}(?![\d,.])", words), hidden
