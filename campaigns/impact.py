@@ -9,6 +9,7 @@ never turned into counts.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.utils.translation import gettext as _
@@ -278,7 +279,7 @@ def area_change(row: ImpactRow, *, has_columns: bool) -> AreaChange:
     if change is not None and change.percent is not None:
         return AreaChange(
             name=region.name,
-            percent=change.percent,
+            percent=_chart_percent(change),
             note=f"{row.before.short_text} → {row.after.short_text}",
             is_grouping=row.series.is_grouping,
             spoken=_("%(before)s to %(after)s, %(change)s")
@@ -310,6 +311,15 @@ def area_change(row: ImpactRow, *, has_columns: bool) -> AreaChange:
     return AreaChange(
         name=region.name, reason=reason, is_grouping=row.series.is_grouping, spoken=spoken
     )
+
+
+def _chart_percent(change: Change) -> Decimal | int:
+    """The change in per cent as the table rounds it, but to a tenth where that would read 0%
+    for a count that moved (the table says 'up less than 1%')."""
+    if change.percent == 0 and change.absolute != 0:
+        exact = Decimal(change.absolute * 100) / Decimal(change.earlier)
+        return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return change.percent
 
 
 def no_change_reason(row: ImpactRow) -> str:

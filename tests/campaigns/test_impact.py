@@ -494,3 +494,17 @@ def test_the_chart_says_why_a_total_has_no_change_without_giving_a_count_away():
     words = " ".join(label.text for label in chart.all_labels) + chart.description + chart.summary
     for hidden in ["3", "4", "83", "94", "33%"]:  # the small counts, the totals, its change
         assert not re.search(rf"(?<![\d,.]){hidden}(?![\d,.])", words), hidden
+
+
+def test_the_chart_does_not_call_a_small_rise_no_change():
+    metric = MetricFactory()
+    area = RegionFactory(name="Bigcity")
+    (before, after) = half_years(3, first_year=2017)[1:]
+    for (start, end), value in zip([before, after], [2000, 2008], strict=True):
+        StatisticFactory(
+            metric=metric, region=area, period_start=start, period_end=end, value=value
+        )
+    (impact,) = build_impacts(metrics=[metric], regions=[area], launch=LAUNCH)
+    row = impact.chart.row("Bigcity")
+    assert row.value_label.text == "+0.4%"  # the table says "up less than 1%"
+    assert row.bar.width > 0
