@@ -134,18 +134,23 @@ class CampaignAdmin(
         (
             _("Helpline"),
             {
-                "description": _("Shown near the top of every campaign and statement page."),
+                "description": _(
+                    "Shown at the top of every campaign and statement page, and again at the "
+                    "end of the campaign page."
+                ),
                 "fields": [
                     "helpline_name",
                     "helpline_phone",
                     "helpline_hours",
                     "helpline_url",
                     "helpline_confidentiality",
+                    "helpline_welsh",
                 ],
             },
         ),
         (_("Who and where"), {"fields": ["lead_organisation", "regions", "metrics"]}),
         (_("Dates"), {"fields": ["launch_date", "end_date"]}),
+        (_("Visitors' safety"), {"fields": ["is_sensitive"]}),
         (
             _("Hero image"),
             {"fields": ["hero_image", "hero_preview", "hero_image_alt", "hero_image_decorative"]},

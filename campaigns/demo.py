@@ -126,9 +126,9 @@ METRIC_DESCRIPTION = (
     "contacted from, in six-month periods."
 )
 CONFIDENTIALITY = (
-    "Calls are free and confidential, and you can speak in English or Welsh. You do not have to "
-    "give your name or any details that identify you. Information that identifies a child at "
-    "risk, or an offence, is passed on to the relevant agencies."
+    "Calls are free and confidential. You do not have to give your name or any details that "
+    "identify you. Information that identifies a child at risk, or an offence, is passed on to "
+    "the relevant agencies."
 )
 STATEMENT_TITLE = "More people seek help with online sexual behaviour after regional campaign"
 STATEMENT_SUMMARY = (
@@ -412,6 +412,8 @@ class _Loader:
                 "helpline_hours": "",
                 "helpline_url": "https://www.stopitnow.org.uk/",
                 "helpline_confidentiality": CONFIDENTIALITY,
+                "helpline_welsh": True,
+                "is_sensitive": True,
                 "status": Status.PUBLISHED,
                 "publish_at": datetime.datetime(2018, 1, 1, 9, 0, tzinfo=UK),
                 "is_demo": True,

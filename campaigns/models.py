@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.phones import PhoneNumber, validate_phone_number
+from campaigns.helplines import Helpline, is_free, tel_link
+from campaigns.phones import validate_phone_number
 from campaigns.publishing import (
     PUBLIC_STATUSES,
     PublishableQuerySet,
@@ -344,6 +345,23 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
             "in one to three plain sentences."
         ),
     )
+    helpline_welsh = models.BooleanField(
+        _("calls can be taken in Welsh"),
+        default=False,
+        help_text=_(
+            "Tick only if callers can always ask to speak Welsh; the helpline box then says so."
+        ),
+    )
+    is_sensitive = models.BooleanField(
+        _("sensitive subject: show 'Exit this page'"),
+        default=False,
+        help_text=_(
+            "Tick for a subject a visitor may need to hide quickly from someone nearby. The "
+            "campaign page, its statements and the pages of the areas it covers then show an "
+            "'Exit this page' button that leaves for a neutral site (also by pressing Shift "
+            "three times)."
+        ),
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -407,27 +425,26 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
         return reverse("campaigns:campaign_detail", kwargs={"slug": self.slug})
 
     @property
-    def helpline_number(self) -> PhoneNumber | None:
-        """The helpline number read, or None if it was stored before today's rules."""
-        try:
-            return PhoneNumber.parse(self.helpline_phone)
-        except ValidationError:
-            return None
+    def helpline(self) -> Helpline:
+        """What its helpline box says (templates/includes/helpline.html)."""
+        return Helpline(
+            name=self.helpline_name,
+            phone=self.helpline_phone,
+            hours=self.helpline_hours,
+            url=self.helpline_url,
+            confidentiality=self.helpline_confidentiality,
+            welsh=self.helpline_welsh,
+        )
 
     @property
     def helpline_tel(self) -> str:
         """The phone number as a tel: link target: 'tel:08081000900', 'tel:+448081000900'."""
-        number = self.helpline_number
-        if number is None:
-            return "tel:" + "".join(c for c in self.helpline_phone if c.isdigit() or c == "+")
-        return number.tel
+        return tel_link(self.helpline_phone)
 
     @property
     def helpline_is_free(self) -> bool:
-        """Whether calls cost nothing from UK landlines and mobiles (0800, 0808 and 116 numbers,
-        written for the UK or with +44)."""
-        number = self.helpline_number
-        return number is not None and number.is_free
+        """Whether calls cost nothing from UK landlines and mobiles."""
+        return is_free(self.helpline_phone)
 
 
 class CampaignPartner(ConstraintErrorsByField, models.Model):
