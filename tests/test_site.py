@@ -248,3 +248,20 @@ def test_a_compressed_page_keeps_one_etag_and_revalidates_with_304(client, demo)
     again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_every_response_denies_the_browser_features_no_page_uses(client, admin_client, demo):
+    responses = [
+        client.get(reverse("campaigns:home")),
+        client.get(demo.get_absolute_url()),
+        client.get("/no-such-page/"),
+        client.get("/robots.txt"),
+        admin_client.get(reverse("admin:index")),
+        admin_client.get(reverse("admin:campaigns_campaign_change", args=[demo.pk])),
+        Client().get(reverse("admin:login")),
+    ]
+    for response in responses:
+        policy = response["Permissions-Policy"]
+        for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+            assert f"{feature}=()" in policy.split(", ")
