@@ -2,9 +2,18 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from campaigns.selectors import current_helplines
 
-def site(request: HttpRequest) -> dict:
-    return {"SITE_NAME": settings.SITE_NAME}
+
+def site(request: HttpRequest) -> dict[str, object]:
+    """What every page may show. The helplines are looked up only by a page that shows them
+    and does not name its own (admin pages show none)."""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "EXIT_PAGE_URL": settings.EXIT_PAGE_URL,
+        "site_helplines": SimpleLazyObject(current_helplines),
+    }
 
 
 def languages(request: HttpRequest) -> dict:

@@ -18,6 +18,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -215,12 +216,15 @@ if PRODUCTION:
 
 
 def content_security_policy(media_url: str) -> dict:
-    """The browser loads nothing but this site's own stylesheet and pictures (and uploads from
-    the media host, when MEDIA_URL is absolute): no scripts, frames, fonts or forms, so a page can
-    never tell another site of a visit, whatever an editor pastes into a text. Every response
-    outside the admin, which runs its own scripts and forms, carries it, error pages included
-    (with DEBUG on, which production refuses, django-csp leaves 404 and 500 responses without
-    it, so that Django's debug pages keep their inline styles)."""
+    """The browser loads nothing but this site's own stylesheet, script and pictures (and
+    uploads from the media host, when MEDIA_URL is absolute): no inline scripts, frames, fonts or
+    forms, so a page can never tell another site of a visit, whatever an editor pastes into a
+    text. The one script (static/js/site.js) only adds to pages that read whole without it.
+    connect-src 'self' lets tools such as Lighthouse fetch the site's own robots.txt; the
+    script itself fetches nothing. Every response outside the admin, which runs its own scripts
+    and forms, carries it, error pages included (with DEBUG on, which production refuses,
+    django-csp leaves 404 and 500 responses without it, so that Django's debug pages keep their
+    inline styles)."""
     media = urlsplit(media_url)
     images = [SELF, "data:"]
     if media.scheme and media.netloc:
@@ -229,8 +233,10 @@ def content_security_policy(media_url: str) -> dict:
         "EXCLUDE_URL_PREFIXES": ["/admin/"],  # the admin's address in campaign_site/urls.py
         "DIRECTIVES": {
             "default-src": [NONE],
+            "script-src": [SELF],
             "style-src": [SELF],
             "img-src": images,
+            "connect-src": [SELF],
             "base-uri": [NONE],
             "form-action": [NONE],
             "frame-ancestors": [NONE],
@@ -260,6 +266,30 @@ ABSOLUTE_URL_OVERRIDES = {
     "regions.organisation": lambda organisation: reverse(
         "campaigns:partner_detail", kwargs={"slug": organisation.slug}
     ),
+}
+
+# Where visitors write about the site's accessibility or their privacy: the accessibility
+# statement and the privacy notice give it. Operators must set it (docs/deployment.md).
+CONTACT_EMAIL = env.str("DJANGO_CONTACT_EMAIL", default="webmaster@localhost")
+
+# "Exit this page" on sensitive campaigns leaves for this neutral site (as GOV.UK's does).
+EXIT_PAGE_URL = env.str("DJANGO_EXIT_PAGE_URL", default="https://www.bbc.co.uk/weather")
+
+# The site's own helpline: shown while no campaign is current, and on the 500 page (which reads
+# no database) when the current campaigns' helplines are not remembered in the cache
+# (campaigns/helplines.py). The defaults are the Stop it Now! helpline's published facts.
+HELPLINE = {
+    "name": env.str("DJANGO_HELPLINE_NAME", default="Stop it Now! helpline"),
+    "phone": env.str("DJANGO_HELPLINE_PHONE", default="0808 1000 900"),
+    "hours": env.str("DJANGO_HELPLINE_HOURS", default=""),
+    "url": env.str("DJANGO_HELPLINE_URL", default="https://www.stopitnow.org.uk/"),
+    "confidentiality": env.str("DJANGO_HELPLINE_CONFIDENTIALITY", default="")
+    or _(
+        "Calls are confidential. You do not have to give your name or any details that "
+        "identify you. Information that identifies a child at risk, or an offence, is passed "
+        "on to the relevant agencies."
+    ),
+    "welsh": env.bool("DJANGO_HELPLINE_WELSH", default=True),
 }
 
 # The site's own address, for links that leave it: the review emails link to the admin with it.

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 
 from campaigns.models import Campaign, PressStatement
+from campaigns.selectors import linked_pages
 from regions.models import Organisation, Region
 
 
@@ -47,28 +47,34 @@ class StatementSitemap(BilingualSitemap):
 
 
 class RegionSitemap(BilingualSitemap):
-    """The areas published campaigns cover: where a visitor looks for their own area."""
+    """Every area page the public pages link to: where a visitor looks for their own area."""
 
     changefreq = "monthly"
 
     def items(self):
-        return (
-            Region.objects.filter(campaigns__in=Campaign.objects.listed()).distinct().order_by("pk")
-        )
+        return Region.objects.filter(pk__in=linked_pages().region_ids).order_by("pk")
 
 
 class PartnerSitemap(BilingualSitemap):
+    """Every partner page the public pages link to."""
+
     changefreq = "monthly"
 
     def items(self):
-        published = Campaign.objects.listed()
-        return (
-            Organisation.objects.filter(
-                Q(partner_campaigns__in=published) | Q(led_campaigns__in=published)
-            )
-            .distinct()
-            .order_by("pk")
-        )
+        return Organisation.objects.filter(pk__in=linked_pages().organisation_ids).order_by("pk")
+
+
+class SitePageSitemap(Sitemap):
+    """The pages about the site itself."""
+
+    changefreq = "yearly"
+    priority = 0.2
+
+    def items(self):
+        return ["accessibility", "privacy"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
 
 
 SITEMAPS = {
@@ -77,4 +83,5 @@ SITEMAPS = {
     "statements": StatementSitemap,
     "regions": RegionSitemap,
     "partners": PartnerSitemap,
+    "site": SitePageSitemap,
 }

@@ -17,7 +17,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-] + i18n_patterns(path("", include("campaigns.urls")), prefix_default_language=False)
+] + i18n_patterns(
+    path("", include("campaigns.urls")),
+    path("", include("campaign_site.site_urls")),
+    prefix_default_language=False,
+)
 
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")

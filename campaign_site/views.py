@@ -1,5 +1,7 @@
-"""Site-wide pages: robots.txt and the error pages."""
+"""Site-wide pages: robots.txt, the accessibility statement, the privacy notice and the error
+pages."""
 
+from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -7,10 +9,13 @@ from django.http import (
     HttpResponseServerError,
 )
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from campaigns import helplines
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
@@ -20,11 +25,26 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+class AccessibilityView(TemplateView):
+    template_name = "site/accessibility.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "site/privacy.html"
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A refused form (usually one left open too long) explained in the site's own page."""
     return HttpResponseForbidden(loader.get_template("403_csrf.html").render(request=request))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page, rendered without context processors or database access."""
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    """The 500 page, rendered without the request (so without context processors) and without
+    reading the database, which may be what failed: the helplines come from the cache or
+    settings."""
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "site_helplines": helplines.remembered(),
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

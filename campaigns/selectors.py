@@ -6,11 +6,13 @@ statistics: related rows come in one query each, and figures are matched up in o
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns import signoff
+from campaigns import helplines, signoff
+from campaigns.helplines import Helpline
 from campaigns.impact import (
     Impact,
     build_impact_from_table,
@@ -229,25 +231,41 @@ class RegionPage:
     campaigns: list[CampaignFigures]
     history: list[MetricTable]
     reported_figures: list[ReportedFigure]
-    # Where no campaign covers the area, the helplines of the current campaigns: whoever lands
-    # here still learns where to get help.
-    other_helplines: list[Campaign] = field(default_factory=list)
+    # The helplines of the current campaigns that cover it, or else of all current campaigns:
+    # whoever lands here learns where to get help.
+    helplines: list[Helpline] = field(default_factory=list)
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Whether a campaign shown here asks for 'Exit this page'."""
+        return any(item.campaign.is_sensitive for item in self.campaigns)
 
     @property
     def shows_demo_content(self) -> bool:
         return any(item.campaign.is_demo for item in self.campaigns)
 
 
-def distinct_helplines(campaigns: list[Campaign]) -> list[Campaign]:
-    """One campaign per helpline number, in the order given."""
-    seen: set[str] = set()
-    helplines = []
+def distinct_helplines(campaigns: list[Campaign]) -> list[Helpline]:
+    """The campaigns' helplines, one per number, in the order given."""
+    helplines: dict[str, Helpline] = {}
     for campaign in campaigns:
-        number = campaign.helpline_tel
-        if number not in seen:
-            seen.add(number)
-            helplines.append(campaign)
-    return helplines
+        helplines.setdefault(campaign.helpline_tel, campaign.helpline)
+    return list(helplines.values())
+
+
+def current_helplines() -> list[Helpline]:
+    """The helplines of the current campaigns (one query), remembered for the 500 page; while
+    no campaign is current, the site's own (campaigns/helplines.py)."""
+    found = distinct_helplines(list(Campaign.objects.current().order_by("-launch_date")))
+    helplines.remember(found)
+    return found or [helplines.settings_helpline()]
+
+
+def helplines_for(campaigns: list[Campaign]) -> list[Helpline]:
+    """The helplines of the campaigns still running (not archived), one per number; where none
+    is, those of all current campaigns."""
+    running = [c for c in campaigns if c.status == Status.PUBLISHED]
+    return distinct_helplines(running) or current_helplines()
 
 
 def region_page(region: Region) -> RegionPage:
@@ -315,9 +333,7 @@ def region_page(region: Region) -> RegionPage:
         campaigns=campaign_figures,
         history=history,
         reported_figures=reported_figures,
-        other_helplines=[]
-        if campaigns
-        else distinct_helplines(list(Campaign.objects.current().order_by("-launch_date"))),
+        helplines=helplines_for(campaigns),
     )
 
 
@@ -331,6 +347,10 @@ class PartnerPage:
     @property
     def shows_demo_content(self) -> bool:
         return any(campaign.is_demo for campaign in self.campaigns)
+
+    @cached_property
+    def helplines(self) -> list[Helpline]:
+        return helplines_for(self.campaigns)
 
 
 def partner_page(organisation: Organisation) -> PartnerPage:
@@ -354,9 +374,71 @@ def partner_page(organisation: Organisation) -> PartnerPage:
     )
 
 
-def home_page() -> dict[str, list[Campaign]]:
+def home_page() -> dict[str, list]:
     campaigns = list(Campaign.objects.listed().select_related("lead_organisation"))
+    current = [c for c in campaigns if c.status == Status.PUBLISHED]
+    found = distinct_helplines(current)
+    helplines.remember(found)
     return {
-        "current": [c for c in campaigns if c.status == Status.PUBLISHED],
+        "current": current,
         "archived": [c for c in campaigns if c.status == Status.ARCHIVED],
+        "helplines": found or [helplines.settings_helpline()],
     }
+
+
+@dataclass
+class LinkedPages:
+    """The region and partner pages a visitor (or a crawler) can reach from the listed pages."""
+
+    region_ids: set[int]
+    organisation_ids: set[int]
+
+
+def linked_pages() -> LinkedPages:
+    """Every region and partner page that the listed campaigns and statements link to, directly
+    or through one another, in a fixed number of queries. A campaign page links its areas, its
+    lead and its partners; a statement its issuers; a partner page the areas it covers; an area
+    page its groupings, its members and the partners covering it. (The other links of region
+    and partner pages lead to listed campaigns and statements, where the walk starts.)"""
+    campaigns = Campaign.objects.listed()
+    statements = PressStatement.objects.listed()
+    start_regions = Campaign.regions.through.objects.filter(campaign__in=campaigns).values_list(
+        "region_id", flat=True
+    )
+    start_organisations = [
+        *campaigns.values_list("lead_organisation_id", flat=True),
+        *CampaignPartner.objects.filter(campaign__in=campaigns).values_list(
+            "organisation_id", flat=True
+        ),
+        *PressStatement.issuing_organisations.through.objects.filter(
+            pressstatement__in=statements
+        ).values_list("organisation_id", flat=True),
+    ]
+    covered_by: dict[int, set[int]] = defaultdict(set)
+    covers: dict[int, set[int]] = defaultdict(set)
+    for organisation_id, region_id in Organisation.regions.through.objects.values_list(
+        "organisation_id", "region_id"
+    ):
+        covers[organisation_id].add(region_id)
+        covered_by[region_id].add(organisation_id)
+    graph = GroupingGraph.load()
+
+    regions: set[int] = set()
+    organisations: set[int] = set()
+    frontier = [("region", pk) for pk in start_regions]
+    frontier += [("organisation", pk) for pk in start_organisations]
+    while frontier:
+        kind, pk = frontier.pop()
+        if kind == "region":
+            if pk in regions:
+                continue
+            regions.add(pk)
+            linked = graph.groupings.get(pk, set()) | graph.members.get(pk, set())
+            frontier += [("region", other) for other in linked]
+            frontier += [("organisation", other) for other in covered_by[pk]]
+        else:
+            if pk in organisations:
+                continue
+            organisations.add(pk)
+            frontier += [("region", other) for other in covers[pk]]
+    return LinkedPages(region_ids=regions, organisation_ids=organisations)

@@ -182,7 +182,7 @@ def test_public_pages_forbid_the_browser_to_load_anything_from_elsewhere(client,
     ]:
         policy = directives(client.get(url)["Content-Security-Policy"])
         assert policy["default-src"] == "'none'"
-        assert "script-src" not in policy  # falls back to 'none'
+        assert policy["script-src"] == "'self'"  # the site's own file; nothing inline
         assert policy["style-src"] == "'self'"
         assert policy["img-src"] == "'self' data:"
         assert policy["frame-ancestors"] == "'none'"
@@ -205,8 +205,10 @@ def test_uploads_on_another_host_are_allowed_as_pictures_only(client, settings):
 
 EXPECTED_POLICY = {
     "default-src": "'none'",
+    "script-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self' data:",
+    "connect-src": "'self'",
     "base-uri": "'none'",
     "form-action": "'none'",
     "frame-ancestors": "'none'",
@@ -250,6 +252,17 @@ def test_a_compressed_page_keeps_one_etag_and_revalidates_with_304(client, demo)
     assert again.status_code == 304
 
 
+def test_robots_txt_answers_head_requests(client):
+    response = client.head("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+
+
+def test_the_policy_lets_the_page_reach_its_own_site_only(client):
+    policy = directives(client.get(reverse("campaigns:home"))["Content-Security-Policy"])
+    assert policy["connect-src"] == "'self'"
+
+
 @pytest.mark.django_db
 def test_every_response_denies_the_browser_features_no_page_uses(client, admin_client, demo):
     responses = [
@@ -265,3 +278,42 @@ def test_every_response_denies_the_browser_features_no_page_uses(client, admin_c
         policy = response["Permissions-Policy"]
         for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
             assert f"{feature}=()" in policy.split(", ")
+
+
+def test_the_sitemap_lists_every_area_and_partner_page_the_public_pages_link_to(client):
+    from regions.models import Region
+    from tests.regions.factories import OrganisationFactory
+
+    campaign = CampaignFactory()
+    covered = RegionFactory(slug="covered")
+    grouping = RegionFactory(slug="grouping", kind=Region.Kind.GROUPING, gss_code=None)
+    member = RegionFactory(slug="member-of-grouping")  # linked from the grouping's page
+    nation = RegionFactory(slug="nation", kind=Region.Kind.NATION, gss_code=None)
+    covered.groupings.add(grouping)
+    member.groupings.add(grouping)
+    grouping.groupings.add(nation)  # the grouping's page links it as "Part of"
+    campaign.regions.add(covered)
+    police = OrganisationFactory(slug="police-covering-member")  # on the member's page
+    police.regions.add(member, RegionFactory(slug="police-area"))  # on the police's page
+    issuer = OrganisationFactory(slug="issuer")
+    PressStatementFactory(campaign=campaign).issuing_organisations.add(issuer)
+    issuer.regions.add(RegionFactory(slug="issuer-area"))
+    RegionFactory(slug="linked-from-nowhere")
+    OrganisationFactory(slug="on-no-page")
+
+    xml = client.get("/sitemap.xml").content.decode()
+
+    for slug in [
+        "covered",
+        "grouping",
+        "member-of-grouping",
+        "nation",
+        "police-area",
+        "issuer-area",
+    ]:
+        assert f"/regions/{slug}/</loc>" in xml, slug
+    for slug in ["police-covering-member", "issuer", campaign.lead_organisation.slug]:
+        assert f"/partners/{slug}/</loc>" in xml, slug
+    assert "/regions/linked-from-nowhere/" not in xml
+    assert "/partners/on-no-page/" not in xml
+    assert f"<loc>http://testserver{reverse('accessibility')}</loc>" in xml
