@@ -14,6 +14,8 @@ Rules, each checked on the server whatever the buttons on the page showed:
   reviewed and published into it, so the page shows the published edition until then.
 - **Partners sign off their quotes**: a statement is not published or scheduled while any quote
   lacks its organisation's approval (campaigns/signoff.py).
+- **Welsh no less favourably than English**: an item covering an area in Wales is not published
+  or scheduled while any of its texts lacks its Welsh (campaigns/welsh.py).
 
 Each action is saved as a version with its reason (the admin's History) and logged in the
 admin's change log, so the edit-conflict check (core/admin.py) names who acted in between.
@@ -154,7 +156,11 @@ def publication_problem(item) -> str | None:
     """What stops this item going public whoever asks: a quote without its partner's approval,
     or, for a new edition, an address another item already has."""
     from campaigns.signoff import sign_off_problem
+    from campaigns.welsh import welsh_problem
 
+    problem = welsh_problem(item)
+    if problem:
+        return problem
     if item._meta.model_name == "pressstatement":
         problem = sign_off_problem(item)
         if problem:

@@ -27,6 +27,8 @@ from modeltranslation.admin import (
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.translations import stale_translations
+
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
 ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -150,6 +152,25 @@ class BilingualFieldsMixin:
             name = dict(settings.LANGUAGES).get(language, language)
             field.label = f"{capfirst(db_field.translated_field.verbose_name)} ({name})"
         return field
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Beside a translation older than the English it translates, when each changed."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            for column, (english, translated) in stale_translations(obj).items():
+                if column in form.base_fields:
+                    field = form.base_fields[column]
+                    note = _(
+                        "Older than the English: the English was changed on %(english)s, after "
+                        "this text (last changed %(translated)s). Check it still says the same."
+                    ) % {
+                        "english": date_format(timezone.localtime(english), "j F Y, H:i"),
+                        "translated": date_format(timezone.localtime(translated), "j F Y, H:i"),
+                    }
+                    field.help_text = format_html(
+                        '<strong class="translation-stale">{}</strong> {}', note, field.help_text
+                    )
+        return form
 
     def _patch_fieldsets(self, fieldsets):
         translated = self.trans_opts.all_fields

@@ -1,5 +1,9 @@
 from django import template
+from django.conf import settings
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
 from campaigns.impact import MAX_PERIODS_SHOWN
 from core.markdown import render_markdown
@@ -23,3 +27,19 @@ def period_filter(item) -> str:
 def latest_periods(points: list) -> list:
     """The latest periods a page shows of a series (see impact.MAX_PERIODS_SHOWN)."""
     return points[-MAX_PERIODS_SHOWN:]
+
+
+@register.filter
+def text_lang(item, field: str) -> str:
+    """` lang="en-gb"` on the element showing an item's text in English on a page in another
+    language, because its translation is not written yet (django-modeltranslation then reads
+    the English): a screen reader reads it as English, and the page is never left empty. On a
+    page in the text's own language, nothing."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE or item is None:
+        return ""
+    if getattr(item, build_localized_fieldname(field, language), None):
+        return ""
+    if not getattr(item, field, None):
+        return ""
+    return format_html(' lang="{}"', settings.LANGUAGE_CODE)
