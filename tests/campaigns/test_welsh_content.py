@@ -1,0 +1,163 @@
+"""Welsh beside English for every content text: edited side by side in the admin, shown on the
+Welsh pages (English, marked as English, where a Welsh text is not written), and required
+before anything covering an area in Wales is published."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Campaign
+from campaigns.publishing import Status
+from campaigns.welsh import covers_wales
+from campaigns.workflow import ActionRefused, perform
+from regions.models import Region
+from tests.campaigns.factories import (
+    CampaignFactory,
+    PersonFactory,
+    PressStatementFactory,
+    QuoteFactory,
+)
+from tests.campaigns.test_edit_conflicts import opened_form
+from tests.regions.factories import RegionFactory, manager_user
+
+pytestmark = pytest.mark.django_db
+
+WELSH_TEXTS = {
+    "title_cy": "Cael help yn gynnar",
+    "summary_cy": "Mae help am ddim ac yn gyfrinachol.",
+    "body_cy": "Ffoniwch y llinell gymorth.",
+    "helpline_name_cy": "Llinell gymorth Stop it Now!",
+    "helpline_hours_cy": "Dydd Llun i ddydd Iau",
+    "helpline_confidentiality_cy": "Mae galwadau'n gyfrinachol.",
+}
+
+
+@pytest.fixture
+def north_wales():
+    return RegionFactory(name="North Wales", slug="north-wales", gss_code="W15000001")
+
+
+def welsh_campaign(**kwargs) -> Campaign:
+    return CampaignFactory(
+        title="Get help early",
+        summary="Help is free and confidential.",
+        body="Call the helpline.",
+        **kwargs,
+    )
+
+
+def test_each_text_is_edited_in_english_and_welsh_side_by_side(manager_client):
+    campaign = CampaignFactory(status=Status.DRAFT, publish_at=None)
+    page = manager_client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+
+    assert 'class="form-row field-title_en_gb field-title_cy"' in page.text
+    labels = dict(re.findall(r'<label[^>]*for="id_(title_\w+)"[^>]*>([^<]+)</label>', page.text))
+    assert labels == {"title_en_gb": "Title (English):", "title_cy": "Title (Cymraeg):"}
+
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    form = opened_form(manager_client, url)
+    form["title_cy"] = ["Cael help yn gynnar"]
+    assert manager_client.post(url, form).status_code == 302
+    assert Campaign.objects.get(pk=campaign.pk).title_cy == "Cael help yn gynnar"
+
+
+def test_welsh_pages_show_the_welsh_texts(client):
+    campaign = welsh_campaign(**WELSH_TEXTS)
+
+    welsh = client.get(f"/cy{campaign.get_absolute_url()}").text
+    english = client.get(campaign.get_absolute_url()).text
+
+    assert "<h1>Cael help yn gynnar</h1>" in welsh
+    assert '<p class="lead">Mae help am ddim ac yn gyfrinachol.</p>' in welsh
+    assert "<h1>Get help early</h1>" in english
+    assert "Cael help" not in english
+
+
+def test_a_missing_welsh_text_shows_the_english_marked_as_english(client):
+    campaign = welsh_campaign(title_cy="Cael help yn gynnar")
+    statement = PressStatementFactory(campaign=campaign, title="Police back the helpline")
+    QuoteFactory(statement=statement, text="Getting help takes one phone call.")
+
+    page = client.get(f"/cy{campaign.get_absolute_url()}").text
+    statement_page = client.get(f"/cy{statement.get_absolute_url()}").text
+
+    assert "<h1>Cael help yn gynnar</h1>" in page
+    assert '<p class="lead" lang="en-gb">Help is free and confidential.</p>' in page
+    assert '<h1 lang="en-gb">Police back the helpline</h1>' in statement_page
+    assert '<blockquote lang="en-gb"><p>Getting help takes one phone call.' in statement_page
+    english = client.get(campaign.get_absolute_url()).text
+    assert 'lang="en-gb">Help is free' not in english
+
+
+def test_an_area_in_wales_or_a_grouping_holding_one_is_covered(north_wales):
+    cheshire = RegionFactory(name="Cheshire", gss_code="E23000006")
+    grouping = RegionFactory(name="North West and North Wales", gss_code=None, kind="grouping")
+    north_wales.groupings.add(grouping)
+
+    in_england, in_wales, through_grouping = CampaignFactory(), CampaignFactory(), CampaignFactory()
+    in_england.regions.set([cheshire])
+    in_wales.regions.set([north_wales])
+    through_grouping.regions.set([grouping])
+
+    assert (covers_wales(in_england), covers_wales(in_wales)) == (False, True)
+    assert covers_wales(through_grouping)
+
+
+def test_a_campaign_covering_wales_is_not_published_without_its_welsh(north_wales):
+    manager = manager_user()
+    campaign = welsh_campaign(status=Status.APPROVED, publish_at=None)
+    campaign.regions.set([north_wales])
+
+    with pytest.raises(ActionRefused) as refused:
+        perform(campaign, manager, "publish")
+    assert "covers an area in Wales" in refused.value.message
+    for text in ("Title", "Summary", "Body", "Helpline name", "Confidentiality notice"):
+        assert text in refused.value.message
+    assert Campaign.objects.get(pk=campaign.pk).status == Status.APPROVED
+
+    Campaign.objects.filter(pk=campaign.pk).update(**WELSH_TEXTS)
+    perform(Campaign.objects.get(pk=campaign.pk), manager, "publish")
+    assert Campaign.objects.get(pk=campaign.pk).is_published
+
+
+def test_a_campaign_in_england_only_needs_no_welsh():
+    manager = manager_user()
+    campaign = welsh_campaign(status=Status.APPROVED, publish_at=None)
+    campaign.regions.set([Region.objects.create(name="Cheshire", slug="cheshire", kind="pfa")])
+    perform(campaign, manager, "publish")
+    assert Campaign.objects.get(pk=campaign.pk).is_published
+
+
+def test_a_statement_covering_wales_lists_its_quotes_missing_welsh(north_wales):
+    manager = manager_user()
+    campaign = welsh_campaign(**WELSH_TEXTS)
+    campaign.regions.set([north_wales])
+    statement = PressStatementFactory(
+        campaign=campaign,
+        status=Status.APPROVED,
+        publish_at=None,
+        title="Police back the helpline",
+        title_cy="Yr heddlu'n cefnogi'r llinell gymorth",
+        summary="More calls.",
+        summary_cy="Mwy o alwadau.",
+    )
+    QuoteFactory(statement=statement, person=PersonFactory(name="Sam Jones"), role_as_quoted="")
+
+    with pytest.raises(ActionRefused, match=r"quote by Sam Jones: Text"):
+        perform(statement, manager, "publish")
+
+
+def test_the_admin_says_when_a_welsh_text_is_older_than_its_english(manager_client, time_machine):
+    time_machine.move_to("2026-12-01 10:00")
+    campaign = welsh_campaign(status=Status.DRAFT, publish_at=None, **WELSH_TEXTS)
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    assert "Older than the English" not in manager_client.get(url).text
+
+    time_machine.move_to("2026-12-05 10:00")
+    campaign.summary_en_gb = "Help is free, confidential and in Welsh too."
+    campaign.save()
+
+    page = manager_client.get(url).text
+    assert "Older than the English: the English was changed on 5 December 2026, 10:00" in page
+    assert page.count("Older than the English") == 1  # the summary only
