@@ -36,6 +36,7 @@ def test_regions_columns():
     assert RegionResource.column_names() == [
         "gss_code",
         "name",
+        "name_cy",
         "kind",
         "police_uk_id",
         "groupings",

@@ -493,3 +493,20 @@ def test_a_population_year_to_come_is_refused_at_the_preview(demo):
         "r.csv",
     ).table
     assert [problem.column for problem in regions_plan(table).problems] == ["population_year"]
+
+
+def test_an_optional_welsh_name_column_sets_and_keeps_welsh_names(demo, client):
+    output = import_regions(
+        "gss_code,name,name_cy,kind\n"
+        "W15000001,North Wales,Gogledd Cymru,police_force_area\n"
+        "W15000002,Dyfed-Powys,,police_force_area\n"
+    )
+    assert "1 new, 1 updated" in output
+    north_wales = Region.objects.get(gss_code="W15000001")
+    assert (north_wales.name_en_gb, north_wales.name_cy) == ("North Wales", "Gogledd Cymru")
+    assert Region.objects.get(gss_code="W15000002").name_cy is None
+    assert "Gogledd Cymru" in client.get("/cy/regions/north-wales/").text
+
+    # A file without the column leaves the Welsh names as they are.
+    import_regions("gss_code,name,kind\nW15000001,North Wales,police_force_area\n")
+    assert Region.objects.get(gss_code="W15000001").name_cy == "Gogledd Cymru"

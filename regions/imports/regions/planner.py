@@ -30,6 +30,7 @@ class RegionRow:
 
     number: int
     name: str | None = None
+    name_cy: str | None = None  # only read when the file has the column
     kind: str | None = None
     gss_code: str | None = None
     police_uk_id: str | None = None
@@ -110,6 +111,8 @@ class RegionsPlanner:
         row.name = read("name", lambda c: cells.text(c, max_length=NAME_MAX_LENGTH))
         if row.name == "":
             row.problems.append(RowError(number, "name", _("is empty; every region needs a name.")))
+        if "name_cy" in self.columns:
+            row.name_cy = read("name_cy", lambda c: cells.text(c, max_length=NAME_MAX_LENGTH))
         row.kind = read("kind", parsing.kind)
         row.gss_code = read("gss_code", parsing.gss_code)
         row.police_uk_id = read("police_uk_id", parsing.slug_cell(POLICE_UK_ID_MAX_LENGTH))
@@ -180,6 +183,9 @@ class RegionsPlanner:
         values = {"name": row.name, "kind": row.kind, "gss_code": row.gss_code, "slug": slug}
         if "police_uk_id" in self.columns:
             values["police_uk_id"] = row.police_uk_id
+        if "name_cy" in self.columns:
+            # An empty cell: no Welsh name, and pages in Welsh show the English one.
+            values["name_cy"] = row.name_cy or None
         values.update(row.population)
         self.result.rows.append(PlannedRegion(row.number, values, row.groupings, current))
 

@@ -32,6 +32,8 @@ class RegionResource(AllOrNothingResource):
 
     gss_code = Column(attribute="gss_code", column_name="gss_code", required=True)
     name = Column(attribute="name", column_name="name", required=True)
+    # The name in Welsh, where it differs ("Gogledd Cymru"); left out, the stored Welsh stays.
+    name_cy = Column(attribute="name_cy", column_name="name_cy")
     kind = Column(attribute="kind", column_name="kind", required=True)
     police_uk_id = Column(attribute="police_uk_id", column_name="police_uk_id")
     groupings = Column(attribute="groupings", column_name="groupings", widget=GroupingsWidget())
@@ -45,6 +47,7 @@ class RegionResource(AllOrNothingResource):
         fields = (
             "gss_code",
             "name",
+            "name_cy",
             "kind",
             "police_uk_id",
             "groupings",
