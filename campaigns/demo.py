@@ -254,6 +254,28 @@ REPORTED_CHANGES = [
     ),
 ]
 
+PER_MONTH_LABEL = (
+    "People seeking help with online sexual behaviour towards children across the North West, "
+    "at the time of the report"
+)
+
+# The campaign's partners, in order, and each one's role in it.
+PARTNER_ROLES_EN = [
+    ("lucy-faithfull-foundation", "Lead partner, runs the helpline"),
+    ("titan", "Regional organised crime unit"),
+    *(
+        (slug, "Police partner")
+        for slug in [
+            "cheshire-constabulary",
+            "cumbria-constabulary",
+            "greater-manchester-police",
+            "lancashire-constabulary",
+            "merseyside-police",
+            "north-wales-police",
+        ]
+    ),
+]
+
 
 @dataclass
 class DemoResult:
@@ -419,22 +441,7 @@ class _Loader:
                 "is_demo": True,
             },
         )
-        roles = [
-            ("lucy-faithfull-foundation", "Lead partner, runs the helpline"),
-            ("titan", "Regional organised crime unit"),
-        ]
-        roles += [
-            (slug, "Police partner")
-            for slug in [
-                "cheshire-constabulary",
-                "cumbria-constabulary",
-                "greater-manchester-police",
-                "lancashire-constabulary",
-                "merseyside-police",
-                "north-wales-police",
-            ]
-        ]
-        for order, (slug, role) in enumerate(roles):
+        for order, (slug, role) in enumerate(PARTNER_ROLES_EN):
             self.sync(
                 CampaignPartner,
                 {"campaign": campaign, "organisation": organisations[slug]},
@@ -506,10 +513,7 @@ class _Loader:
             ReportedFigure,
             {"statement": statement, "unit": "per_month"},
             {
-                "label": (
-                    "People seeking help with online sexual behaviour towards children across the "
-                    "North West, at the time of the report"
-                ),
+                "label": PER_MONTH_LABEL,
                 "value": Decimal(600),
                 "qualifier": "nearly",
                 "metric": None,
