@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models, transaction
 
+from campaigns import demo_welsh as welsh
 from campaigns.models import (
     Campaign,
     CampaignPartner,
@@ -277,6 +278,12 @@ PARTNER_ROLES_EN = [
 ]
 
 
+def in_welsh(texts: dict[str, str]) -> dict[str, str]:
+    """The Welsh columns of texts given in Welsh (campaigns/demo_welsh.py); an empty text is
+    left unwritten, as its English is empty too."""
+    return {f"{name}_cy": text for name, text in texts.items() if text}
+
+
 @dataclass
 class DemoResult:
     counts: Counter = field(default_factory=Counter)
@@ -352,6 +359,7 @@ class _Loader:
                 "unit": "people",
                 "owner": organisations["lucy-faithfull-foundation"],
                 "small_number_threshold": 5,
+                **in_welsh(welsh.METRIC),
             },
         )
         for slug, before, after in [
@@ -387,6 +395,12 @@ class _Loader:
                     "gss_code": gss_code,
                     "police_uk_id": police_uk_id,
                     "description": REGION_DESCRIPTIONS.get(slug, ""),
+                    **in_welsh(
+                        {
+                            "name": welsh.REGIONS[slug],
+                            "description": welsh.REGION_DESCRIPTIONS.get(slug, ""),
+                        }
+                    ),
                 },
             )
         for slug, *_rest, groupings in REGIONS:
@@ -406,6 +420,7 @@ class _Loader:
                     "kind": kind,
                     "description": description,
                     "website": WEBSITES.get(slug, ""),
+                    **in_welsh(welsh.ORGANISATIONS[slug]),
                 },
             )
             self.sync_m2m(organisation.regions, [regions[r] for r in covered])
@@ -439,13 +454,16 @@ class _Loader:
                 "status": Status.PUBLISHED,
                 "publish_at": datetime.datetime(2018, 1, 1, 9, 0, tzinfo=UK),
                 "is_demo": True,
+                # The helpline's website has no Welsh address of its own: the Welsh pages link
+                # to the same one.
+                **in_welsh({**welsh.CAMPAIGN, "helpline_url": "https://www.stopitnow.org.uk/"}),
             },
         )
         for order, (slug, role) in enumerate(PARTNER_ROLES_EN):
             self.sync(
                 CampaignPartner,
                 {"campaign": campaign, "organisation": organisations[slug]},
-                {"role": role, "order": order},
+                {"role": role, "order": order, **in_welsh({"role": welsh.PARTNER_ROLES[role]})},
             )
         self.sync_m2m(
             campaign.regions,
@@ -466,6 +484,7 @@ class _Loader:
                 "status": Status.PUBLISHED,
                 "publish_at": datetime.datetime(2018, 8, 1, 9, 0, tzinfo=UK),
                 "is_demo": True,
+                **in_welsh(welsh.STATEMENT),
             },
         )
         self.sync_m2m(
@@ -480,6 +499,7 @@ class _Loader:
                 {
                     "role_title": role_title,
                     "organisation": organisations.get(organisation_slug),
+                    **in_welsh({"role_title": welsh.PEOPLE_ROLES[key]}),
                 },
             )
         self.people = people
@@ -487,7 +507,12 @@ class _Loader:
             self.sync(
                 Quote,
                 {"statement": statement, "person": people[key]},
-                {"role_as_quoted": role, "text": text, "order": order},
+                {
+                    "role_as_quoted": role,
+                    "text": text,
+                    "order": order,
+                    **in_welsh(welsh.QUOTES[key]),
+                },
             )
         periods = {
             "base_period_start": BEFORE[0],
@@ -507,6 +532,12 @@ class _Loader:
                     "source": FIGURES_SOURCE,
                     "order": order,
                     **periods,
+                    **in_welsh(
+                        {
+                            "label": welsh.REPORTED_LABELS[label],
+                            "source": welsh.SOURCES[FIGURES_SOURCE],
+                        }
+                    ),
                 },
             )
         self.sync(
@@ -520,6 +551,12 @@ class _Loader:
                 "region": None,
                 "source": FIGURES_SOURCE,
                 "order": 6,
+                **in_welsh(
+                    {
+                        "label": welsh.REPORTED_LABELS[PER_MONTH_LABEL],
+                        "source": welsh.SOURCES[FIGURES_SOURCE],
+                    }
+                ),
             },
         )
         return statement
@@ -535,6 +572,7 @@ class _Loader:
                 "body": REVIEW_STATEMENT_BODY,
                 "status": Status.IN_REVIEW,
                 "publish_at": None,
+                **in_welsh(welsh.REVIEW_STATEMENT),
                 "submitted_at": DEMO_SUBMITTED_AT,
                 "is_demo": True,
             },
@@ -550,7 +588,7 @@ class _Loader:
                 "statement": statement,
                 "person": self.people[key],
             },
-            {"role_as_quoted": role, "text": text, "order": 0},
+            {"role_as_quoted": role, "text": text, "order": 0, **in_welsh(welsh.REVIEW_QUOTE)},
         )
         return statement
 

@@ -161,3 +161,15 @@ def test_the_admin_says_when_a_welsh_text_is_older_than_its_english(manager_clie
     page = manager_client.get(url).text
     assert "Older than the English: the English was changed on 5 December 2026, 10:00" in page
     assert page.count("Older than the English") == 1  # the summary only
+
+
+def test_the_demo_comes_in_both_languages_and_may_be_published(client, demo):
+    from campaigns import demo_welsh
+    from campaigns.welsh import missing_welsh
+
+    welsh = client.get(f"/cy{demo.get_absolute_url()}").text
+    assert f"<h1>{demo_welsh.CAMPAIGN['title']}</h1>" in welsh
+    assert 'lang="en-gb"' not in welsh.split("<main", 1)[1].split("</main>", 1)[0]
+    assert missing_welsh(demo) == []
+    for statement in demo.statements.all():
+        assert missing_welsh(statement) == [], statement

@@ -496,6 +496,7 @@ def test_a_population_year_to_come_is_refused_at_the_preview(demo):
 
 
 def test_an_optional_welsh_name_column_sets_and_keeps_welsh_names(demo, client):
+    Region.objects.filter(gss_code="W15000001").update(name_cy=None)
     output = import_regions(
         "gss_code,name,name_cy,kind\n"
         "W15000001,North Wales,Gogledd Cymru,police_force_area\n"
