@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
 
 from campaigns.models import SIGN_OFF_LINK_DAYS, PressStatement, Quote, QuoteApproval, SignOffLink
 from regions.models import Organisation
@@ -60,9 +61,20 @@ def _digest(parts) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
+def in_every_language(item, *names: str) -> list:
+    """Each text in each language (`title_en_gb`, `title_cy`, …): what a digest covers, the
+    same whichever language the page asking is in."""
+    return [
+        getattr(item, build_localized_fieldname(name, language)) or ""
+        for name in names
+        for language, _name in settings.LANGUAGES
+    ]
+
+
 def quote_digest(quote: Quote) -> str:
-    """The hash of who says it, as whom, and what: any change to these needs approving again."""
-    return _digest([quote.person_id, quote.role_as_quoted, quote.text])
+    """The hash of who says it, as whom, and what, in English and in Welsh: any change to these
+    needs approving again."""
+    return _digest([quote.person_id, *in_every_language(quote, "role_as_quoted", "text")])
 
 
 def _figure_value(value) -> str:
@@ -74,11 +86,12 @@ def statement_digest(statement: PressStatement) -> str:
     """The hash of everything the statement says, read from the database: its title, summary,
     body, quotes and headline figures, in the order they are shown."""
     figures = [
-        [f.label, _figure_value(f.value), f.unit, f.qualifier, f.source]
+        [_figure_value(f.value), f.unit, f.qualifier, *in_every_language(f, "label", "source")]
         for f in statement.reported_figures.order_by("order", "pk")
     ]
     quotes = [quote_digest(q) for q in statement.quotes.order_by("order", "pk")]
-    return _digest([statement.title, statement.summary, statement.body, quotes, figures])
+    texts = in_every_language(statement, "title", "summary", "body")
+    return _digest([texts, quotes, figures])
 
 
 def statement_root_id(statement: PressStatement) -> int:

@@ -727,3 +727,25 @@ def test_the_buttons_only_accept_posts_with_a_csrf_token(
     assert SignOffLink.objects.count() == 1
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_a_link_made_in_english_opens_in_welsh_and_a_welsh_change_needs_a_new_one(client):
+    from campaigns import signoff
+    from campaigns.models import Quote
+    from tests.campaigns.factories import PersonFactory, PressStatementFactory, QuoteFactory
+    from tests.regions.factories import OrganisationFactory, manager_user
+
+    force = OrganisationFactory(name="Cheshire Constabulary")
+    statement = PressStatementFactory(title="Police back the helpline", title_cy="Yr heddlu")
+    quote = QuoteFactory(
+        statement=statement,
+        person=PersonFactory(organisation=force),
+        text="Call us.",
+        text_cy="Ffoniwch ni.",
+    )
+    url = signoff.link_url(signoff.make_link(statement, force, manager_user()))
+
+    assert client.get(url).status_code == 200
+    assert client.get(f"/cy{url}").status_code == 200
+    Quote.objects.filter(pk=quote.pk).update(text_cy="Ffoniwch ni heddiw.")
+    assert client.get(url).status_code != 200
