@@ -11,5 +11,5 @@ def fail(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a secret detail that must not be shown")
 
 
-urlpatterns = [*site_urlpatterns, path("fail/", fail)]
+urlpatterns = [*site_urlpatterns, path("fail/", fail), path("cy/fail/", fail)]
 __all__ = ["handler500", "urlpatterns"]

@@ -2,11 +2,13 @@
 links to itself in the other language and announces it to search engines, and the sitemap lists
 both."""
 
+import html
 import re
 
 import pytest
 
-from campaigns.demo import STATEMENT_SLUG
+from campaigns import signoff
+from campaigns.demo import REVIEW_STATEMENT_SLUG, STATEMENT_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,81 @@ def test_the_sitemap_lists_both_languages_with_alternates(client, demo):
         f'<xhtml:link rel="alternate" hreflang="cy" href="http://testserver/cy{campaign}"/>'
         in sitemap
     )
+
+
+# The interface in Welsh (locale/cy); the campaign's own texts stay as entered until they have
+# a Welsh version, so only the site's own words are checked here.
+WELSH_ON_EVERY_PAGE = [
+    "Neidio i'r prif gynnwys",
+    "Nid yw'r wefan hon yn gosod cwcis",
+    "Pob ymgyrch",
+]
+WELSH_ON_PAGE = {
+    "home": ["<h1>Ymgyrchoedd</h1>", "Help cyfrinachol: Stop it Now! helpline"],
+    "campaign": [
+        "Ffoniwch am ddim ac yn gyfrinachol",
+        "Lansiwyd ym mis Ionawr 2018 gan The Lucy Faithfull Foundation.",
+        "Ffigurau ar gyfer eich ardal",
+        "Cyn ac ar ôl lansio'r ymgyrch, fesul ardal",
+        '<th scope="col">Ardal</th>',
+        '<th scope="col">Newid</th>',
+        "cynnydd o 65%",
+        "tua 590 y mis",
+        "Lawrlwytho'r ffigurau hyn:",
+        "Partneriaid",
+    ],
+    "statement": ["Datganiad i'r wasg", "Cyhoeddwyd gan", "Beth ddywedon nhw", "bron 600 y mis"],
+    "region": [
+        "Ardal heddlu",
+        "Pob ffigur ar gyfer yr ardal hon",
+        '<th scope="col">Cyfnod</th>',
+        '<th scope="col">Cyfradd fisol</th>',
+        "Newid ers y cyfnod blaenorol",
+        "Ionawr – Mehefin 2018",
+    ],
+    "partner": ["Ardaloedd dan sylw", "(partner)"],
+    "not found": ["Heb ddod o hyd i'r dudalen"],
+}
+ENGLISH_INTERFACE = [
+    "Skip to main content",
+    "This site sets no cookies",
+    "Confidential help:",
+    "Call free and in confidence",
+    "Before and after the campaign launched",
+    "Figures for your area",
+    "Every figure for this area",
+    "Changes are worked out here",
+    "Page not found",
+    "All campaigns",
+]
+
+
+def test_the_interface_of_every_public_page_under_cy_is_in_welsh(client, demo):
+    names = ["home", "campaign", "statement", "region", "partner"]
+    pages = dict(zip(names, public_paths(demo), strict=True))
+    pages["not found"] = "/no-such-page/"
+    english_pages = []
+    for name, path in pages.items():
+        response = client.get(f"/cy{path}")
+        assert response.status_code == (404 if name == "not found" else 200), name
+        welsh_page = html.unescape(response.text)
+        for welsh in WELSH_ON_EVERY_PAGE + WELSH_ON_PAGE[name]:
+            assert welsh in welsh_page, (name, welsh)
+        for english in ENGLISH_INTERFACE:
+            assert english not in welsh_page, (name, english)
+        english_pages.append(html.unescape(client.get(path).text))
+    # Each English text looked for is one these pages show in English.
+    for english in ENGLISH_INTERFACE:
+        assert any(english in page for page in english_pages), english
+
+
+def test_a_partner_signs_off_in_welsh_under_cy(client, demo):
+    statement = demo.statements.get(slug=REVIEW_STATEMENT_SLUG)
+    path = signoff.demo_link_url(statement, "http://testserver").removeprefix("http://testserver")
+    page = html.unescape(client.get(f"/cy{path}").text)
+    for welsh in ["Eich penderfyniad ar y dyfyniad gan", "Eich enw", "Gofyn am newid"]:
+        assert welsh in page, welsh
+    assert "Your decision on the quote from" not in page and "Ask for a change" not in page
+    refused = html.unescape(client.get("/cy/sign-off/not-a-token/").text)
+    assert "Nid yw'r ddolen gymeradwyo hon yn gweithio" in refused
+    assert "This sign-off link does not work" not in refused

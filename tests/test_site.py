@@ -53,6 +53,18 @@ def test_server_errors_get_a_plain_page_without_details(settings):
     assert "secret detail" not in html
 
 
+def test_server_errors_under_cy_get_the_plain_page_in_welsh(settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.error_urls"
+    response = Client(raise_request_exception=False).get("/cy/fail/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert '<html lang="cy">' in html
+    assert "<h1>Aeth rhywbeth o'i le</h1>" in html
+    assert '<a href="/cy/">Mynd i' in html
+    assert "Something went wrong" not in html and "secret detail" not in html
+
+
 def test_a_refused_form_gets_the_sites_own_page():
     response = Client(enforce_csrf_checks=True).post(
         reverse("admin:login"), {"username": "manager", "password": "x"}
