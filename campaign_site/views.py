@@ -1,6 +1,8 @@
 """Site-wide pages: robots.txt, the accessibility statement, the privacy notice and the error
 pages."""
 
+import datetime
+
 from django.conf import settings
 from django.http import (
     HttpRequest,
@@ -27,6 +29,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 class AccessibilityView(TemplateView):
     template_name = "site/accessibility.html"
+    # Given as dates, so that each language's page writes them in its own words.
+    extra_context = {
+        "prepared_on": datetime.date(2026, 12, 7),
+        "reviewed_on": datetime.date(2026, 12, 7),
+    }
 
 
 class PrivacyView(TemplateView):
