@@ -28,7 +28,10 @@ PUBLIC_FILES = [
     "templates/campaigns/sign_off*.html",
     "templates/regions/region_detail.html",
     "templates/regions/organisation_detail.html",
+    "templates/site/*",  # the accessibility statement and the privacy notice
     "campaigns/impact.py",
+    "campaigns/charts.py",
+    "campaigns/helplines.py",
     "campaigns/downloads.py",
     "campaigns/views.py",
     "campaigns/forms.py",
@@ -40,6 +43,12 @@ PUBLIC_FILES = [
 ]
 # ...and these entries of files that are otherwise for staff (help texts, admin messages).
 PUBLIC_MSGIDS = {
+    "campaign_site/settings.py": {
+        # The site's own helpline box (HELPLINE), shown while no campaign is current
+        "Calls are confidential. You do not have to give your name or any details that "
+        "identify you. Information that identifies a child at risk, or an offence, is passed "
+        "on to the relevant agencies.",
+    },
     "campaigns/models.py": {
         # ReportedFigure as a page prints it
         "%(number)s a month",
