@@ -95,7 +95,7 @@ WELSH_ON_EVERY_PAGE = [
     "Pob ymgyrch",
 ]
 WELSH_ON_PAGE = {
-    "home": ["<h1>Ymgyrchoedd</h1>", "Help cyfrinachol: Stop it Now! helpline"],
+    "home": ["<h1>Ymgyrchoedd</h1>", "Help cyfrinachol: "],
     "campaign": [
         "Ffoniwch am ddim ac yn gyfrinachol",
         "Lansiwyd ym mis Ionawr 2018 gan The Lucy Faithfull Foundation.",
