@@ -249,6 +249,8 @@ CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL)
 
 # --- Site ---------------------------------------------------------------------
 SITE_NAME = env.str("DJANGO_SITE_NAME", default="Campaigns")
+# The same name on the Welsh pages.
+SITE_NAME_CY = env.str("DJANGO_SITE_NAME_CY", default="Ymgyrchoedd")
 # The licence line every statistics download carries.
 STATISTICS_LICENCE = env.str(
     "DJANGO_STATISTICS_LICENCE",

@@ -14,6 +14,7 @@ from django.template import loader
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from campaign_site.context_processors import site_name
 from campaigns import helplines
 
 
@@ -50,7 +51,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     reading the database, which may be what failed: the helplines come from the cache or
     settings."""
     context = {
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": site_name(),
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         "site_helplines": helplines.remembered(),
     }

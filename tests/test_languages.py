@@ -163,3 +163,8 @@ def test_a_partner_signs_off_in_welsh_under_cy(client, demo):
     refused = html.unescape(client.get("/cy/sign-off/not-a-token/").text)
     assert "Nid yw'r ddolen gymeradwyo hon yn gweithio" in refused
     assert "This sign-off link does not work" not in refused
+
+
+def test_the_site_is_named_in_the_pages_language(client, demo):
+    assert '<a class="site-name" href="/cy/">Ymgyrchoedd</a>' in client.get("/cy/").text
+    assert '<a class="site-name" href="/">Campaigns</a>' in client.get("/").text
