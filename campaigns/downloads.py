@@ -14,8 +14,10 @@ from regions.series import Period, State
 COLUMNS = [
     "metric",
     "metric_name",
+    "metric_name_cy",
     "region_code",
     "region_name",
+    "region_name_cy",
     "period_start",
     "period_end",
     "after_launch",
@@ -37,8 +39,10 @@ COLUMNS = [
 FIELDS = {
     "metric": "what is counted (its short name)",
     "metric_name": "what is counted",
+    "metric_name_cy": "what is counted, in Welsh (empty until it is written)",
     "region_code": "ONS GSS code of the area, or the short name of a grouping that has none",
     "region_name": "the area's name",
+    "region_name_cy": "the area's name in Welsh (empty until it is written)",
     "period_start": "first day counted (YYYY-MM-DD)",
     "period_end": "last day counted, included (YYYY-MM-DD)",
     "after_launch": "whether the period starts on or after the campaign's launch",
@@ -63,6 +67,7 @@ FIELDS = {
 # The same for each reported figure in the JSON (figures published without their counts).
 REPORTED_FIELDS = {
     "label": "what the figure is, as it was published",
+    "label_cy": "the same in Welsh (empty until it is written)",
     "value": "the number as published",
     "qualifier": "a word published with it, such as 'nearly', or null",
     "unit": "'percent_change', 'count' or 'per_month'",
@@ -75,6 +80,7 @@ REPORTED_FIELDS = {
     "period_end": "last day of the period it is for",
     "period": "the periods in words",
     "source": "where it was published",
+    "source_cy": "the same in Welsh (empty until it is written)",
 }
 
 ROUNDING = (
@@ -118,9 +124,8 @@ def rows(impacts: list[Impact]) -> list[dict]:
                 found.append(
                     {
                         "metric": impact.metric.slug,
-                        "metric_name": impact.metric.name,
+                        **labels(impact.metric, row.region),
                         "region_code": row.region.code,
-                        "region_name": row.region.name,
                         "period_start": counted.period.start.isoformat(),
                         "period_end": counted.period.end.isoformat(),
                         "after_launch": counted.period.start >= impact.launch,
@@ -148,19 +153,38 @@ def rows(impacts: list[Impact]) -> list[dict]:
                     {
                         **dict.fromkeys(COLUMNS),
                         "metric": impact.metric.slug,
-                        "metric_name": impact.metric.name,
+                        **labels(impact.metric, row.region),
                         "region_code": row.region.code,
-                        "region_name": row.region.name,
                         "period_start": period.start.isoformat(),
                         "period_end": period.end.isoformat(),
                         "after_launch": period.start >= impact.launch,
                         "launch_phase": launch_phase(period, impact.launch),
                         "value_note": "counts not published; change as reported",
-                        "source": reported.source,
+                        "source": english(reported, "source"),
                         "reported_change_percent": _number(reported.value),
                     }
                 )
     return found
+
+
+def english(item, name: str) -> str:
+    """A text in English, whatever the language of the page the download was asked from."""
+    return getattr(item, f"{name}_en_gb") or getattr(item, name) or ""
+
+
+def welsh(item, name: str) -> str:
+    return getattr(item, f"{name}_cy") or ""
+
+
+def labels(metric, region) -> dict[str, str]:
+    """The names a row is labelled with, in English and in Welsh: the same files whichever
+    language's page they are downloaded from."""
+    return {
+        "metric_name": english(metric, "name"),
+        "metric_name_cy": welsh(metric, "name"),
+        "region_name": english(region, "name"),
+        "region_name_cy": welsh(region, "name"),
+    }
 
 
 def _plain(value):
@@ -173,7 +197,8 @@ def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFi
     thresholds = {impact.metric.slug: impact.metric.small_number_threshold for impact in impacts}
     return {
         "campaign": {
-            "title": campaign.title,
+            "title": english(campaign, "title"),
+            "title_cy": welsh(campaign, "title"),
             "slug": campaign.slug,
             "launch_date": campaign.launch_date.isoformat(),
         },
@@ -194,7 +219,8 @@ def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFi
         "figures": [{k: _plain(v) for k, v in row.items()} for row in rows(impacts)],
         "reported_figures": [
             {
-                "label": figure.label,
+                "label": english(figure, "label"),
+                "label_cy": welsh(figure, "label"),
                 "value": _plain(_number(figure.value)),
                 "qualifier": figure.qualifier or None,
                 "unit": figure.unit,
@@ -206,7 +232,8 @@ def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFi
                 "period_start": _iso(figure.period_start),
                 "period_end": _iso(figure.period_end),
                 "period": figure.period_text,
-                "source": figure.source,
+                "source": english(figure, "source"),
+                "source_cy": welsh(figure, "source"),
             }
             for figure in reported
         ],

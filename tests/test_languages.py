@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+from django.urls import reverse
 
 from campaigns import signoff
 from campaigns.demo import REVIEW_STATEMENT_SLUG, STATEMENT_SLUG
@@ -168,3 +169,26 @@ def test_a_partner_signs_off_in_welsh_under_cy(client, demo):
 def test_the_site_is_named_in_the_pages_language(client, demo):
     assert '<a class="site-name" href="/cy/">Ymgyrchoedd</a>' in client.get("/cy/").text
     assert '<a class="site-name" href="/">Campaigns</a>' in client.get("/").text
+
+
+def test_open_data_carries_both_languages_labels_whichever_page_it_comes_from(client, demo):
+    import csv
+    import io
+
+    url = reverse("campaigns:campaign_statistics", kwargs={"slug": demo.slug, "format": "csv"})
+    english = client.get(url).content
+    rows = list(csv.DictReader(io.StringIO(english.decode())))
+    north_wales = next(row for row in rows if row["region_code"] == "W15000001")
+    assert (north_wales["region_name"], north_wales["region_name_cy"]) == (
+        "North Wales",
+        "Gogledd Cymru",
+    )
+    assert north_wales["metric_name_cy"]
+    # The same rows from the Welsh page (listed in the order of the Welsh names).
+    welsh = client.get(f"/cy{url}").content
+    assert sorted(welsh.splitlines()) == sorted(english.splitlines())
+
+    data = client.get(url.replace(".csv", ".json")).json()
+    assert data["campaign"]["title_cy"]
+    assert all(figure["label_cy"] for figure in data["reported_figures"])
+    assert "region_name_cy" in data["fields"]
