@@ -66,8 +66,11 @@ def write_statement(browser, site: str, title: str) -> Editor:
     expect(page.locator(".field-campaign .select2-selection__rendered")).to_contain_text(
         "Stop it Now"
     )
-    page.fill("#id_title", title)
-    page.fill("#id_summary", "Police forces and the charity report more calls for help.")
+    page.fill("#id_title_en_gb", title)
+    page.fill("#id_summary_en_gb", "Police forces and the charity report more calls for help.")
+    # The campaign covers North Wales: its statements publish only with their Welsh texts.
+    page.fill("#id_title_cy", f"{title} (Cymraeg)")
+    page.fill("#id_summary_cy", "Mae heddluoedd a'r elusen yn sôn am fwy o alwadau am help.")
     # Offered beside Save at the top and the bottom of the form; the bottom one, after the fields.
     alice.click(page.get_by_role("button", name="Save and submit for review").last)
     expect(page.locator(".messagelist")).to_contain_text("Submitted for review")
