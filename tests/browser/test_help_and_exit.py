@@ -4,7 +4,7 @@ they scroll."""
 
 import pytest
 
-from tests.browser.test_public_pages import PAGES
+from tests.browser.test_public_pages import ALL_PAGES
 
 CAMPAIGN = "/campaigns/stop-it-now-north-west-and-north-wales/"
 STATEMENT = CAMPAIGN + "statements/more-people-seek-help-after-campaign/"
@@ -23,7 +23,7 @@ def stub_the_neutral_site(context_or_page) -> None:
 
 def test_the_helpline_number_is_the_first_stop_after_the_skip_link(browser, site):
     page = browser.new_page()
-    for path in PAGES:
+    for path in ALL_PAGES:  # in English and in Welsh
         page.goto(site + path)
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "skip-link", path
@@ -79,25 +79,27 @@ def test_shift_pressed_with_other_keys_or_too_slowly_does_not_leave(browser, sit
     page.close()
 
 
-def test_clicking_exit_leaves_and_back_does_not_return(browser, site):
+@pytest.mark.parametrize("language", ["", "/cy"], ids=["English", "Welsh"])
+def test_clicking_exit_leaves_and_back_does_not_return(browser, site, language):
     page = browser.new_page()
     stub_the_neutral_site(page)
-    page.goto(site + "/")
-    page.goto(site + CAMPAIGN)
+    page.goto(f"{site}{language}/")
+    page.goto(f"{site}{language}{CAMPAIGN}")
 
     page.click(".exit-page-button")
     page.wait_for_url(EXIT_URL)
 
     page.go_back()
-    assert page.url == site + "/"
+    assert page.url == f"{site}{language}/"
     page.close()
 
 
-def test_exit_this_page_works_without_javascript(browser, site):
+@pytest.mark.parametrize("language", ["", "/cy"], ids=["English", "Welsh"])
+def test_exit_this_page_works_without_javascript(browser, site, language):
     context = browser.new_context(java_script_enabled=False)
     stub_the_neutral_site(context)
     page = context.new_page()
-    page.goto(site + CAMPAIGN)
+    page.goto(f"{site}{language}{CAMPAIGN}")
 
     page.click(".exit-page-button")
 

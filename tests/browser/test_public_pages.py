@@ -16,13 +16,15 @@ PAGES = [
     "/privacy/",
     "/no-such-page/",
 ]
+# Every page again under /cy/, in Welsh.
+ALL_PAGES = PAGES + [f"/cy{path}" for path in PAGES]
 
 
 @pytest.mark.parametrize("width", [320, 1280])
 def test_pages_have_no_accessibility_violations_and_fit_the_screen(browser, site, width):
     page = browser.new_page(viewport={"width": width, "height": 800})
     axe = Axe()
-    for path in PAGES:
+    for path in ALL_PAGES:
         page.goto(site + path)
         results = axe.run(
             page,
