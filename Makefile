@@ -38,8 +38,11 @@ run: $(VENV)/.runtime .env
 test: $(VENV)/.dev
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
-## test-browser: the public site in Chromium (needs Debian's chromium: apt-get install chromium)
+## test-browser: the public site in Chromium (needs Debian's chromium: apt-get install chromium),
+## with the Nu HTML Checker and Lighthouse, which .ci/web-checkers.sh installs under var/tools
+## (it needs Java and npm, and installs them only as root: apt-get install default-jre-headless npm)
 test-browser: $(VENV)/.dev
+	@bash .ci/web-checkers.sh >/dev/null || echo "Not installed: the HTML and SEO tests will fail, the others run."
 	$(BIN)/pytest -m browser
 
 ## test-postgres: the test suite against a local PostgreSQL (installs and starts one; needs root)

@@ -6,6 +6,7 @@ since a fresh machine has no browser.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,11 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# The Nu HTML Checker and Lighthouse, where `.ci/web-checkers.sh` installs them.
+TOOLS = Path(__file__).resolve().parents[2] / "var" / "tools" / "node_modules"
+VNU_JAR = Path(os.environ.get("VNU_JAR") or TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar")
+LIGHTHOUSE = Path(os.environ.get("LIGHTHOUSE_PATH") or TOOLS / ".bin" / "lighthouse")
 
 
 def pytest_collection_modifyitems(config, items):
