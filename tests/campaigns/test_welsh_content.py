@@ -173,3 +173,17 @@ def test_the_demo_comes_in_both_languages_and_may_be_published(client, demo):
     assert missing_welsh(demo) == []
     for statement in demo.statements.all():
         assert missing_welsh(statement) == [], statement
+
+
+def test_an_area_or_partner_without_a_welsh_name_is_named_in_english_marked(client):
+    from tests.regions.factories import OrganisationFactory
+
+    area = RegionFactory(name="Dyfed-Powys", slug="dyfed-powys")
+    partner = OrganisationFactory(name="Dyfed-Powys Police", slug="dyfed-powys-police")
+
+    assert '<h1 lang="en-gb">Dyfed-Powys</h1>' in client.get("/cy/regions/dyfed-powys/").text
+    partner_page = client.get(f"/cy/partners/{partner.slug}/").text
+    assert '<h1 lang="en-gb">Dyfed-Powys Police' in partner_page
+    area.name_cy = "Dyfed-Powys"  # the same in both languages, written as Welsh
+    area.save()
+    assert "<h1>Dyfed-Powys</h1>" in client.get("/cy/regions/dyfed-powys/").text
