@@ -5,6 +5,8 @@ import io
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.impact import Impact, launch_phase
 from campaigns.models import Campaign, ReportedFigure
@@ -37,56 +39,68 @@ COLUMNS = [
 # What each column (CSV) or figure field (JSON) holds, published with the JSON and in
 # docs/figures.md, so the files explain themselves.
 FIELDS = {
-    "metric": "what is counted (its short name)",
-    "metric_name": "what is counted",
-    "metric_name_cy": "what is counted, in Welsh (empty until it is written)",
-    "region_code": "ONS GSS code of the area, or the short name of a grouping that has none",
-    "region_name": "the area's name",
-    "region_name_cy": "the area's name in Welsh (empty until it is written)",
-    "period_start": "first day counted (YYYY-MM-DD)",
-    "period_end": "last day counted, included (YYYY-MM-DD)",
-    "after_launch": "whether the period starts on or after the campaign's launch",
-    "launch_phase": "'before', 'spans launch' or 'after'",
-    "value": "the count; empty when withheld or unknown (see value_note)",
-    "value_note": "'fewer than N', 'withheld', 'incomplete: …', 'sum of its areas', or "
-    "'counts not published; change as reported' on a row for an area with a reported change "
-    "only",
-    "change_from_previous": "count minus the previous period's count",
-    "change_from_previous_percent": "that change in per cent, rounded; 'new' when it was 0",
-    "change_across_launch": "on the first period after the launch: count minus the last "
-    "period before it",
-    "change_across_launch_percent": "that change in per cent, rounded; 'new' when it was 0",
-    "per_month": "count divided by the months in the period, to one decimal place (the page "
-    "rounds further: 'about 590 a month')",
-    "per_100000_people": "count per 100,000 people for the whole period, where the area has a "
-    "population",
-    "source": "where the figure comes from",
-    "reported_change_percent": "a change published without its counts, exactly as published",
+    "metric": _("what is counted (its short name)"),
+    "metric_name": _("what is counted"),
+    "metric_name_cy": _("what is counted, in Welsh (empty until it is written)"),
+    "region_code": _("ONS GSS code of the area, or the short name of a grouping that has none"),
+    "region_name": _("the area's name"),
+    "region_name_cy": _("the area's name in Welsh (empty until it is written)"),
+    "period_start": _("first day counted (YYYY-MM-DD)"),
+    "period_end": _("last day counted, included (YYYY-MM-DD)"),
+    "after_launch": _("whether the period starts on or after the campaign's launch"),
+    "launch_phase": _("'before', 'spans launch' or 'after'"),
+    "value": _("the count; empty when withheld or unknown (see value_note)"),
+    "value_note": _(
+        "'fewer than N', 'withheld', 'incomplete: …', 'sum of its areas', or "
+        "'counts not published; change as reported' on a row for an area with a reported change "
+        "only"
+    ),
+    "change_from_previous": _("count minus the previous period's count"),
+    "change_from_previous_percent": _("that change in per cent, rounded; 'new' when it was 0"),
+    "change_across_launch": _(
+        "on the first period after the launch: count minus the last period before it"
+    ),
+    "change_across_launch_percent": _("that change in per cent, rounded; 'new' when it was 0"),
+    "per_month": _(
+        "count divided by the months in the period, to one decimal place (the page "
+        "rounds further: 'about 590 a month')"
+    ),
+    "per_100000_people": _(
+        "count per 100,000 people for the whole period, where the area has a population"
+    ),
+    "source": _("where the figure comes from"),
+    "reported_change_percent": _("a change published without its counts, exactly as published"),
 }
 
 # The same for each reported figure in the JSON (figures published without their counts).
 REPORTED_FIELDS = {
-    "label": "what the figure is, as it was published",
-    "label_cy": "the same in Welsh (empty until it is written)",
-    "value": "the number as published",
-    "qualifier": "a word published with it, such as 'nearly', or null",
-    "unit": "'percent_change', 'count' or 'per_month'",
-    "as_published": "the figure as it reads on the page: '+146%', 'nearly 600 a month'",
-    "metric": "what is counted (its short name), or null",
-    "region_code": "the area it is for, or null for the whole campaign",
-    "earlier_period_start": "for a change: first day of the period it is compared with",
-    "earlier_period_end": "for a change: last day of the period it is compared with",
-    "period_start": "first day of the period it is for",
-    "period_end": "last day of the period it is for",
-    "period": "the periods in words",
-    "source": "where it was published",
-    "source_cy": "the same in Welsh (empty until it is written)",
+    "label": _("what the figure is, as it was published"),
+    "label_cy": _("the same in Welsh (empty until it is written)"),
+    "value": _("the number as published"),
+    "qualifier": _("a word published with it, such as 'nearly', or null"),
+    "unit": _("'percent_change', 'count' or 'per_month'"),
+    "as_published": _("the figure as it reads on the page: '+146%', 'nearly 600 a month'"),
+    "metric": _("what is counted (its short name), or null"),
+    "region_code": _("the area it is for, or null for the whole campaign"),
+    "earlier_period_start": _("for a change: first day of the period it is compared with"),
+    "earlier_period_end": _("for a change: last day of the period it is compared with"),
+    "period_start": _("first day of the period it is for"),
+    "period_end": _("last day of the period it is for"),
+    "period": _("the periods in words"),
+    "source": _("where it was published"),
+    "source_cy": _("the same in Welsh (empty until it is written)"),
 }
 
 ROUNDING = (
     "Percentage changes are worked out from the counts and rounded to the nearest whole number "
     "(a half rounds away from zero); 'new' means the earlier count was 0."
 )
+
+
+def in_language(descriptions: dict, language: str) -> dict[str, str]:
+    """Field descriptions in one language, whichever language's page the file is from."""
+    with translation.override(language):
+        return {name: str(text) for name, text in descriptions.items()}
 
 
 def _note(counted) -> str:
@@ -214,8 +228,11 @@ def as_json(campaign: Campaign, impacts: list[Impact], reported: list[ReportedFi
                 "subtraction."
             ),
         },
-        "fields": FIELDS,
-        "reported_fields": REPORTED_FIELDS,
+        # What each field means, in English and in Welsh.
+        "fields": in_language(FIELDS, "en-gb"),
+        "fields_cy": in_language(FIELDS, "cy"),
+        "reported_fields": in_language(REPORTED_FIELDS, "en-gb"),
+        "reported_fields_cy": in_language(REPORTED_FIELDS, "cy"),
         "figures": [{k: _plain(v) for k, v in row.items()} for row in rows(impacts)],
         "reported_figures": [
             {

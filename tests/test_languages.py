@@ -192,3 +192,6 @@ def test_open_data_carries_both_languages_labels_whichever_page_it_comes_from(cl
     assert data["campaign"]["title_cy"]
     assert all(figure["label_cy"] for figure in data["reported_figures"])
     assert "region_name_cy" in data["fields"]
+    assert data["fields"]["region_name"] == "the area's name"
+    assert data["fields_cy"]["region_name"] == "enw'r ardal"
+    assert data["reported_fields_cy"]["label"] == "beth yw'r ffigur, fel y'i cyhoeddwyd"
