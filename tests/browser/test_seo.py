@@ -1,6 +1,6 @@
-"""Lighthouse's SEO audit, in Debian's Chromium, passes in full on the pages people find through
-a search engine: the home page, the demo campaign and its statement, in English and in Welsh.
-`.ci/web-checkers.sh` installs Lighthouse under var/."""
+"""Lighthouse's SEO audit, in Debian's Chromium, passes in full on every public page, in English
+and in Welsh (the page-not-found page aside: answering 404 is its job, and the audit counts
+that against it). `.ci/web-checkers.sh` installs Lighthouse under var/."""
 
 import json
 import subprocess
@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LIGHTHOUSE
-from tests.browser.test_public_pages import PAGES
+from tests.browser.test_public_pages import ALL_PAGES
 
-SEARCHED_PAGES = [prefix + path for prefix in ["", "/cy"] for path in PAGES[:3]]
+SEARCHED_PAGES = [path for path in ALL_PAGES if not path.endswith("/no-such-page/")]
 AT_ONCE = 2  # Lighthouses running at once: about 5 s a page on two cores
 
 
@@ -45,7 +45,7 @@ def seo_failures(url: str, report) -> list[str]:
     return lines
 
 
-def test_every_seo_audit_passes_on_the_pages_people_search_for(site, tmp_path):
+def test_every_seo_audit_passes_on_every_public_page(site, tmp_path):
     if not LIGHTHOUSE.exists():
         pytest.fail(f"No Lighthouse at {LIGHTHOUSE}: run `bash .ci/web-checkers.sh` to install it.")
     with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
