@@ -37,6 +37,8 @@ class Helpline:
     url: str
     confidentiality: str
     welsh: bool  # calls can be taken in Welsh
+    # Which of name, hours and confidentiality are shown in English on a Welsh page.
+    in_english: frozenset = frozenset()
 
     @property
     def tel(self) -> str:

@@ -427,6 +427,8 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
     @property
     def helpline(self) -> Helpline:
         """What its helpline box says (templates/includes/helpline.html)."""
+        from campaigns.templatetags.campaign_tags import text_lang
+
         return Helpline(
             name=self.helpline_name,
             phone=self.helpline_phone,
@@ -434,6 +436,13 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
             url=self.helpline_url,
             confidentiality=self.helpline_confidentiality,
             welsh=self.helpline_welsh,
+            # The texts shown in English on a page in another language, their translation
+            # not written yet: marked as English in the box.
+            in_english=frozenset(
+                name
+                for name in ("name", "hours", "confidentiality")
+                if text_lang(self, f"helpline_{name}")
+            ),
         )
 
     @property

@@ -187,3 +187,17 @@ def test_an_area_or_partner_without_a_welsh_name_is_named_in_english_marked(clie
     area.name_cy = "Dyfed-Powys"  # the same in both languages, written as Welsh
     area.save()
     assert "<h1>Dyfed-Powys</h1>" in client.get("/cy/regions/dyfed-powys/").text
+
+
+def test_a_helpline_text_without_its_welsh_is_marked_as_english_in_the_box(client):
+    campaign = welsh_campaign(
+        **{**WELSH_TEXTS, "helpline_confidentiality_cy": "", "helpline_hours_cy": ""},
+        helpline_hours="Monday to Thursday",
+    )
+
+    page = client.get(f"/cy{campaign.get_absolute_url()}").text
+
+    assert '<p class="confidentiality" lang="en-gb">Calls are confidential.</p>' in page
+    assert '<span lang="en-gb">Monday to Thursday</span>' in page
+    assert "Cael help: Llinell gymorth Stop it Now!" in page  # its Welsh name is written
+    assert 'lang="en-gb">Calls are' not in client.get(campaign.get_absolute_url()).text
