@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.impact import Impact, launch_phase
 from campaigns.models import Campaign, ReportedFigure
+from campaigns.welsh import WELSH, text_in
 from core.spreadsheets import escape_formula
 from regions.series import Period, State
 
@@ -183,11 +184,11 @@ def rows(impacts: list[Impact]) -> list[dict]:
 
 def english(item, name: str) -> str:
     """A text in English, whatever the language of the page the download was asked from."""
-    return getattr(item, f"{name}_en_gb") or getattr(item, name) or ""
+    return text_in(item, name, settings.LANGUAGE_CODE) or getattr(item, name) or ""
 
 
 def welsh(item, name: str) -> str:
-    return getattr(item, f"{name}_cy") or ""
+    return text_in(item, name, WELSH)
 
 
 def labels(metric, region) -> dict[str, str]:

@@ -427,7 +427,7 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
     @property
     def helpline(self) -> Helpline:
         """What its helpline box says (templates/includes/helpline.html)."""
-        from campaigns.templatetags.campaign_tags import text_lang
+        from campaigns.welsh import shown_in_english
 
         return Helpline(
             name=self.helpline_name,
@@ -441,7 +441,7 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
             in_english=frozenset(
                 name
                 for name in ("name", "hours", "confidentiality")
-                if text_lang(self, f"helpline_{name}")
+                if shown_in_english(self, f"helpline_{name}")
             ),
         )
 

@@ -10,6 +10,7 @@ of the North West with North Wales, which has no code of its own.
 
 from django.conf import settings
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
@@ -18,6 +19,20 @@ from regions.graph import GroupingGraph
 from regions.models import Region
 
 WELSH = "cy"
+
+
+def text_in(item, name: str, language: str) -> str:
+    """One text of an item in one language, whatever language the page asking is in."""
+    return getattr(item, build_localized_fieldname(name, language)) or ""
+
+
+def shown_in_english(item, name: str) -> bool:
+    """Whether a page in the active language shows this text in English because its
+    translation is not written yet (django-modeltranslation then reads the English)."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE or item is None:
+        return False
+    return not text_in(item, name, language) and bool(getattr(item, name, None))
 
 
 def covers_wales(campaign) -> bool:
@@ -33,9 +48,7 @@ def _missing(item, label: str) -> list[str]:
     """The item's texts written in English but not in Welsh, named for an editor."""
     missing = []
     for name in translator.get_options_for_model(type(item)).fields:
-        english = getattr(item, build_localized_fieldname(name, settings.LANGUAGE_CODE))
-        welsh = getattr(item, build_localized_fieldname(name, WELSH))
-        if english and not welsh:
+        if text_in(item, name, settings.LANGUAGE_CODE) and not text_in(item, name, WELSH):
             verbose = capfirst(type(item)._meta.get_field(name).verbose_name)
             missing.append(f"{label}{verbose}")
     return missing

@@ -2,10 +2,9 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
-from modeltranslation.utils import build_localized_fieldname
 
 from campaigns.impact import MAX_PERIODS_SHOWN
+from campaigns.welsh import shown_in_english
 from core.markdown import render_markdown
 from regions.figures import period_label
 
@@ -32,14 +31,9 @@ def latest_periods(points: list) -> list:
 @register.filter
 def text_lang(item, field: str) -> str:
     """` lang="en-gb"` on the element showing an item's text in English on a page in another
-    language, because its translation is not written yet (django-modeltranslation then reads
-    the English): a screen reader reads it as English, and the page is never left empty. On a
-    page in the text's own language, nothing."""
-    language = get_language()
-    if language == settings.LANGUAGE_CODE or item is None:
-        return ""
-    if getattr(item, build_localized_fieldname(field, language), None):
-        return ""
-    if not getattr(item, field, None):
+    language, its translation not written yet (campaigns/welsh.py): a screen reader reads it
+    as English, and the page is never left empty. On a page in the text's own language,
+    nothing."""
+    if not shown_in_english(item, field):
         return ""
     return format_html(' lang="{}"', settings.LANGUAGE_CODE)
