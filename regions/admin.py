@@ -244,7 +244,16 @@ class MetricAdmin(BilingualAdmin):
 class StatisticAdminForm(forms.ModelForm):
     class Meta:
         model = Statistic
-        fields = ["metric", "region", "period_start", "period_end", "value", "source", "notes"]
+        fields = [
+            "metric",
+            "region",
+            "period_start",
+            "period_end",
+            "value",
+            "source",
+            "notes",
+            "notes_cy",
+        ]
 
     # The regions a refusal may name (None: any); set per request for partner data officers.
     visible_region_ids: set[int] | None = None

@@ -447,8 +447,9 @@ class ImportBatch(models.Model):
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     # What undoing the import needs, and no more: when its figures were written (a figure of
     # this import changed since has another time), and the figures it changed as they were
-    # before ([statistic id, value, source, notes, import batch id, updated_at]); the figures it
-    # created are those still marked with it that are not in that list.
+    # before ([statistic id, value, source, notes, notes_cy, import batch id, updated_at];
+    # imports made before Welsh notes have no notes_cy); the figures it created are those still
+    # marked with it that are not in that list.
     written_at = models.DateTimeField(_("figures written at"), null=True, blank=True)
     previous_values = models.JSONField(_("figures as they were"), default=list, blank=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
@@ -550,6 +551,11 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("Optional: caveats, for example a change of method.")
     )
+    notes_cy = models.TextField(
+        _("notes in Welsh"),
+        blank=True,
+        help_text=_("Optional: the same notes in Welsh."),
+    )
     import_batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.SET_NULL,
@@ -609,6 +615,7 @@ class Statistic(ConstraintErrorsByField, TimeStampedModel):
         super().clean()
         # As the import stores them, so an export re-imported unchanged compares equal.
         self.notes = one_kind_of_line_break(self.notes or "")
+        self.notes_cy = one_kind_of_line_break(self.notes_cy or "")
         self.source = one_kind_of_line_break(self.source or "")
         not_ended = period_not_ended_error(self.period_end)
         if not_ended:

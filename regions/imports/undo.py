@@ -115,23 +115,30 @@ def import_batch_undo(*, batch: ImportBatch, user: AbstractBaseUser | None) -> t
         removed, _by_model = (
             Statistic.objects.filter(import_batch=batch).exclude(pk__in=previous).delete()
         )
-        restored = [
-            Statistic(
-                pk=statistic_id,
-                value=value,
-                source=source,
-                notes=notes,
-                import_batch_id=batch_id,
-                updated_at=datetime.datetime.fromisoformat(updated_at),
+        # The Welsh notes as they are now, for imports recorded before there were any (their
+        # rows have no notes_cy, and those imports cannot have changed it).
+        existing = dict(Statistic.objects.filter(pk__in=previous).values_list("pk", "notes_cy"))
+        restored = []
+        for statistic_id, value, source, notes, *rest in previous.values():
+            if statistic_id not in existing:
+                continue
+            notes_cy = rest.pop(0) if len(rest) == 3 else existing[statistic_id]
+            batch_id, updated_at = rest
+            restored.append(
+                Statistic(
+                    pk=statistic_id,
+                    value=value,
+                    source=source,
+                    notes=notes,
+                    notes_cy=notes_cy,
+                    import_batch_id=batch_id,
+                    updated_at=datetime.datetime.fromisoformat(updated_at),
+                )
             )
-            for statistic_id, value, source, notes, batch_id, updated_at in previous.values()
-        ]
-        existing = set(Statistic.objects.filter(pk__in=previous).values_list("pk", flat=True))
-        restored = [statistic for statistic in restored if statistic.pk in existing]
         # bulk_update writes the stored times as given (auto_now applies only to save()).
         Statistic.objects.bulk_update(
             restored,
-            ["value", "source", "notes", "import_batch_id", "updated_at"],
+            ["value", "source", "notes", "notes_cy", "import_batch_id", "updated_at"],
             batch_size=500,
         )
         batch.undone_at = timezone.now()

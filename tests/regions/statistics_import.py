@@ -130,6 +130,7 @@ def snapshot() -> dict:
                 "value",
                 "source",
                 "notes",
+                "notes_cy",
                 "import_batch_id",
                 "created_at",
                 "updated_at",

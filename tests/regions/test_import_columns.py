@@ -20,6 +20,7 @@ def test_statistics_columns():
         "value",
         "source",
         "notes",
+        "notes_cy",
     ]
     assert StatisticResource.required_columns() == [
         "region_code",
@@ -28,7 +29,7 @@ def test_statistics_columns():
         "value",
     ]
     assert StatisticResource.get_display_name() == (
-        "Statistics (region_code, metric, period_start, period_end, value, source, notes)"
+        "Statistics (region_code, metric, period_start, period_end, value, source, notes, notes_cy)"
     )
 
 

@@ -81,7 +81,7 @@ def test_a_header_row_with_some_known_columns_names_each_problem(officer_client)
     data = csv_bytes(["region_code", "start", "period_end", "value"], ROW[:4])
     assert problems_of(preview(officer_client, "figures.csv", data=data)) == [
         "Unknown column 'start'. The columns are: region_code, period_start, period_end, value, "
-        "metric, source, notes.",
+        "metric, source, notes, notes_cy.",
         "The required column 'period_start' is missing.",
     ]
 

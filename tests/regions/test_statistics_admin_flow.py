@@ -95,7 +95,7 @@ def test_changed_value_updates_only_that_figure(officer_client, regions):
     [
         pytest.param(None, id="no-source-column"),
         pytest.param(
-            b"region_code,period_start,period_end,value,source,notes\r\n"
+            b"region_code,period_start,period_end,value,source,notes,notes_cy\r\n"
             b"W15000001,01/07/2017,31/12/2017,85,,\r\n",
             id="empty-source-cell",
         ),

@@ -104,7 +104,7 @@ BAD_FILES = [
         "unknown-column.csv",
         [
             "Unknown column 'sources'. The columns are: region_code, period_start, period_end, "
-            "value, metric, source, notes. Did you mean 'source'?"
+            "value, metric, source, notes, notes_cy. Did you mean 'source'?"
         ],
     ),
     BadFile(

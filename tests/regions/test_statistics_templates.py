@@ -32,6 +32,7 @@ TEMPLATE_COLUMNS = [
     "value",
     "source",
     "notes",
+    "notes_cy",
 ]
 
 

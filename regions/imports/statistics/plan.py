@@ -20,6 +20,7 @@ class PlannedRow:
     value: int
     source: str
     notes: str
+    notes_cy: str | None = None  # only read when the file has the column
 
 
 @dataclass
@@ -31,7 +32,7 @@ class StatisticsPlan:
     changed: list[PlannedRow] = field(default_factory=list)
     unchanged: int = 0
     # The stored figures the file changes, as they were, so the import can be undone:
-    # [statistic id, value, source, notes, import batch id, updated_at as ISO text].
+    # [statistic id, value, source, notes, notes_cy, import batch id, updated_at as ISO text].
     previous_values: list[list] = field(default_factory=list)
     rows: int = 0
     new_sample: list[ChangeSample] = field(default_factory=list)

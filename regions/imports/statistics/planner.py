@@ -247,6 +247,9 @@ class StatisticsPlanner:
             else None
         )
         self.notes = self.parse_column("notes", cells.text) if "notes" in self.columns else None
+        self.notes_cy = (
+            self.parse_column("notes_cy", cells.text) if "notes_cy" in self.columns else None
+        )
 
     # --- Checking rows -----------------------------------------------------------------------
 
@@ -287,6 +290,7 @@ class StatisticsPlanner:
         keyed: list[PlannedRow] = []
         candidates: list[PlannedRow] = []
         has_source, has_notes = self.sources is not None, self.notes is not None
+        has_notes_cy = self.notes_cy is not None
         for index in range(len(self.table.rows)):
             if not self.live[index]:
                 continue
@@ -324,6 +328,7 @@ class StatisticsPlanner:
                 value=self.values[index],
                 source=self.sources[index] if has_source else None,
                 notes=self.notes[index] if has_notes else None,
+                notes_cy=self.notes_cy[index] if has_notes_cy else None,
             )
             keyed.append(planned)
             # A cell that did not read is None; a source or notes cell that did is text ('').
@@ -331,6 +336,7 @@ class StatisticsPlanner:
                 planned.value is not None
                 and (not has_source or planned.source is not None)
                 and (not has_notes or planned.notes is not None)
+                and (not has_notes_cy or planned.notes_cy is not None)
             ):
                 candidates.append(planned)
         return keyed, candidates
@@ -351,16 +357,19 @@ class StatisticsPlanner:
             if stored is None:
                 row.source = row.source or ""
                 row.notes = row.notes or ""
+                row.notes_cy = row.notes_cy or ""
                 plan.new.append(row)
                 if len(plan.new_sample) < SAMPLE_SIZE:
                     plan.new_sample.append(self.sample(row, metric_names, before=""))
                 continue
-            value, source, notes = stored
+            value, *text = stored
             # An empty source or notes cell (or no such column) keeps what is stored: clearing
             # text is done in the admin, never by a gap in a spreadsheet.
-            row.source = row.source or source
-            row.notes = row.notes or notes
-            if (row.value, row.source, row.notes) == (value, source, notes):
+            row.source = row.source or text[0]
+            row.notes = row.notes or text[1]
+            row.notes_cy = row.notes_cy or text[2]
+            texts = (row.source, row.notes, row.notes_cy)
+            if (row.value, *texts) == stored:
                 plan.unchanged += 1
                 continue
             plan.changed.append(row)
@@ -368,8 +377,7 @@ class StatisticsPlanner:
             previous[row.period_start, row.period_end, row.metric_id, row.region_id] = [
                 None,
                 value,
-                source,
-                notes,
+                *text,
                 None,
                 None,
             ]
@@ -378,8 +386,8 @@ class StatisticsPlanner:
                     self.sample(
                         row,
                         metric_names,
-                        before=described(value, (source, notes), (row.source, row.notes)),
-                        after=described(row.value, (row.source, row.notes), (source, notes)),
+                        before=described(value, tuple(text), texts),
+                        after=described(row.value, texts, tuple(text)),
                     )
                 )
 
@@ -411,26 +419,36 @@ def stored_around(rows: list[PlannedRow]):
 
 def stored_figures(candidates: list[PlannedRow]) -> dict[tuple, tuple]:
     """Stored figures the file's rows may update, keyed like the file's rows by
-    (metric, region, period_start, period_end), with their value, source and notes (one
+    (metric, region, period_start, period_end), with their value, source and notes in both
+    languages (one
     query; what undoing the import needs of the figures it changes is read after, for those
     only: see record_previous)."""
     if not candidates:
         return {}
     region_ids = {row.region_id for row in candidates}
     stored = stored_around(candidates).values_list(
-        "metric_id", "region_id", "period_start", "period_end", "value", "source", "notes"
+        "metric_id",
+        "region_id",
+        "period_start",
+        "period_end",
+        "value",
+        "source",
+        "notes",
+        "notes_cy",
     )
     return {
-        (m, r, s, e): (value, source, notes)
-        for m, r, s, e, value, source, notes in stored.iterator(chunk_size=5000)
+        (m, r, s, e): tuple(figure)
+        for m, r, s, e, *figure in stored.iterator(chunk_size=5000)
         if r in region_ids
     }
 
 
-def described(value: int, text: tuple[str, str], other: tuple[str, str]) -> str:
-    """A value for the preview, with its source and notes where they differ from the other."""
+def described(value: int, text: tuple[str, ...], other: tuple[str, ...]) -> str:
+    """A value for the preview, with its source and notes (English, Welsh) where they differ
+    from the other's."""
     shown = f"{value:,}"
-    for label, mine, theirs in zip((_("source"), _("notes")), text, other, strict=True):
+    labels = (_("source"), _("notes"), _("notes in Welsh"))
+    for label, mine, theirs in zip(labels, text, other, strict=True):
         if mine != theirs:
             shown += f" · {label}: {mine or '–'}"
     return shown
@@ -457,4 +475,4 @@ def record_previous(changed: list[PlannedRow], previous: dict[tuple, list]) -> N
     ):
         entry = previous.get((start, end, metric_id, region_id))
         if entry is not None:
-            entry[0], entry[4], entry[5] = pk, batch_id, updated_at.isoformat()
+            entry[0], entry[5], entry[6] = pk, batch_id, updated_at.isoformat()

@@ -51,10 +51,20 @@ class StatisticResource(AllOrNothingResource):
     )
     source = Column(attribute="source", column_name="source")
     notes = Column(attribute="notes", column_name="notes")
+    notes_cy = Column(attribute="notes_cy", column_name="notes_cy")
 
     class Meta:
         model = Statistic
-        fields = ("region_code", "metric", "period_start", "period_end", "value", "source", "notes")
+        fields = (
+            "region_code",
+            "metric",
+            "period_start",
+            "period_end",
+            "value",
+            "source",
+            "notes",
+            "notes_cy",
+        )
         export_order = fields
         import_id_fields = ()
 

@@ -26,11 +26,12 @@ _INSERT_COLUMNS = (
     "value",
     "source",
     "notes",
+    "notes_cy",
     "import_batch_id",
     "created_at",
     "updated_at",
 )
-_UPDATE_COLUMNS = ("value", "source", "notes", "import_batch_id", "updated_at")
+_UPDATE_COLUMNS = ("value", "source", "notes", "notes_cy", "import_batch_id", "updated_at")
 _KEY_COLUMNS = ("metric_id", "region_id", "period_start", "period_end")
 # Rows per INSERT statement: stays under SQLite's oldest limit of 999 parameters.
 ROWS_PER_STATEMENT = 999 // len(_INSERT_COLUMNS)
@@ -98,6 +99,7 @@ def statistics_write(
                         row.value,
                         row.source,
                         row.notes,
+                        row.notes_cy,
                         batch.pk,
                         now,
                         now,
