@@ -42,6 +42,9 @@ class CampaignTranslation(TranslationOptions):
 @register(CampaignPartner)
 class CampaignPartnerTranslation(TranslationOptions):
     fields = ("role",)
+    # A role has a default ("Partner"), which modeltranslation would take as the only value
+    # not yet written: an empty Welsh role would then show as nothing rather than the English.
+    fallback_undefined = {"role": ""}
 
 
 @register(Person)

@@ -22,6 +22,9 @@ class OrganisationTranslation(TranslationOptions):
 @register(Metric)
 class MetricTranslation(TranslationOptions):
     fields = ("name", "description", "unit")
+    # The unit has a default ("people"): without this an empty Welsh unit would show as
+    # nothing rather than the English (see campaigns/translation.py).
+    fallback_undefined = {"unit": ""}
 
 
 # Every change kept as a version: who, when, what (the admin's History).

@@ -201,3 +201,19 @@ def test_a_helpline_text_without_its_welsh_is_marked_as_english_in_the_box(clien
     assert '<span lang="en-gb">Monday to Thursday</span>' in page
     assert "Cael help: Llinell gymorth Stop it Now!" in page  # its Welsh name is written
     assert 'lang="en-gb">Calls are' not in client.get(campaign.get_absolute_url()).text
+
+
+def test_a_text_with_a_default_falls_back_to_its_english_when_its_welsh_is_empty(demo):
+    """A partner's role and a metric's unit have defaults ("Partner", "people"); an empty Welsh
+    one still reads as the English, never as nothing."""
+    from django.utils import translation
+
+    from campaigns.models import CampaignPartner
+    from regions.models import Metric
+
+    CampaignPartner.objects.filter(campaign=demo).update(role="Police partner", role_cy="")
+    Metric.objects.update(unit="calls", unit_cy="")
+
+    with translation.override("cy"):
+        assert CampaignPartner.objects.filter(campaign=demo).first().role == "Police partner"
+        assert Metric.objects.first().unit == "calls"
