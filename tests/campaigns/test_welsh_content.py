@@ -203,6 +203,47 @@ def test_a_helpline_text_without_its_welsh_is_marked_as_english_in_the_box(clien
     assert 'lang="en-gb">Calls are' not in client.get(campaign.get_absolute_url()).text
 
 
+def test_names_labels_and_roles_without_their_welsh_are_marked_on_every_page(client, demo):
+    """A metric, an area, a partner, its role and a headline figure whose Welsh is not written
+    are shown in English marked as English, wherever they appear: headings, table captions and
+    rows, lists of areas and partners, figures."""
+    from django.utils.html import escape
+
+    from campaigns.models import CampaignPartner, ReportedFigure
+    from regions.models import Metric, Organisation
+
+    metric = demo.metrics.first()
+    Metric.objects.filter(pk=metric.pk).update(name_cy="", description_cy="")
+    Region.objects.filter(slug="north-wales").update(name_cy="")
+    partnership = (
+        CampaignPartner.objects.filter(campaign=demo)
+        .exclude(role="")
+        .exclude(organisation=demo.lead_organisation)
+        .first()
+    )
+    CampaignPartner.objects.filter(pk=partnership.pk).update(role_cy="")
+    Organisation.objects.filter(pk=partnership.organisation_id).update(name_cy="")
+    figure = ReportedFigure.objects.filter(statement__campaign=demo, region=None).first()
+    ReportedFigure.objects.filter(pk=figure.pk).update(label_cy="")
+    organisation = Organisation.objects.get(pk=partnership.organisation_id)
+
+    campaign_page = client.get(f"/cy{demo.get_absolute_url()}").text
+    region_page = client.get("/cy/regions/north-wales/").text
+
+    marked = ' lang="en-gb">'
+    assert f'"{marked}{metric.name}</h3>' in campaign_page
+    assert f'class="metric-description"{marked}{escape(metric.description)}</p>' in campaign_page
+    assert f'/cy/regions/north-wales/"{marked}North Wales</a></th>' in campaign_page
+    assert f'/cy/regions/north-wales/"{marked}North Wales</a></li>' in campaign_page
+    name, role = escape(organisation.name), escape(partnership.role)
+    assert f'{marked}{name}</a><span class="role"{marked}{role}<' in campaign_page
+    assert f'class="figure-label"{marked}{escape(figure.label)}' in campaign_page
+    assert f"<span{marked}{metric.name}</span>" in region_page  # the table's caption
+    assert f"<strong{marked}{metric.name}</strong>" in region_page
+    english = client.get(demo.get_absolute_url()).text
+    assert 'lang="en-gb"' not in english.split("<body", 1)[1]
+
+
 def test_a_text_with_a_default_falls_back_to_its_english_when_its_welsh_is_empty(demo):
     """A partner's role and a metric's unit have defaults ("Partner", "people"); an empty Welsh
     one still reads as the English, never as nothing."""
