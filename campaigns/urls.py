@@ -10,6 +10,13 @@ urlpatterns = [
     path(
         "campaigns/<slug:slug>/", public(views.CampaignDetailView.as_view()), name="campaign_detail"
     ),
+    # The CSV's CSV on the Web metadata, at the address such readers look for (before the
+    # downloads, whose pattern would take it for a format).
+    path(
+        "campaigns/<slug:slug>/statistics.csv-metadata.json",
+        public(views.CampaignStatisticsMetadataView.as_view()),
+        name="campaign_statistics_metadata",
+    ),
     path(
         "campaigns/<slug:slug>/statistics.<str:format>",
         public(views.CampaignStatisticsView.as_view()),

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -59,7 +59,28 @@ class CampaignStatisticsView(View):
             response["Content-Disposition"] = (
                 f'attachment; filename="{campaign.slug}-statistics.csv"'
             )
+            # Where CSV on the Web readers find what the columns mean (RFC 8288 link).
+            metadata = reverse("campaigns:campaign_statistics_metadata", kwargs={"slug": slug})
+            response["Link"] = (
+                f'<{metadata}>; rel="describedby"; type="{downloads.CSVW_MEDIA_TYPE}"'
+            )
         return response
+
+
+class CampaignStatisticsMetadataView(View):
+    """The CSV's W3C CSV on the Web metadata, at the standard address beside it: its licence,
+    sources, rules and columns, in the page's language first."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        campaign = get_object_or_404(
+            Campaign.objects.published().select_related("lead_organisation"), slug=slug
+        )
+        impacts, _reported = selectors.campaign_statistics(campaign)
+        return JsonResponse(
+            downloads.csvw_metadata(campaign, impacts, get_language()),
+            content_type=downloads.CSVW_MEDIA_TYPE,
+            json_dumps_params={"indent": 1, "ensure_ascii": False},
+        )
 
 
 class StatementDetailView(TemplateView):

@@ -54,6 +54,7 @@ CHANNELS = {
     "sitemap": ("/sitemap.xml", "/campaigns/embargoed/"),
     "CSV download": ("/campaigns/embargoed/statistics.csv", "metric"),
     "JSON download": ("/campaigns/embargoed/statistics.json", "Embargoed campaign"),
+    "CSV metadata": ("/campaigns/embargoed/statistics.csv-metadata.json", "Embargoed campaign"),
 }
 
 
