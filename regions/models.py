@@ -4,6 +4,7 @@ Nothing here knows about campaigns: a statistic is a fact about a metric, a regi
 whether or not any campaign shows it.
 """
 
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import store_upright, validate_image_upload
 from core.models import ConstraintErrorsByField, TimeStampedModel
+from core.origins import parse_origins, valid_origins, validate_origins
 from core.text import one_kind_of_line_break
 from regions.figures import period_label
 from regions.validators import validate_population_year
@@ -248,6 +250,17 @@ class Organisation(TimeStampedModel):
             "public site."
         ),
     )
+    card_origins = models.TextField(
+        _("websites that may show the campaign card"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_(
+            "The addresses of the organisation's own websites on which its campaign card may "
+            "be shown in a frame, one a line: the scheme and host name (and port, if any), "
+            "without a page's path, for example https://www.northwales.police.uk. Every other "
+            "website is refused. Empty: the card can be framed on this site only."
+        ),
+    )
     regions = models.ManyToManyField(
         Region,
         related_name="organisations",
@@ -266,6 +279,18 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def card_origin_list(self) -> list[str]:
+        """The websites that may frame the organisation's campaign card (core/origins.py)."""
+        return valid_origins(self.card_origins)
+
+    def clean(self) -> None:
+        super().clean()
+        # One address a line, each written one way (https://www.example.org), each once. A
+        # list with a mistake is left as typed: its validator says what is wrong beside it.
+        with contextlib.suppress(ValidationError):
+            self.card_origins = "\n".join(parse_origins(self.card_origins))
 
     def save(self, *args, **kwargs) -> None:
         store_upright(self.logo)  # a new logo: upright, without its camera's notes
