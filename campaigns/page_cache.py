@@ -150,8 +150,10 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             lifetime = _lifetime(now)
         if lifetime > 0:
             # The tag of the page itself, before compression (which adds random bytes against
-            # BREACH, so a tag made afterwards would differ on every response).
-            set_response_etag(response)
+            # BREACH, so a tag made afterwards would differ on every response), unless the view
+            # made its own (a partner's card: its page and its framing policy).
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             cache.set(key, (now.timestamp() + lifetime, response), lifetime)
             _tell_caches(response, lifetime)
         response["X-Page-Cache"] = "miss"

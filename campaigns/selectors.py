@@ -4,6 +4,7 @@ The number of queries does not grow with the number of regions, partners, statem
 statistics: related rows come in one query each, and figures are matched up in one pass.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +16,7 @@ from campaigns import helplines, signoff
 from campaigns.helplines import Helpline
 from campaigns.impact import (
     Impact,
+    ImpactRow,
     build_impact_from_table,
     build_impacts,
     region_sort_key,
@@ -30,9 +32,10 @@ from campaigns.models import (
     SignOffLink,
 )
 from campaigns.publishing import Status
+from regions.figures import Change
 from regions.graph import GroupingGraph
 from regions.models import Metric, Organisation, Region
-from regions.series import Figures, MetricTable
+from regions.series import Figures, MetricTable, PeriodFigure, State
 
 LATEST_STATEMENTS_WITH_QUOTES = 3
 
@@ -442,3 +445,121 @@ def linked_pages() -> LinkedPages:
             organisations.add(pk)
             frontier += [("region", other) for other in covers[pk]]
     return LinkedPages(region_ids=regions, organisation_ids=organisations)
+
+
+# --- A partner's campaign card -----------------------------------------------------------------
+
+# Areas a card lists at most: it must stay small enough to sit in a partner's sidebar (and under
+# 10 KB); the campaign page, which it links, has every area.
+MAX_CARD_AREAS = 6
+
+
+@dataclass
+class CardLine:
+    """One area on a card: its figures either side of the launch (the impact row) and its
+    latest figure, where a later period has one."""
+
+    row: ImpactRow
+    latest: PeriodFigure | None = None
+    latest_change: Change | None = None
+
+
+@dataclass
+class CardMetric:
+    impact: Impact
+    lines: list[CardLine]
+
+
+@dataclass
+class PartnerCard:
+    """What a partner's embeddable card shows: the partner's campaign (the latest current one,
+    or the one asked for), its message and helpline, and the partner's areas' figures."""
+
+    organisation: Organisation
+    campaign: Campaign | None
+    metrics: list[CardMetric]
+    more_areas: int  # areas left off the card, on the campaign page
+    helplines: list[Helpline]
+    as_of: datetime.date
+
+    @property
+    def hides_small_numbers(self) -> bool:
+        return any(item.impact.metric.hides_small_numbers for item in self.metrics)
+
+
+def card_line(row: ImpactRow) -> CardLine:
+    """An area's line: the impact row, and the latest figure of a period after those it
+    compares (or of any period, where it compares none)."""
+    compared = {figure.period for figure in (row.before, row.after) if figure is not None}
+    later = [
+        (figure, change)
+        for figure, change in row.series.points
+        if figure.state != State.MISSING and figure.period not in compared
+    ]
+    if not later or (row.after is not None and later[-1][0].period.start <= row.after.period.end):
+        return CardLine(row=row)
+    figure, change = later[-1]
+    return CardLine(row=row, latest=figure, latest_change=change)
+
+
+def card_campaign(organisation: Organisation, campaign_slug: str | None = None) -> Campaign | None:
+    """The campaign a partner's card shows: the one asked for (published, listed, and one the
+    partner leads or is a partner of), else the partner's latest current campaign, or None.
+    Raises Campaign.DoesNotExist for a campaign asked for that is not the partner's or not
+    public."""
+    theirs = (
+        Campaign.objects.live()
+        .filter(Q(lead_organisation=organisation) | Q(partners=organisation))
+        .distinct()
+    )
+    if campaign_slug is not None:
+        return theirs.listed().get(slug=campaign_slug)
+    return theirs.current().order_by("-launch_date", "-publish_at").first()
+
+
+def card_regions(organisation: Organisation, campaign: Campaign) -> list[Region]:
+    """The areas a card shows: those the partner covers inside the campaign's areas, or, for a
+    partner covering none of them, the campaign's outermost areas."""
+    graph = GroupingGraph.load()
+    campaign_regions = list(campaign.regions.all())
+    inside = graph.with_descendants([region.pk for region in campaign_regions])
+    covered = [region for region in organisation.regions.all() if region.pk in inside]
+    if covered:
+        return covered
+    ids = {region.pk for region in campaign_regions}
+    return [region for region in campaign_regions if not graph.ancestors([region.pk]) & ids]
+
+
+def partner_card(organisation: Organisation, campaign_slug: str | None = None) -> PartnerCard:
+    """Everything a partner's card shows, in a fixed number of queries. Figures follow the same
+    rules as every other output (regions.series: small numbers withheld, and totals that
+    would give them away)."""
+    campaign = card_campaign(organisation, campaign_slug)
+    if campaign is None:
+        return PartnerCard(
+            organisation=organisation,
+            campaign=None,
+            metrics=[],
+            more_areas=0,
+            helplines=current_helplines(),
+            as_of=timezone.localdate(),
+        )
+    regions = sorted(card_regions(organisation, campaign), key=region_sort_key)
+    shown = regions[:MAX_CARD_AREAS]
+    impacts = build_impacts(
+        metrics=campaign.metrics.all(),
+        regions=shown,
+        launch=campaign.launch_date,
+        reported_figures=campaign_reported_figures(campaign, campaign.statements.released()),
+    )
+    return PartnerCard(
+        organisation=organisation,
+        campaign=campaign,
+        metrics=[
+            CardMetric(impact=impact, lines=[card_line(row) for row in impact.rows])
+            for impact in impacts
+        ],
+        more_areas=len(regions) - len(shown),
+        helplines=[campaign.helpline],
+        as_of=timezone.localdate(),
+    )

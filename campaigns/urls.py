@@ -29,6 +29,16 @@ urlpatterns = [
     ),
     path("regions/<slug:slug>/", public(views.RegionDetailView.as_view()), name="region_detail"),
     path("partners/<slug:slug>/", public(views.PartnerDetailView.as_view()), name="partner_detail"),
+    # A partner's campaign card, for its own websites to frame: its latest current campaign, or
+    # one it names (for a partner in several).
+    path(
+        "partners/<slug:slug>/card/", public(views.PartnerCardView.as_view()), name="partner_card"
+    ),
+    path(
+        "partners/<slug:slug>/card/<slug:campaign_slug>/",
+        public(views.PartnerCardView.as_view()),
+        name="partner_campaign_card",
+    ),
     # Staff previews of drafts and scheduled items (not public, never cached).
     path(
         "preview/campaigns/<int:pk>/",

@@ -1,6 +1,8 @@
 """Public pages. Each view finds its object through a published() queryset and hands the rest
 to a selector, so the publish rules and the query budget live in one place each."""
 
+import hashlib
+
 from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.contrib.admin.views.decorators import staff_member_required
@@ -8,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import quote_etag
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -109,6 +112,40 @@ class PartnerDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         organisation = get_object_or_404(Organisation, slug=kwargs["slug"])
         return super().get_context_data(page=selectors.partner_page(organisation), **kwargs)
+
+
+def framed_by(response: HttpResponse, origins: list[str]) -> HttpResponse:
+    """Let the given websites (and this site, for the admin's preview) show a response in a
+    frame: the content security policy's frame-ancestors lists them, in place of the site's
+    'none', and X-Frame-Options, which cannot name a website, is left off. Both travel with the
+    response through the page cache. Its ETag names the websites too, so a browser or CDN that
+    revalidates a page whose body has not changed still gets the policy of today's list."""
+    response._csp_replace = {"frame-ancestors": [SELF, *origins]}
+    response.xframe_options_exempt = True
+    digest = hashlib.md5(response.content, usedforsecurity=False)
+    digest.update(" ".join(origins).encode())
+    response["ETag"] = quote_etag(digest.hexdigest())
+    return response
+
+
+class PartnerCardView(TemplateView):
+    """A partner's campaign card, for its own websites to show in a frame: the campaign's
+    message, its helpline and the partner's areas' figures, in a page small enough for a
+    sidebar, with no script and no cookie, loading nothing but its own stylesheet. Only this
+    site and the websites registered for the partner may frame it (`Organisation.card_origins`);
+    every other page keeps frame-ancestors 'none'."""
+
+    template_name = "regions/organisation_card.html"
+
+    def get(self, request: HttpRequest, slug: str, campaign_slug: str | None = None):
+        organisation = get_object_or_404(Organisation, slug=slug)
+        try:
+            card = selectors.partner_card(organisation, campaign_slug)
+        except Campaign.DoesNotExist:
+            raise Http404 from None
+        response = self.render_to_response(self.get_context_data(card=card)).render()
+        response["X-Robots-Tag"] = "noindex"  # a part of other pages, not a page to find
+        return framed_by(response, organisation.card_origin_list)
 
 
 def link_to_previews(items) -> None:

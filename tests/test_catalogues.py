@@ -28,6 +28,7 @@ PUBLIC_FILES = [
     "templates/campaigns/sign_off*.html",
     "templates/regions/region_detail.html",
     "templates/regions/organisation_detail.html",
+    "templates/regions/organisation_card*.html",  # a partner's campaign card and its snippet
     "templates/site/*",  # the accessibility statement and the privacy notice
     "campaigns/impact.py",
     "campaigns/charts.py",
@@ -62,6 +63,10 @@ PUBLIC_MSGIDS = {
         # QuoteApproval's rules, which a partner's decision can meet
         "Give your name.",
         "Say what should change.",
+    },
+    "campaigns/admin.py": {
+        # The title of the frame a partner's page shows its campaign card in
+        "Where to get help in confidence, from %(site)s",
     },
     "campaigns/signoff.py": {
         "This quote is not part of the statement this link is for.",

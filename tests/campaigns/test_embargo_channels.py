@@ -51,6 +51,7 @@ CHANNELS = {
     "statement page": ("/campaigns/embargoed/statements/embargoed-headline/", "Embargoed headline"),
     "region page": ("/regions/gwent/", "Embargoed campaign"),
     "partner page": ("/partners/gwent-police/", "Embargoed headline"),
+    "partner's card": ("/partners/gwent-police/card/", "Embargoed campaign"),
     "sitemap": ("/sitemap.xml", "/campaigns/embargoed/"),
     "CSV download": ("/campaigns/embargoed/statistics.csv", "metric"),
     "JSON download": ("/campaigns/embargoed/statistics.json", "Embargoed campaign"),

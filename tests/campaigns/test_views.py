@@ -71,6 +71,14 @@ def page_urls(campaign, regions, grouping) -> dict[str, str]:
     }
 
 
+def every_public_url(campaign, regions, grouping) -> dict[str, str]:
+    """The pages, and the partner's card (a page for other sites' frames, without the site's
+    header and footer)."""
+    organisation = campaign.partners.first()
+    card = reverse("campaigns:partner_card", kwargs={"slug": organisation.slug})
+    return {**page_urls(campaign, regions, grouping), "partner's card": card}
+
+
 def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -78,12 +86,14 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["home", "campaign", "statement", "region", "grouping", "partner"])
+@pytest.mark.parametrize(
+    "page", ["home", "campaign", "statement", "region", "grouping", "partner", "partner's card"]
+)
 def test_every_public_page_uses_a_fixed_number_of_queries(
     client, page, django_assert_max_num_queries
 ):
-    small = page_urls(*build_campaign(3))[page]
-    large = page_urls(*build_campaign(60))[page]
+    small = every_public_url(*build_campaign(3))[page]
+    large = every_public_url(*build_campaign(60))[page]
     small_count = count_queries(client, small)
     assert count_queries(client, large) == small_count
     with django_assert_max_num_queries(10):
