@@ -1,16 +1,20 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from campaigns import dashboard, publishing, signoff
+from campaign_site.context_processors import site_name
+from campaigns import dashboard, publishing, selectors, signoff
 from campaigns.admin_calendar import CalendarView, may_view_calendar
 from campaigns.admin_workflow import WorkflowAdminMixin
 from campaigns.models import (
@@ -32,6 +36,8 @@ from core.admin import (
     TimestampsOnChangeOnlyMixin,
     thumbnail,
 )
+from regions.admin import OrganisationAdmin
+from regions.models import Organisation
 
 # What the figure says and where it comes from first, each on one line with what it qualifies;
 # the periods, then what it can be matched with.
@@ -444,6 +450,98 @@ class ReportedFigureAdmin(BilingualAdmin, HistoryAdmin):
     @admin.display(description=_("as shown"))
     def display_value(self, figure: ReportedFigure) -> str:
         return figure.display_value
+
+
+def card_frame_code(address: str, title: str) -> str:
+    """The code a partner pastes into its page to show its card in a frame."""
+    return format_html(
+        '<iframe src="{}" title="{}" width="100%" height="600" loading="lazy"></iframe>',
+        address,
+        title,
+    )
+
+
+def card_panel(organisation: Organisation) -> dict:
+    """What the card panel shows: in each language, the frame's code and the plain snippet (as
+    of today); the addresses allowed to frame it; a campaign's own card address for a partner
+    in several; and the preview's address (this site's, which may always frame it)."""
+    # One card, written out in each language: its texts are read in the language active then.
+    card = selectors.partner_card(organisation)
+    versions = []
+    for code, heading in [("en-gb", _("In English")), ("cy", _("In Welsh"))]:
+        with translation.override(code):
+            address = settings.SITE_URL + reverse(
+                "campaigns:partner_card", kwargs={"slug": organisation.slug}
+            )
+            title = gettext("Where to get help in confidence, from %(site)s") % {
+                "site": site_name()
+            }
+            snippet = render_to_string(
+                "regions/organisation_card_snippet.html",
+                {"card": card, "site_url": settings.SITE_URL},
+            )
+        versions.append(
+            {
+                "code": code,
+                "heading": heading,
+                "frame": card_frame_code(address, title),
+                "snippet": snippet,
+            }
+        )
+    campaigns = list(
+        Campaign.objects.live()
+        .listed()
+        .filter(Q(lead_organisation=organisation) | Q(partners=organisation))
+        .distinct()
+        .order_by("-launch_date")
+    )
+    return {
+        "card": card,
+        "versions": versions,
+        "origins": organisation.card_origin_list,
+        "other_campaigns": [
+            (
+                campaign,
+                settings.SITE_URL
+                + reverse(
+                    "campaigns:partner_campaign_card",
+                    kwargs={"slug": organisation.slug, "campaign_slug": campaign.slug},
+                ),
+            )
+            for campaign in campaigns
+        ]
+        if len(campaigns) > 1
+        else [],
+        "preview_url": reverse("campaigns:partner_card", kwargs={"slug": organisation.slug}),
+    }
+
+
+class OrganisationWithCardAdmin(OrganisationAdmin):
+    """Organisations, with their campaign card for their own websites: the card is a page of
+    this app (regions knows nothing of campaigns), so its panel is added here."""
+
+    readonly_fields = [*OrganisationAdmin.readonly_fields, "website_card"]
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets  # a new organisation has no card yet
+        return [
+            (name, {**options, "fields": [*options["fields"], "website_card"]})
+            if "card_origins" in options["fields"]
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("card"))
+    def website_card(self, organisation: Organisation) -> str:
+        return render_to_string(
+            "admin/regions/organisation_card_panel.html", card_panel(organisation)
+        )
+
+
+admin.site.unregister(Organisation)
+admin.site.register(Organisation, OrganisationWithCardAdmin)
 
 
 # What the admin home shows, and the calendar: parts of the admin site itself, added here as

@@ -183,7 +183,9 @@ class PartnerMembershipInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(BilingualAdmin, HistoryAdmin):
     def index_description(self, request: HttpRequest) -> str:
-        return _("The charity and its partners, the areas each covers and its data officers.")
+        if sees_all_regions(request.user):
+            return _("The charity and its partners, the areas each covers and its data officers.")
+        return _("Your organisation: the areas it covers, and its campaign card for your website.")
 
     formfield_overrides = {**ASSUME_HTTPS, **PICTURE_UPLOADS}
     list_display = ["name", "short_name", "kind", "logo_thumbnail", "website"]
@@ -198,7 +200,17 @@ class OrganisationAdmin(BilingualAdmin, HistoryAdmin):
         (_("Logo"), {"fields": ["logo", "logo_preview"]}),
         (_("Areas covered"), {"fields": ["regions"]}),
         (_("Press office"), {"fields": ["press_email"]}),
+        (_("Campaign card for your website"), {"fields": ["card_origins"]}),
     ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        """Campaign managers see every organisation; a partner's data officer only their own
+        (to read its page and its campaign card)."""
+        queryset = super().get_queryset(request)
+        if sees_all_regions(request.user):
+            return queryset
+        organisation = organisation_of(request.user)
+        return queryset.filter(pk=organisation.pk) if organisation else queryset.none()
 
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, organisation: Organisation) -> str:

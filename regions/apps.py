@@ -11,6 +11,8 @@ PARTNER_DATA_OFFICER_PERMISSIONS = [
     "view_region",
     "view_metric",
     "view_importbatch",
+    # Their own organisation's page only (the admin's queryset), with its campaign card.
+    "view_organisation",
 ]
 
 
