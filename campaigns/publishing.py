@@ -9,8 +9,10 @@ One word per meaning, everywhere (querysets, model properties, templates, docs):
   `.is_published`). Every public view, feed, sitemap and selector asks for this.
 - **scheduled**: its status is published or archived but its publish time is still to come: an
   embargo (`scheduled_q`, `.scheduled()`); the page cache keeps no page past the next one.
-- **listed**: published and not withdrawn: what lists, feeds and the sitemap show. A withdrawn
-  item keeps its page, with a dated notice saying why, but leaves every list (as GOV.UK does).
+- **listed**: published and not withdrawn: what lists and the sitemap show. A withdrawn item
+  keeps its page, with a dated notice saying why, but leaves every list (as GOV.UK does). The
+  feeds keep a withdrawn statement, marked as withdrawn (`withdrawal`), so that a reader who saw
+  it learns that it no longer stands.
 - **current**: a listed campaign that is not archived, as the home page lists them.
 
 Before an item is public it goes through review (campaigns/workflow.py): draft, in review,
@@ -54,7 +56,7 @@ def released_q(*, prefix: str = "", now: datetime.datetime | None = None) -> Q:
 
 
 def listed_q(*, prefix: str = "", now: datetime.datetime | None = None) -> Q:
-    """Released and not withdrawn: what lists, feeds and the sitemap show."""
+    """Released and not withdrawn: what lists and the sitemap show."""
     return released_q(prefix=prefix, now=now) & Q(**{f"{prefix}status__in": LISTED_STATUSES})
 
 
@@ -88,6 +90,25 @@ def standing(item) -> str:
     if item.status in PUBLIC_STATUSES:
         return SCHEDULED
     return {Status.IN_REVIEW: IN_REVIEW, Status.APPROVED: APPROVED}.get(item.status, DRAFT)
+
+
+def withdrawal(statement):
+    """What makes a published statement withdrawn to its readers: the statement itself, or else
+    its campaign; None when neither is withdrawn."""
+    if statement.status == Status.WITHDRAWN:
+        return statement
+    if statement.campaign.status == Status.WITHDRAWN:
+        return statement.campaign
+    return None
+
+
+def changed_for_readers(statement) -> datetime.datetime:
+    """When a published statement last changed for its readers: its withdrawal (or its
+    campaign's), else its last edit; never before its publish time."""
+    cause = withdrawal(statement)
+    if cause is not None and cause.withdrawn_at is not None:
+        return max(cause.withdrawn_at, statement.publish_at)
+    return max(statement.updated_at, statement.publish_at)
 
 
 def publish_time_text(item) -> str:

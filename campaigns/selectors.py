@@ -563,3 +563,22 @@ def partner_card(organisation: Organisation, campaign_slug: str | None = None) -
         helplines=[campaign.helpline],
         as_of=timezone.localdate(),
     )
+
+
+# A feed carries the latest statements only: readers poll it, and older ones stay on the pages.
+FEED_ITEMS = 50
+
+
+def statement_feed(campaign: Campaign | None = None) -> list[PressStatement]:
+    """The latest published statements, of one campaign or of all, newest first, in two
+    queries. Withdrawn ones (or those of a withdrawn campaign) stay in, for a feed to mark as
+    withdrawn: a reader who saw the statement learns that it no longer stands."""
+    statements = (
+        PressStatement.objects.published()
+        .select_related("campaign__lead_organisation")
+        .prefetch_related("issuing_organisations")
+        .order_by("-publish_at", "-pk")
+    )
+    if campaign is not None:
+        statements = statements.filter(campaign=campaign)
+    return list(statements[:FEED_ITEMS])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import feeds, views
 from campaigns.public import public
 
 app_name = "campaigns"
@@ -27,6 +27,18 @@ urlpatterns = [
         public(views.StatementDetailView.as_view()),
         name="statement_detail",
     ),
+    path(
+        "campaigns/<slug:slug>/statements.rss",
+        public(feeds.StatementFeed()),
+        name="campaign_feed_rss",
+    ),
+    path(
+        "campaigns/<slug:slug>/statements.atom",
+        public(feeds.AtomStatementFeed()),
+        name="campaign_feed_atom",
+    ),
+    path("feeds/statements.rss", public(feeds.StatementFeed()), name="feed_rss"),
+    path("feeds/statements.atom", public(feeds.AtomStatementFeed()), name="feed_atom"),
     path("regions/<slug:slug>/", public(views.RegionDetailView.as_view()), name="region_detail"),
     path("partners/<slug:slug>/", public(views.PartnerDetailView.as_view()), name="partner_detail"),
     # A partner's campaign card, for its own websites to frame: its latest current campaign, or

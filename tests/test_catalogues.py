@@ -34,6 +34,7 @@ PUBLIC_FILES = [
     "campaigns/charts.py",
     "campaigns/helplines.py",
     "campaigns/downloads.py",
+    "campaigns/feeds.py",
     "campaigns/views.py",
     "campaigns/forms.py",
     "campaigns/templatetags/*",

@@ -1,6 +1,6 @@
 """Nothing leaves before its publish time, on any public channel: pages, lists, region and
-partner pages, the sitemap, the downloads and the page cache, each checked with the clock frozen
-a minute either side of the publish time."""
+partner pages, the sitemap, the downloads, the feeds and the page cache, each checked with the
+clock frozen a minute either side of the publish time."""
 
 import datetime
 
@@ -56,6 +56,11 @@ CHANNELS = {
     "CSV download": ("/campaigns/embargoed/statistics.csv", "metric"),
     "JSON download": ("/campaigns/embargoed/statistics.json", "Embargoed campaign"),
     "CSV metadata": ("/campaigns/embargoed/statistics.csv-metadata.json", "Embargoed campaign"),
+    "RSS feed": ("/feeds/statements.rss", "Embargoed headline"),
+    "Atom feed": ("/feeds/statements.atom", "Embargoed headline"),
+    "Welsh RSS feed": ("/cy/feeds/statements.rss", "Embargoed headline"),
+    "campaign's RSS feed": ("/campaigns/embargoed/statements.rss", "Embargoed headline"),
+    "campaign's Atom feed": ("/cy/campaigns/embargoed/statements.atom", "Embargoed headline"),
 }
 
 
