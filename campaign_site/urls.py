@@ -29,4 +29,5 @@ if settings.SERVE_MEDIA:
         re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
 
+handler404 = "campaign_site.views.page_not_found"
 handler500 = "campaign_site.views.server_error"

@@ -8,14 +8,17 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseForbidden,
+    HttpResponseNotFound,
     HttpResponseServerError,
 )
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from campaign_site.context_processors import site_name
 from campaigns import helplines
+from core.page_meta import PageMeta
 
 
 @require_safe
@@ -36,9 +39,43 @@ class AccessibilityView(TemplateView):
         "reviewed_on": datetime.date(2026, 12, 7),
     }
 
+    def get_context_data(self, **kwargs) -> dict:
+        meta = PageMeta(
+            title=_("Accessibility statement"),
+            description=_(
+                "How accessible this website is, what has and has not been tested, and how to "
+                "report a problem."
+            ),
+        )
+        return super().get_context_data(page_meta=meta, **kwargs)
+
 
 class PrivacyView(TemplateView):
     template_name = "site/privacy.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        meta = PageMeta(
+            title=_("Privacy notice"),
+            description=_(
+                "What this website records: nothing about visitors to its public pages, and "
+                "what it keeps about staff and partners who sign in."
+            ),
+        )
+        return super().get_context_data(page_meta=meta, **kwargs)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's own 404 page. It is no page's address, so it names none as canonical."""
+    meta = PageMeta(
+        title=_("Page not found"),
+        description=_(
+            "There is no page at this address. Every page of this site gives the number to "
+            "call for help in confidence."
+        ),
+        canonical=False,
+    )
+    html = loader.render_to_string("404.html", {"page_meta": meta}, request)
+    return HttpResponseNotFound(html)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

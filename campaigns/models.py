@@ -425,6 +425,14 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
         return reverse("campaigns:campaign_detail", kwargs={"slug": self.slug})
 
     @property
+    def hero_image_is_described(self) -> bool:
+        """Whether it has a hero image that says what it shows (a decorative one has no alt
+        text), so that a share card or a search engine can show it."""
+        return (
+            bool(self.hero_image) and not self.hero_image_decorative and bool(self.hero_image_alt)
+        )
+
+    @property
     def helpline(self) -> Helpline:
         """What its helpline box says (templates/includes/helpline.html)."""
         from campaigns.welsh import shown_in_english

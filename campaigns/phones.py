@@ -115,6 +115,14 @@ class PhoneNumber:
         return phonenumbers.format_number(self.number, PhoneNumberFormat.RFC3966).replace("-", "")
 
     @property
+    def international_text(self) -> str:
+        """As dialled from anywhere: '+44 808 1000 900 ext. 12'; a short code, which has no such
+        form, as it is dialled in the UK: '116 123'."""
+        if self.short_code:
+            return phonenumbers.format_number(self.number, PhoneNumberFormat.NATIONAL)
+        return phonenumbers.format_number(self.number, PhoneNumberFormat.INTERNATIONAL)
+
+    @property
     def is_free(self) -> bool:
         """Whether calls cost nothing from UK landlines and mobiles, as libphonenumber's data
         says: UK free-phone numbers (0800, 0808) in any form, and free short codes (116 123).

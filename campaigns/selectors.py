@@ -169,7 +169,7 @@ def statement_page(statement: PressStatement) -> StatementPage:
         figures = safe_to_show(figures, [counted.table(metric) for metric in metrics])
     return StatementPage(
         statement=statement,
-        quotes=list(statement.quotes.select_related("person")),
+        quotes=list(statement.quotes.select_related("person__organisation")),
         figures=figures,
         issuers=list(statement.issuing_organisations.all()),
     )

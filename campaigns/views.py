@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from campaigns import downloads, publishing, selectors, signoff
+from campaigns import downloads, page_meta, publishing, selectors, signoff
 from campaigns.forms import QuoteDecisionForm
 from campaigns.models import Campaign, PressStatement
 from regions.models import Organisation, Region
@@ -29,7 +29,11 @@ class HomeView(TemplateView):
     template_name = "campaigns/campaign_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, **selectors.home_page())
+        return super().get_context_data(
+            **kwargs,
+            **selectors.home_page(),
+            page_meta=page_meta.home_meta(self.request.build_absolute_uri),
+        )
 
 
 class CampaignDetailView(TemplateView):
@@ -40,7 +44,9 @@ class CampaignDetailView(TemplateView):
             Campaign.objects.published().select_related("lead_organisation"),
             slug=kwargs["slug"],
         )
-        return super().get_context_data(page=selectors.campaign_page(campaign), **kwargs)
+        page = selectors.campaign_page(campaign)
+        meta = page_meta.campaign_meta(page, self.request.build_absolute_uri)
+        return super().get_context_data(page=page, page_meta=meta, **kwargs)
 
 
 class CampaignStatisticsView(View):
@@ -91,11 +97,13 @@ class StatementDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         statement = get_object_or_404(
-            PressStatement.objects.published().select_related("campaign"),
+            PressStatement.objects.published().select_related("campaign__lead_organisation"),
             campaign__slug=kwargs["campaign_slug"],
             slug=kwargs["slug"],
         )
-        return super().get_context_data(page=selectors.statement_page(statement), **kwargs)
+        page = selectors.statement_page(statement)
+        meta = page_meta.statement_meta(page, self.request.build_absolute_uri)
+        return super().get_context_data(page=page, page_meta=meta, **kwargs)
 
 
 class RegionDetailView(TemplateView):
@@ -103,7 +111,8 @@ class RegionDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         region = get_object_or_404(Region, slug=kwargs["slug"])
-        return super().get_context_data(page=selectors.region_page(region), **kwargs)
+        page = selectors.region_page(region)
+        return super().get_context_data(page=page, page_meta=page_meta.region_meta(page), **kwargs)
 
 
 class PartnerDetailView(TemplateView):
@@ -111,7 +120,9 @@ class PartnerDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         organisation = get_object_or_404(Organisation, slug=kwargs["slug"])
-        return super().get_context_data(page=selectors.partner_page(organisation), **kwargs)
+        page = selectors.partner_page(organisation)
+        meta = page_meta.partner_meta(page, self.request.build_absolute_uri)
+        return super().get_context_data(page=page, page_meta=meta, **kwargs)
 
 
 def framed_by(response: HttpResponse, origins: list[str]) -> HttpResponse:
@@ -208,7 +219,10 @@ class CampaignPreviewView(PreviewMixin, CampaignDetailView):
         campaign = self.get_item(kwargs["pk"])
         page = selectors.campaign_page(campaign)
         link_to_previews([campaign, *page.statements])
-        return TemplateView.get_context_data(self, page=page, item=campaign, **kwargs)
+        meta = page_meta.campaign_meta(page, self.request.build_absolute_uri, public=False)
+        return TemplateView.get_context_data(
+            self, page=page, item=campaign, page_meta=meta, **kwargs
+        )
 
 
 class StatementPreviewView(PreviewMixin, StatementDetailView):
@@ -221,7 +235,10 @@ class StatementPreviewView(PreviewMixin, StatementDetailView):
         statement = self.get_item(kwargs["pk"])
         page = selectors.statement_page(statement)
         link_to_previews([statement.campaign, statement])
-        return TemplateView.get_context_data(self, page=page, item=statement, **kwargs)
+        meta = page_meta.statement_meta(page, self.request.build_absolute_uri, public=False)
+        return TemplateView.get_context_data(
+            self, page=page, item=statement, page_meta=meta, **kwargs
+        )
 
 
 # Why a sign-off link or a decision sent through it is refused: status, heading, explanation.

@@ -35,6 +35,7 @@ PUBLIC_FILES = [
     "campaigns/helplines.py",
     "campaigns/downloads.py",
     "campaigns/feeds.py",
+    "campaigns/page_meta.py",
     "campaigns/views.py",
     "campaigns/forms.py",
     "campaigns/templatetags/*",
@@ -42,6 +43,7 @@ PUBLIC_FILES = [
     "regions/figures.py",
     "regions/series.py",
     "core/markdown.py",
+    "core/templatetags/page_meta.py",
 ]
 # ...and these entries of files that are otherwise for staff (help texts, admin messages).
 PUBLIC_MSGIDS = {

@@ -314,11 +314,18 @@ def test_public_pages_are_accessible_and_cookieless(client):
         assert '<a class="skip-link" href="#main">' in html, name
         assert '<main id="main"' in html and "<header" in html and "<footer" in html, name
         # The one script is the site's own file: nothing inline (the policy would refuse it).
-        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/site.js">'], name
+        # JSON-LD blocks are data, which browsers never run.
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert [s for s in scripts if s != '<script type="application/ld+json">'] == [
+            '<script src="/static/js/site.js">'
+        ], name
         # Nothing is fetched from another site: every src and stylesheet is local (a link to
-        # the page in the other language, `rel="alternate"`, is an address, not a fetch).
+        # the page in the other language or to a feed, `rel="alternate"`, and the canonical
+        # address are addresses, not fetches).
         for src in re.findall(r'(?:src|href)="(https?://[^"]+)"', html):
-            fetched = r'<(?:img|script|link(?![^>]*rel="alternate"))[^>]+' + re.escape(src)
+            fetched = (
+                r'<(?:img|script|link(?![^>]*rel="(?:alternate|canonical)"))[^>]+' + re.escape(src)
+            )
             assert not re.search(fetched, html), src
         assert response.headers["Referrer-Policy"] == "same-origin", name
 
