@@ -1,8 +1,9 @@
 """Nothing leaves before its publish time, on any public channel: pages, lists, region and
-partner pages, the sitemap, the downloads, the feeds and the page cache, each checked with the
-clock frozen a minute either side of the publish time."""
+partner pages, the sitemap, the downloads, the feeds, the pages' structured data (JSON-LD) and
+the page cache, each checked with the clock frozen a minute either side of the publish time."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -44,8 +45,10 @@ def embargoed():
     return campaign, statement
 
 
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+
 CHANNELS = {
-    # name: (address, what would give the item away there)
+    # name: (address, what would give the item away there[, only in the page's JSON-LD])
     "home": ("/", "Embargoed campaign"),
     "campaign page": ("/campaigns/embargoed/", "Embargoed campaign"),
     "statement page": ("/campaigns/embargoed/statements/embargoed-headline/", "Embargoed headline"),
@@ -61,22 +64,30 @@ CHANNELS = {
     "Welsh RSS feed": ("/cy/feeds/statements.rss", "Embargoed headline"),
     "campaign's RSS feed": ("/campaigns/embargoed/statements.rss", "Embargoed headline"),
     "campaign's Atom feed": ("/cy/campaigns/embargoed/statements.atom", "Embargoed headline"),
+    "statement's JSON-LD": (
+        "/campaigns/embargoed/statements/embargoed-headline/",
+        '"headline": "Embargoed headline"',
+        JSON_LD,
+    ),
+    "campaign's JSON-LD": ("/cy/campaigns/embargoed/", '"name": "Gwent"', JSON_LD),
 }
 
 
-def shown(client: Client, address: str, giveaway: str) -> bool:
+def shown(client: Client, address: str, giveaway: str, part: re.Pattern | None = None) -> bool:
     response = client.get(address)
     assert response.status_code in (200, 404), address
-    return response.status_code == 200 and giveaway in response.content.decode()
+    text = response.content.decode()
+    if part is not None:
+        text = "".join(part.findall(text))
+    return response.status_code == 200 and giveaway in text
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_nothing_is_shown_before_the_publish_time_and_everything_after(embargoed, channel):
-    address, giveaway = CHANNELS[channel]
     with time_machine.travel(LAUNCH - MINUTE, tick=False):
-        assert not shown(Client(), address, giveaway)
+        assert not shown(Client(), *CHANNELS[channel])
     with time_machine.travel(LAUNCH + MINUTE, tick=False):
-        assert shown(Client(), address, giveaway)
+        assert shown(Client(), *CHANNELS[channel])
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -84,11 +95,10 @@ def test_the_page_cache_keeps_nothing_past_the_publish_time(embargoed, channel, 
     """A page cached a minute before the launch (without the item) is not served after it."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
     cache.clear()
-    address, giveaway = CHANNELS[channel]
     client = Client()
     with time_machine.travel(LAUNCH - MINUTE, tick=False):
-        assert not shown(client, address, giveaway)
-        assert not shown(client, address, giveaway)  # now from the cache, where cached
+        assert not shown(client, *CHANNELS[channel])
+        assert not shown(client, *CHANNELS[channel])  # now from the cache, where cached
     with time_machine.travel(LAUNCH + MINUTE, tick=False):
-        assert shown(client, address, giveaway)
+        assert shown(client, *CHANNELS[channel])
     cache.clear()
