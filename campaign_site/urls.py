@@ -8,12 +8,16 @@ from django.views.static import serve
 
 from campaign_site.sitemaps import SITEMAPS
 from campaign_site.views import robots_txt
+from campaigns.calendar_feed import calendar_feed
 
 admin.site.site_header = _("Campaign administration")
 admin.site.site_title = _("Campaign administration")
 admin.site.index_title = _("Campaigns, partners and figures")
 
 urlpatterns = [
+    # A staff member's calendar app, without a session: before the admin, which would ask it
+    # to sign in (campaigns/calendar_feed.py).
+    path("admin/calendar/feed/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -12,15 +12,20 @@ view:
 
 Days are UK days (settings.TIME_ZONE, Europe/London): a publish time of 23:30 UTC on a summer
 evening is 00:30 the next morning in London, and shows on that next day, in that day's week.
+
+The same events reach a staff member's own calendar app through their calendar feed
+(campaigns/calendar_feed.py), from `calendar_events`; the page shows the feed's address, and a
+POST to it ("Reset address") gives the feed a new one.
 """
 
 import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.db.models import Q
-from django.http import QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -48,6 +53,9 @@ class Event:
     state: str
     url: str
     time: datetime.time | None = None  # None: the whole day (a campaign's end date)
+    # What happens to which item ('campaign-12-publish'): the same whatever its state says.
+    key: str = ""
+    at: datetime.datetime | None = None  # the moment; None: the whole day
 
 
 @dataclass
@@ -126,18 +134,9 @@ def calendar_weeks(
         dates[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
     )
 
-    for model in KINDS:
-        if not may_view(user, model):
-            continue
-        happening = Q(status__in=PUBLIC_STATUSES, publish_at__gte=start, publish_at__lt=end) | Q(
-            status=Status.WITHDRAWN, withdrawn_at__gte=start, withdrawn_at__lt=end
-        )
-        if model is Campaign:
-            happening |= Q(status__in=LISTED_STATUSES, end_date__range=(dates[0], dates[-1]))
-        for item in model.objects.live().filter(happening):
-            for date, event in _events(item, now=now, zone=zone):
-                if date in days:
-                    days[date].events.append(event)
+    for date, event in calendar_events(user, start, end, now=now):
+        if date in days:
+            days[date].events.append(event)
 
     for day in days.values():
         day.events.sort(key=lambda event: (event.time or datetime.time.min, event.title))
@@ -146,20 +145,67 @@ def calendar_weeks(
     ]
 
 
+def calendar_events(
+    user, start: datetime.datetime, end: datetime.datetime | None, *, now: datetime.datetime
+) -> list[tuple[datetime.date, Event]]:
+    """What happens from `start` until `end` (None: with no end) to the kinds of item the user
+    may view, each event with its UK day, in one query per kind."""
+    zone = timezone.get_default_timezone()
+    first_day = timezone.localtime(start, zone).date()
+    published = Q(status__in=PUBLIC_STATUSES, publish_at__gte=start)
+    withdrawn = Q(status=Status.WITHDRAWN, withdrawn_at__gte=start)
+    ends = Q(status__in=LISTED_STATUSES, end_date__gte=first_day)
+    if end is not None:
+        published &= Q(publish_at__lt=end)
+        withdrawn &= Q(withdrawn_at__lt=end)
+        ends &= Q(end_date__lt=timezone.localtime(end, zone).date())
+
+    last_day = timezone.localtime(end, zone).date() if end is not None else None
+
+    def within(date: datetime.date, event: Event) -> bool:
+        """An item found for one event may have others outside the time asked for."""
+        if event.at is None:
+            return date >= first_day and (last_day is None or date < last_day)
+        return event.at >= start and (end is None or event.at < end)
+
+    found = []
+    for model in KINDS:
+        if not may_view(user, model):
+            continue
+        happening = published | withdrawn
+        if model is Campaign:
+            happening |= ends
+        for item in model.objects.live().filter(happening):
+            found += [pair for pair in _events(item, now=now, zone=zone) if within(*pair)]
+    return found
+
+
 def _events(item, *, now: datetime.datetime, zone) -> list[tuple[datetime.date, Event]]:
     """What happens to one item, each on its UK day (the caller keeps those in the weeks shown)."""
     kind = capfirst(item._meta.verbose_name)
     url = _admin_change_url(item)
+    key = f"{item._meta.model_name}-{item.pk}"
     found = []
     if item.status in PUBLIC_STATUSES and item.publish_at is not None:
         local = timezone.localtime(item.publish_at, zone)
         state = _("Scheduled") if item.publish_at > now else _("Published")
-        found.append((local.date(), Event(item.title, kind, state, url, local.time())))
+        event = Event(item.title, kind, state, url, local.time(), f"{key}-publish", item.publish_at)
+        found.append((local.date(), event))
     if item.status == Status.WITHDRAWN and item.withdrawn_at is not None:
         local = timezone.localtime(item.withdrawn_at, zone)
-        found.append((local.date(), Event(item.title, kind, _("Withdrawn"), url, local.time())))
+        event = Event(
+            item.title,
+            kind,
+            _("Withdrawn"),
+            url,
+            local.time(),
+            f"{key}-withdrawn",
+            item.withdrawn_at,
+        )
+        found.append((local.date(), event))
     if isinstance(item, Campaign) and item.status in LISTED_STATUSES and item.end_date:
-        found.append((item.end_date, Event(item.title, kind, _("Campaign ends"), url)))
+        event = Event(item.title, kind, _("Campaign ends"), url, key=f"{key}-ends")
+        found.append((item.end_date, event))
     return found
 
 
@@ -168,12 +214,31 @@ def _admin_change_url(item) -> str:
 
 
 class CalendarView(TemplateView):
-    """Six weeks of the calendar, with links to the weeks before and after."""
+    """Six weeks of the calendar, with links to the weeks before and after, and the address of
+    the user's calendar feed, which a POST here resets."""
 
     admin_site = None  # the admin site this page belongs to (core/sites.py sets it)
     template_name = "admin/campaigns/calendar.html"
 
+    def post(self, request: HttpRequest) -> HttpResponse:
+        # The feed's module reads this one's events: imported here, not at the top, for that.
+        from campaigns.calendar_feed import calendar_feed_reset
+
+        calendar_feed_reset(user=request.user)
+        messages.success(
+            request,
+            _(
+                "Your calendar feed has a new address, below: the old one no longer works. "
+                "Subscribe to the new one in your calendar app."
+            ),
+        )
+        response = HttpResponseRedirect(request.get_full_path() + "#calendar-feed")
+        response.status_code = 303  # See Other: the page is fetched again with GET
+        return response
+
     def get_context_data(self, **kwargs) -> dict:
+        from campaigns.calendar_feed import calendar_feed_address, calendar_feed_token
+
         now = timezone.now()
         today = timezone.localdate(now)
         monday, problem = requested_monday(self.request.GET, today)
@@ -188,4 +253,7 @@ class CalendarView(TemplateView):
             "next_week": iso_week(monday + span),
             "this_week": iso_week(today),
             "showing_this_week": monday == monday_of(today),
+            "feed_address": calendar_feed_address(
+                self.request, calendar_feed_token(user=self.request.user)
+            ),
         }

@@ -1110,3 +1110,39 @@ class QuoteApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.name}, {self.organisation}"
+
+
+# --- Staff calendar feed -------------------------------------------------------------------
+# Each staff member's calendar app reads the admin calendar through a secret address of their
+# own. The rules are in campaigns/calendar_feed.py; this row only holds the address's parts.
+
+
+class CalendarFeedToken(models.Model):
+    """The secret part of one user's calendar feed address: `<selector>-<verifier>`.
+
+    The address is shown to its owner on the calendar page whenever they look (as calendar
+    services show a 'secret address'), so it is kept as it is rather than hashed. The selector
+    finds the row; the verifier is compared in constant time, so how long an answer takes says
+    nothing about it. Resetting replaces both, so the old address stops working at once.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_token",
+        verbose_name=_("user"),
+    )
+    selector = models.CharField(_("selector"), max_length=32, unique=True)
+    verifier = models.CharField(_("verifier"), max_length=128)
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+    @property
+    def token(self) -> str:
+        return f"{self.selector}-{self.verifier}"

@@ -256,6 +256,7 @@ def test_the_calendar_asks_the_database_a_fixed_number_of_times(
     many = queries_for_calendar(manager_client)
 
     assert many == few
-    # The session, the user and their permissions, and one query per kind of item.
-    with django_assert_max_num_queries(6):
+    # The session, the user and their permissions, one query per kind of item, and the
+    # address of the user's calendar feed.
+    with django_assert_max_num_queries(7):
         manager_client.get(CALENDAR)
