@@ -13,6 +13,7 @@ does, unmarked. The feeds go through the page cache like every public page (camp
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
@@ -44,6 +45,15 @@ class StatementFeed(Feed):
     """The RSS 2.0 feed; `/feeds/statements.rss`, or one campaign's with a `slug`."""
 
     feed_type = RssWithUpdates
+
+    def __call__(self, request, *args, **kwargs) -> HttpResponse:
+        """The feed, revalidated by its ETag alone, as every public page is (campaigns/public.py).
+        Django dates a feed by its latest entry, but renaming a campaign, say, changes the
+        feed without changing any entry's date: a reader asking 'modified since?' would be
+        told no, and keep the old name."""
+        response = super().__call__(request, *args, **kwargs)
+        del response["Last-Modified"]
+        return response
 
     def get_object(self, request, slug: str | None = None) -> Campaign | None:
         if slug is None:

@@ -232,3 +232,28 @@ def test_feeds_go_through_the_page_cache_and_show_an_edit_at_once(settings, camp
     assert "public" in second["Cache-Control"] and second.cookies == {}
     assert titles(feedparser.parse(third.content)) == ["After the edit"]
     cache.clear()
+
+
+def test_a_change_to_a_feed_without_a_newer_entry_is_not_answered_not_modified(client, campaign):
+    PressStatementFactory(campaign=campaign)
+    first = client.get("/campaigns/early/statements.atom")
+    campaign.title = "Get help early, in confidence"
+    campaign.save()
+
+    # Asked again as feed readers ask: by the old feed's tag, or by a date after its entries'.
+    by_tag = client.get("/campaigns/early/statements.atom", HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get(
+        "/campaigns/early/statements.atom", HTTP_IF_MODIFIED_SINCE="Tue, 01 Jan 2030 00:00:00 GMT"
+    )
+
+    assert "Last-Modified" not in first
+    assert (by_tag.status_code, by_date.status_code) == (200, 200)
+    assert parse(client, "/campaigns/early/statements.atom").feed.title.startswith(
+        "Get help early, in confidence"
+    )
+    assert (
+        client.get(
+            "/campaigns/early/statements.atom", HTTP_IF_NONE_MATCH=by_tag["ETag"]
+        ).status_code
+        == 304
+    )
