@@ -69,7 +69,7 @@ class PageMeta:
 def json_ld(data: dict) -> SafeString:
     """A JSON-LD data block. Browsers run no script of this type, so the content security
     policy (script-src) does not concern it."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_SCRIPT_ESCAPES)),  # noqa: S308 (escaped just above)
