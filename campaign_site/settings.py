@@ -67,10 +67,14 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "simple_history",
+    # Background work (press emails): Django's tasks API, its queue kept in the database.
+    "django_tasks",
+    "django_tasks_db",
     # Dependencies run one way: core <- regions <- campaigns.
     "core",
     "regions",
     "campaigns",
+    "press",
 ]
 
 # A version's reason ("Published without review: …", "Withdrawn: …") is kept whole.
@@ -314,6 +318,32 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@localhost>"
 )
+
+# --- Background tasks ---------------------------------------------------------
+# Press emails go out in the background (press/delivery.py), through Django's tasks API. By
+# default the queue is a table in the site's database and `manage.py press_worker` (started by
+# `make run` beside the web server) works through it: nothing else to install. Larger sites
+# may use RQ on Redis instead (docs/press-office.md).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+        "OPTIONS": {},
+    }
+}
+
+# --- Press distribution (press/) ----------------------------------------------
+# A mail server's temporary refusal (4xx, or no answer) is tried again after
+# PRESS_RETRY_SECONDS, then twice as long each time, PRESS_MAX_ATTEMPTS times in all. A worker
+# holds an email it is sending for PRESS_CLAIM_SECONDS: if it stops (killed, the machine
+# restarted) before saying how it went, another worker takes the email over after that. It
+# must be longer than sending one email can take (EMAIL_TIMEOUT, above).
+PRESS_RETRY_SECONDS = env.int("DJANGO_PRESS_RETRY_SECONDS", default=60)
+PRESS_MAX_ATTEMPTS = env.int("DJANGO_PRESS_MAX_ATTEMPTS", default=6)
+PRESS_CLAIM_SECONDS = env.int("DJANGO_PRESS_CLAIM_SECONDS", default=120)
+# Where a press email's "unsubscribe" can also be asked for by email (List-Unsubscribe's
+# mailto: address); the one-click web address always works without it.
+PRESS_UNSUBSCRIBE_EMAIL = env.str("DJANGO_PRESS_UNSUBSCRIBE_EMAIL", default="")
 
 # --- Page cache ---------------------------------------------------------------
 # Public pages are cached whole, keyed by a content version that every save bumps (see

@@ -24,6 +24,7 @@ urlpatterns = [
 ] + i18n_patterns(
     path("", include("campaigns.urls")),
     path("", include("campaign_site.site_urls")),
+    path("", include("press.urls")),
     prefix_default_language=False,
 )
 

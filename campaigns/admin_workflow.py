@@ -22,6 +22,17 @@ from core.admin import EDIT_CONFLICT_FIELDS
 
 SUBMIT_ON_SAVE = "_submit_for_review"
 
+# Links to more things to do with an item, shown under its actions: another app adds a
+# provider, `provider(request, obj)` returning (label, url) pairs for this user and item (the
+# press app adds "Send to the press"), so this app names none of them.
+ITEM_LINKS: list = []
+
+
+def register_item_link(provider) -> None:
+    """Add a provider of links under an item's actions (see ITEM_LINKS)."""
+    if provider not in ITEM_LINKS:
+        ITEM_LINKS.append(provider)
+
 
 def uk_time(day: datetime.date, time: datetime.time) -> datetime.datetime:
     """A date and a clock time as read in the UK, as an aware time; refused plainly when the
@@ -169,6 +180,7 @@ class WorkflowAdminMixin:
             else "",
             "may_submit_on_save": obj.status == Status.DRAFT
             and workflow.refusal(obj, request.user, "submit") is None,
+            "links": [link for provider in ITEM_LINKS for link in provider(request, obj)],
         }
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -44,6 +44,9 @@ PUBLIC_FILES = [
     "regions/series.py",
     "core/markdown.py",
     "core/templatetags/page_meta.py",
+    # Press emails and the unsubscribe page, read by journalists in their language.
+    "templates/press/*",
+    "press/emails.py",
 ]
 # ...and these entries of files that are otherwise for staff (help texts, admin messages).
 PUBLIC_MSGIDS = {

@@ -1,0 +1,5 @@
+"""Corrections."""
+
+
+def connect() -> None:
+    pass

@@ -1,0 +1,39 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from press.delivery import resume_deliveries
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background worker that sends press emails (django-tasks-db's db_worker), "
+        "first queueing again the sends a stopped worker left unfinished."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds to wait before looking for new work when there is none (default 1).",
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Do the work waiting now, then stop (for a scheduled job instead of a service).",
+        )
+
+    def handle(self, *args, interval: float, batch: bool, verbosity: int, **options) -> None:
+        resumed = resume_deliveries()
+        if resumed:
+            self.stdout.write(self.style.WARNING(f"Resuming {resumed} unfinished press send(s)."))
+        call_command(
+            "db_worker",
+            interval=interval,
+            batch=batch,
+            reload=False,
+            startup_delay=False,
+            verbosity=verbosity,
+            stdout=self.stdout,
+            stderr=self.stderr,
+        )
