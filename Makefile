@@ -31,7 +31,10 @@ run: $(VENV)/.runtime .env
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	@echo "Database ready (var/db.sqlite3)."
 	$(MANAGE) load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl+C stops."
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with the worker that sends press emails. Ctrl+C stops both."
+	@# The background worker that sends press emails runs beside the web server, and stops with it.
+	$(MANAGE) press_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 ## test: set everything up and run the whole test suite
