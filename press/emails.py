@@ -108,7 +108,8 @@ def statement_email(send: PressSend, statement: PressStatement, language: str, c
 
 
 def correction_email(send: PressSend, statement: PressStatement, language: str, contact) -> Email:
-    """A correction to an earlier email: the statement withdrawn, or its embargo changed."""
+    """A correction to an earlier email: the statement withdrawn, its embargo changed or
+    lifted, or to be held (press/corrections.py)."""
     with translation.override(language):
         original = send.corrects
         title = statement.title
@@ -124,7 +125,9 @@ def correction_email(send: PressSend, statement: PressStatement, language: str, 
         }
         if send.correction == "withdrawn":
             subject = _("WITHDRAWN: %(title)s") % {"title": title}
-        elif send.embargo_until:
+        elif send.correction == "lifted":
+            subject = _("EMBARGO LIFTED: %(title)s") % {"title": title}
+        elif send.correction == "rescheduled":
             subject = _("EMBARGO CHANGED: %(line)s: %(title)s") % {
                 "line": context["new_embargo"],
                 "title": title,

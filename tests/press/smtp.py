@@ -21,6 +21,11 @@ class Received:
     message: email.message.EmailMessage
 
     @property
+    def subject(self) -> str:
+        # A long or non-ASCII subject is folded onto the next line, after a space.
+        return str(self.message["Subject"]).strip()
+
+    @property
     def text(self) -> str:
         return self.message.get_body(preferencelist=("plain",)).get_content()
 

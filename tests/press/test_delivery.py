@@ -28,7 +28,7 @@ def test_an_embargoed_email_says_so_first_and_has_no_link(statement, press_list,
 
     [english] = smtp.recorder.to("ann@example.org")
     line = "EMBARGOED UNTIL 00:01 Tuesday 3 July 2018"
-    assert english.message["Subject"] == f"{line}: Calls to the helpline doubled"
+    assert english.subject == f"{line}: Calls to the helpline doubled"
     assert english.text.splitlines()[0] == line
     assert "Getting help takes one phone call." in english.text
     assert "+146%" in english.text and "+146%" in english.html
@@ -45,7 +45,7 @@ def test_a_contact_preferring_welsh_gets_the_welsh(statement, press_list, contac
 
     [welsh] = smtp.recorder.to("bryn@example.com")
     line = "EMBARGO TAN 00:01 Dydd Mawrth 3 Gorffennaf 2018"
-    assert welsh.message["Subject"] == f"{line}: Galwadau i'r llinell gymorth wedi dyblu"
+    assert welsh.subject == f"{line}: Galwadau i'r llinell gymorth wedi dyblu"
     assert welsh.text.splitlines()[0] == line
     assert "Un alwad ffôn yw cael help." in welsh.text
     assert '<html lang="cy">' in welsh.html
@@ -69,7 +69,7 @@ def test_without_a_welsh_title_a_welsh_reader_gets_english(statement, press_list
     send_and_deliver(statement, [press_list], PressSend.Kind.EMBARGO)
 
     [email] = smtp.recorder.to("bryn@example.com")
-    assert email.message["Subject"].startswith("EMBARGOED UNTIL 00:01 Tuesday 3 July 2018")
+    assert email.subject.startswith("EMBARGOED UNTIL 00:01 Tuesday 3 July 2018")
     assert '<html lang="en-gb">' in email.html
 
 
@@ -78,7 +78,7 @@ def test_an_email_on_publication_links_to_the_page(statement, press_list, contac
     send_and_deliver(statement, [press_list], PressSend.Kind.PUBLICATION)
 
     [english] = smtp.recorder.to("ann@example.org")
-    assert english.message["Subject"] == "Calls to the helpline doubled"
+    assert english.subject == "Calls to the helpline doubled"
     assert "EMBARGO" not in english.text
     page = settings.SITE_URL + statement.get_absolute_url()
     assert page in english.text
@@ -195,7 +195,7 @@ def test_on_publication_waits_for_the_publish_time(
     with time_machine.travel(AFTER, tick=False):
         delivery.deliver_send.call(send.pk)
     assert len(smtp.recorder.received) == 2
-    assert "EMBARGO" not in smtp.recorder.received[0].message["Subject"]
+    assert "EMBARGO" not in smtp.recorder.received[0].subject
 
 
 def test_refusals(statement, press_list, contacts):

@@ -103,7 +103,7 @@ def test_the_worker_sends_every_email_once(embargoed, press_list, smtp):
 
     assert sorted(r.envelope_to[0] for r in smtp.recorder.received) == sorted(addresses)
     for received in smtp.recorder.received:
-        assert received.message["Subject"].startswith("EMBARGOED UNTIL ")
+        assert received.subject.startswith("EMBARGOED UNTIL ")
         assert received.text.startswith("EMBARGOED UNTIL ")
         assert statement.get_absolute_url() not in received.text + received.html
 
