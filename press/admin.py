@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -16,8 +17,11 @@ from django.utils.translation import gettext_lazy
 from campaigns.admin_workflow import register_item_link
 from campaigns.models import PressStatement
 from campaigns.publishing import PUBLIC_STATUSES, Status
-from press import delivery, emails
+from press import delivery, emails, imports
 from press.models import Contact, ContactList, Delivery, PressSend
+from regions.imports.reading import FileRejected
+from regions.imports.results import FileErrors
+from regions.imports.storage import DatabaseStorage, PendingImportMissing
 
 
 def may_send(user) -> bool:
@@ -91,6 +95,93 @@ class ContactAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("subscribed"), boolean=True, ordering="unsubscribed_at")
     def subscribed(self, obj: Contact) -> bool:
         return obj.is_subscribed
+
+    change_list_template = "admin/press/contact_change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="press_contact_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file, see what it would change, confirm: all or nothing (press/imports.py)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import press contacts"),
+            "columns": imports.REQUIRED + imports.OPTIONAL,
+            "required": imports.REQUIRED,
+        }
+        if request.method == "POST" and "token" in request.POST:
+            return self.confirm_import(request, context)
+        form = ContactImportForm(request.POST or None, request.FILES or None)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                plan = imports.plan_contacts(data, upload.name)
+            except (FileRejected, FileErrors) as refused:
+                context["problems"] = getattr(refused, "messages", None) or [str(refused)]
+                context["file_name"] = upload.name
+            else:
+                storage = DatabaseStorage(user=request.user, details={"file_name": upload.name})
+                storage.save(data)
+                context.update(plan=plan, token=storage.name, file_name=upload.name)
+        return TemplateResponse(request, "admin/press/contact_import.html", context)
+
+    def confirm_import(self, request: HttpRequest, context: dict) -> HttpResponse:
+        storage = DatabaseStorage(user=request.user)
+        storage.name = request.POST["token"]
+        changelist = reverse("admin:press_contact_changelist")
+        try:
+            data = storage.read()
+        except PendingImportMissing:
+            messages.error(request, _("That upload is no longer waiting: upload the file again."))
+            return HttpResponseRedirect(reverse("admin:press_contact_import"))
+        file_name = storage.details["file_name"]
+        try:
+            with transaction.atomic():
+                if not storage.claim():
+                    raise PendingImportMissing(storage.name)
+                plan = imports.contacts_import(data=data, file_name=file_name)
+        except PendingImportMissing:
+            messages.error(request, _("That upload was imported already."))
+            return HttpResponseRedirect(changelist)
+        except (FileRejected, FileErrors) as refused:
+            context["problems"] = getattr(refused, "messages", None) or [str(refused)]
+            context["file_name"] = file_name
+            context["form"] = ContactImportForm()
+            return TemplateResponse(request, "admin/press/contact_import.html", context)
+        summary = _(
+            "Imported %(file)s: %(new)s new contacts, %(changed)s changed, %(same)s unchanged."
+        ) % {
+            "file": file_name,
+            "new": len(plan.new),
+            "changed": len(plan.changed),
+            "same": plan.unchanged,
+        }
+        if plan.unsubscribed:
+            summary += " " + _(
+                "%(count)s of them had unsubscribed and stay unsubscribed: %(emails)s."
+            ) % {"count": len(plan.unsubscribed), "emails": ", ".join(plan.unsubscribed)}
+        messages.success(request, summary)
+        return HttpResponseRedirect(changelist)
+
+
+class ContactImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV, Excel (.xlsx) or OpenDocument (.ods), columns in row 1."),
+        error_messages={"required": gettext_lazy("Choose a file to import.")},
+    )
 
 
 class SendForm(forms.Form):
