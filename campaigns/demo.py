@@ -284,6 +284,18 @@ def in_welsh(texts: dict[str, str]) -> dict[str, str]:
     return {f"{name}_cy": text for name, text in texts.items() if text}
 
 
+# Demo records of apps built on this one (the press app's lists and contacts): each part is
+# called as `part(loader, regions=...)` after the campaign is loaded, and adds its records
+# through the loader's `sync` and `sync_m2m`, so a second run adds nothing and `--restore` puts
+# them back too. Registered by `register_demo_part`, so this app names none of them.
+DEMO_PARTS: list = []
+
+
+def register_demo_part(part) -> None:
+    if part not in DEMO_PARTS:
+        DEMO_PARTS.append(part)
+
+
 @dataclass
 class DemoResult:
     counts: Counter = field(default_factory=Counter)
@@ -380,6 +392,8 @@ class _Loader:
         campaign = self.campaign(organisations, regions, metric)
         self.statement(campaign, organisations, regions, metric)
         self.statement_in_review(campaign, organisations)
+        for part in DEMO_PARTS:
+            part(self, regions=regions)
         self.accounts(organisations, reset_passwords)
         return self.result
 

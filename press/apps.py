@@ -17,7 +17,10 @@ class PressConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from campaigns.demo import register_demo_part
         from press import corrections
+        from press.demo import press_demo_load
 
         post_migrate.connect(grant_press_roles, sender=self)
         corrections.connect()
+        register_demo_part(press_demo_load)
