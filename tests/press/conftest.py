@@ -42,10 +42,7 @@ def scheduled_statement(**kwargs):
         summary_cy="Gofynnodd mwy o bobl am help.",
         body="The campaign **worked**.",
         body_cy="Gweithiodd yr ymgyrch.",
-        status=Status.PUBLISHED,
-        publish_at=EMBARGO,
-        slug="calls-doubled",
-        **kwargs,
+        **{"status": Status.PUBLISHED, "publish_at": EMBARGO, "slug": "calls-doubled", **kwargs},
     )
     QuoteFactory(
         statement=statement,

@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from campaigns.publishing import Status
 from press import delivery
 from press.models import Delivery, PressSend
-from tests.press.conftest import AFTER, BEFORE
+from tests.press.conftest import AFTER, BEFORE, scheduled_statement
 from tests.press.factories import ContactFactory, ContactListFactory
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +327,31 @@ def test_a_withdrawn_statement_is_not_sent(statement, press_list, contacts, smtp
 
     assert smtp.recorder.received == []
     assert set(send.deliveries.values_list("status", flat=True)) == {"cancelled"}
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_resuming_queues_a_task_for_each_unfinished_send(
+    statement, press_list, contacts, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    send = delivery.send_create(
+        statement=statement, lists=[press_list], kind=PressSend.Kind.EMBARGO, user=None
+    )
+    finished = delivery.send_create(
+        statement=scheduled_statement(slug="other"),
+        lists=[press_list],
+        kind=PressSend.Kind.EMBARGO,
+        user=None,
+    )
+    finished.deliveries.update(status=Delivery.Status.SENT)
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("press_worker", "--resume-only", stdout=out)
+
+    assert "Resuming 1 unfinished press send(s)." in out.getvalue()
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs == {"args": [send.pk], "kwargs": {}}

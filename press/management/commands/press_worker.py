@@ -18,15 +18,27 @@ class Command(BaseCommand):
             help="Seconds to wait before looking for new work when there is none (default 1).",
         )
         parser.add_argument(
+            "--resume-only",
+            action="store_true",
+            help=(
+                "Only queue again the unfinished sends, then stop: for sites whose tasks run "
+                "elsewhere (RQ workers on Redis), after their workers were restarted."
+            ),
+        )
+        parser.add_argument(
             "--batch",
             action="store_true",
             help="Do the work waiting now, then stop (for a scheduled job instead of a service).",
         )
 
-    def handle(self, *args, interval: float, batch: bool, verbosity: int, **options) -> None:
+    def handle(
+        self, *args, interval: float, batch: bool, resume_only: bool, verbosity: int, **options
+    ) -> None:
         resumed = resume_deliveries()
-        if resumed:
+        if resumed or resume_only:
             self.stdout.write(self.style.WARNING(f"Resuming {resumed} unfinished press send(s)."))
+        if resume_only:
+            return
         call_command(
             "db_worker",
             interval=interval,
