@@ -19,6 +19,7 @@ def free_port() -> int:
 class Received:
     envelope_to: list[str]
     message: email.message.EmailMessage
+    raw: bytes = b""
 
     @property
     def subject(self) -> str:
@@ -63,7 +64,7 @@ class Recorder:
         answer = self.answers.pop(0) if self.answers else "250 Message accepted for delivery"
         if answer.startswith("250"):
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            self.received.append(Received(list(envelope.rcpt_tos), message))
+            self.received.append(Received(list(envelope.rcpt_tos), message, envelope.content))
         return answer
 
     def to(self, address: str) -> list[Received]:

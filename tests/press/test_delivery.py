@@ -1,6 +1,7 @@
 """Sending a statement: the emails as they arrive at a real SMTP server on loopback."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -90,6 +91,9 @@ def test_every_email_carries_one_click_unsubscribe(statement, press_list, contac
     send_and_deliver(statement, [press_list], PressSend.Kind.EMBARGO)
 
     for received in smtp.recorder.received:
+        # As mail programs read it: the address itself, not an encoded word.
+        assert re.search(rb"\r\nList-Unsubscribe:\s+<http://", received.raw)
+        assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in received.raw
         header = received.message["List-Unsubscribe"].strip()
         assert header.startswith("<http://") and "/press/unsubscribe/" in header
         assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
