@@ -309,8 +309,10 @@ class Courier:
 
     def run(self) -> dict:
         send = self.send
-        if send.not_before and send.not_before > timezone.now():
-            self.follow_up()
+        due = self.due_at()
+        if due > timezone.now():
+            # On publication: not before the publish time, even if it moved later since.
+            queue(send, run_after=due, on_commit=False)
             return self.summary()
         problem = still_sendable(send)
         if problem:
@@ -323,6 +325,14 @@ class Courier:
             self.close()
         self.follow_up()
         return self.summary()
+
+    def due_at(self) -> datetime.datetime:
+        """When the send's emails may go: at once, or (on publication) at the publish time."""
+        send, now = self.send, timezone.now()
+        if send.kind != PressSend.Kind.PUBLICATION:
+            return now
+        times = [t for t in (send.not_before, send.statement.publish_at) if t is not None]
+        return max([now, *times]) if any(t > now for t in times) else now
 
     def summary(self) -> dict:
         return {"sent": self.sent, "failed": self.failed, "retrying": self.retrying}
@@ -340,6 +350,16 @@ class Courier:
             self.connection = None
 
     def deliver(self, delivery: Delivery) -> None:
+        contact = delivery.contact
+        if contact is None or contact.unsubscribed_at is not None:
+            # Unsubscribed (or removed) since the send was asked for: that takes effect at once.
+            self.record(
+                delivery,
+                status=Delivery.Status.CANCELLED,
+                answer=_("Not sent: unsubscribed or removed after the send was asked for."),
+                next_attempt_at=None,
+            )
+            return
         email = emails.render(delivery, self.send.statement)
         message = emails.message_for(delivery, email)
         try:

@@ -359,3 +359,37 @@ def test_resuming_queues_a_task_for_each_unfinished_send(
     assert "Resuming 1 unfinished press send(s)." in out.getvalue()
     [task] = DBTaskResult.objects.all()
     assert task.args_kwargs == {"args": [send.pk], "kwargs": {}}
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_unsubscribing_after_the_send_was_asked_for_stops_the_email(
+    statement, press_list, contacts, smtp
+):
+    send = delivery.send_create(
+        statement=statement, lists=[press_list], kind=PressSend.Kind.EMBARGO, user=None
+    )
+    contacts[0].unsubscribed_at = BEFORE
+    contacts[0].save()
+    delivery.deliver_send.call(send.pk)
+
+    assert smtp.recorder.to("ann@example.org") == []
+    assert send.deliveries.get(email="ann@example.org").status == Delivery.Status.CANCELLED
+    assert len(smtp.recorder.to("bryn@example.com")) == 1
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_on_publication_waits_for_a_publish_time_moved_later(statement, press_list, contacts, smtp):
+    send = delivery.send_create(
+        statement=statement, lists=[press_list], kind=PressSend.Kind.PUBLICATION, user=None
+    )
+    later = AFTER + datetime.timedelta(days=2)
+    statement.publish_at = later
+    statement.save()
+
+    with time_machine.travel(AFTER, tick=False):  # the old time has come: not the new one
+        delivery.deliver_send.call(send.pk)
+    assert smtp.recorder.received == []
+    assert DBTaskResult.objects.get().run_after == later
+    with time_machine.travel(later + datetime.timedelta(minutes=1), tick=False):
+        delivery.deliver_send.call(send.pk)
+    assert len(smtp.recorder.received) == 2
