@@ -161,3 +161,16 @@ def test_the_progress_page_shows_each_failure_with_the_servers_answer(
     assert '<td id="count-sent">1</td>' in page.text
     assert '<td id="count-failed">1</td>' in page.text
     assert 'http-equiv="refresh"' not in page.text  # finished: no more reloading
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_the_statement_page_links_to_its_sends(manager_client, statement, press_list, contacts):
+    from press import delivery
+
+    delivery.send_create(statement=statement, lists=[press_list], kind="embargo", user=None)
+    page = manager_client.get(reverse("admin:campaigns_pressstatement_change", args=[statement.pk]))
+    url = reverse("admin:press_presssend_changelist") + f"?statement__id__exact={statement.pk}"
+    assert f'href="{url}"' in page.text.replace("&amp;", "&")
+    sends = manager_client.get(url)
+    assert sends.status_code == 200
+    assert "Calls to the helpline doubled" in sends.text
