@@ -72,7 +72,7 @@ def test_the_card_is_in_welsh_at_the_welsh_address(client, demo):
     text = text_of(client.get(f"/cy{CARD}"))
     assert demo.title_cy in text
     assert "Ffoniwch am ddim ac yn gyfrinachol 0808 1000 900" in text
-    assert "Gogledd Cymru: 84 (Gorffenaf – Rhagfyr 2017) i 139 (Ionawr – Mehefin 2018)" in text
+    assert "Gogledd Cymru: 84 (Gorffennaf – Rhagfyr 2017) i 139 (Ionawr – Mehefin 2018)" in text
     assert "cynnydd o 65%" in text
     assert "Call free" not in text
 
