@@ -25,6 +25,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(PYTHON) -c "import secrets; print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
 
 ## run: set everything up and serve the demo on http://127.0.0.1:8000/
+# Links in emails and printed sign-off links point at this server, unless DJANGO_SITE_URL says
+# otherwise.
+run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.runtime .env
 	mkdir -p var
 	$(MANAGE) migrate --no-input --verbosity 0
