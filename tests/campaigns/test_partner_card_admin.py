@@ -117,7 +117,8 @@ def test_the_manager_sees_the_code_the_snippet_and_a_preview(manager_client, dem
     assert "Figures as published on" in snippet
     assert f'href="https://campaigns.example{demo.get_absolute_url()}"' in snippet
     assert not re.search(r"<script|<style|style=|<img|<iframe", snippet)
-    assert "Gogledd Cymru</strong>: 84 (Gorffennaf – Rhagfyr 2017) i 139" in codes["card-snippet-cy"]
+    welsh_line = "Gogledd Cymru</strong>: 84 (Gorffennaf – Rhagfyr 2017) i 139"
+    assert welsh_line in codes["card-snippet-cy"]
     assert "does not update itself" in page
     # The preview is the live card itself, from this site, which may always frame it.
     assert re.search(r'<iframe class="card-preview" src="/partners/north-wales-police/card/"', page)
