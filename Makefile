@@ -9,7 +9,7 @@ PORT ?= 8000
 # machine busy with other work, TEST_WORKERS=0 runs the tests in this process instead.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-browser test-postgres lint format migrations-check check demo-passwords bench clean messages
+.PHONY: run test test-browser test-postgres test-redis lint format migrations-check check demo-passwords bench clean messages
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ test-browser: $(VENV)/.dev
 ## test-postgres: the test suite against a local PostgreSQL (installs and starts one; needs root)
 test-postgres: $(VENV)/.dev
 	DATABASE_URL=$$(bash .ci/postgres.sh) $(BIN)/pytest -n $(TEST_WORKERS)
+
+## test-redis: the tests of the site on several servers sharing a real Redis (page cache, the
+## press emails' queue); they start their own redis-server, which .ci/redis.sh installs (root)
+test-redis: $(VENV)/.dev
+	bash .ci/redis.sh
+	$(BIN)/pytest -m redis -n $(TEST_WORKERS)
 
 ## messages: gather the texts to translate into locale/cy/LC_MESSAGES/django.po (needs GNU
 ## gettext's xgettext: apt-get install gettext), then compile it in Python (no gettext needed)

@@ -348,9 +348,13 @@ PRESS_UNSUBSCRIBE_EMAIL = env.str("DJANGO_PRESS_UNSUBSCRIBE_EMAIL", default="")
 # --- Page cache ---------------------------------------------------------------
 # Public pages are cached whole, keyed by a content version that every save bumps (see
 # campaigns/page_cache.py), so an edit shows at once. Each process may keep its own cache (the
-# default, in memory) or share one: DJANGO_CACHE_URL, e.g. redis://host:6379/1 (with the redis
-# package) or dbcache://page_cache (after `manage.py createcachetable`).
+# default, in memory) or share one: DJANGO_CACHE_URL, e.g. redis://host:6379/1 (rediss:// for
+# TLS) or dbcache://page_cache (after `manage.py createcachetable`).
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://public-pages")}
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    # django-environ would choose django-redis whenever it happens to be installed: the site
+    # uses Django's own Redis backend, whose behaviour the tests check (tests/servers/).
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
 # How long a cached page may be kept at most (0 turns the page cache off), and how long a
 # shared cache in front (a CDN) may keep a page without asking again. Browsers always ask again
 # (with the page's ETag, answered by a cheap 304), so an editor sees an edit at once.
