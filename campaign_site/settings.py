@@ -323,10 +323,21 @@ DEFAULT_FROM_EMAIL = env.str(
 # Press emails go out in the background (press/delivery.py), through Django's tasks API. By
 # default the queue is a table in the site's database and `manage.py press_worker` (started by
 # `make run` beside the web server) works through it: nothing else to install. Larger sites
-# may use RQ on Redis instead (docs/press-office.md).
+# may queue on Redis instead, through RQ: DJANGO_TASKS_REDIS_URL, e.g. redis://host:6379/2;
+# `press_worker` then runs an RQ worker with its scheduler (docs/press-office.md).
+TASKS_REDIS_URL = env.str("DJANGO_TASKS_REDIS_URL", default="")
+if TASKS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A delivery task sends a whole press send, one email after another: give it an hour.
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 TASKS = {
     "default": {
-        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str(
+            "DJANGO_TASKS_BACKEND",
+            default="django_tasks_rq.RQBackend"
+            if TASKS_REDIS_URL
+            else "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
         "OPTIONS": {},
     }

@@ -129,3 +129,27 @@ def site_process(**variables: str) -> Iterator[str]:
 def _answers(port: int) -> bool:
     with socket.create_connection(("127.0.0.1", port), timeout=1):
         return True
+
+
+@contextmanager
+def press_worker(**variables: str) -> Iterator[subprocess.Popen]:
+    """`manage.py press_worker` in a process of its own, as a worker host runs it."""
+    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+        [sys.executable, "manage.py", "press_worker"],
+        cwd=BASE_DIR,
+        env=process_environment(**variables),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise RuntimeError(
+                f"press_worker did not stop on SIGTERM: {process.communicate()[0]}"
+            ) from None

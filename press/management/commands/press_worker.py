@@ -1,13 +1,16 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_rq.backend import RQBackend
 
 from press.delivery import resume_deliveries
 
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker that sends press emails (django-tasks-db's db_worker), "
-        "first queueing again the sends a stopped worker left unfinished."
+        "Run the background worker that sends press emails (django-tasks-db's db_worker, or an "
+        "RQ worker with its scheduler when the tasks queue on Redis), first queueing again the "
+        "sends a stopped worker left unfinished."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,7 +25,7 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Only queue again the unfinished sends, then stop: for sites whose tasks run "
-                "elsewhere (RQ workers on Redis), after their workers were restarted."
+                "elsewhere, after their workers were restarted."
             ),
         )
         parser.add_argument(
@@ -38,6 +41,20 @@ class Command(BaseCommand):
         if resumed or resume_only:
             self.stdout.write(self.style.WARNING(f"Resuming {resumed} unfinished press send(s)."))
         if resume_only:
+            return
+        backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+        if isinstance(backend, RQBackend):
+            # The scheduler runs the delayed tasks: retries, and sends waiting for a publish time.
+            call_command(
+                "rqworker",
+                *sorted(backend.queues),
+                with_scheduler=True,
+                job_class="django_tasks_rq.Job",
+                burst=batch,
+                verbosity=verbosity,
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
             return
         call_command(
             "db_worker",
