@@ -179,6 +179,63 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Several app servers share uploads on object storage (the S3 API: Amazon S3, or any service or
+# server that speaks it) through django-storages. DJANGO_S3_BUCKET holds what visitors see
+# (hero images, logos, portraits), read straight from the bucket or a CDN in front of it
+# (DJANGO_S3_PUBLIC_URL): it must allow public reads. DJANGO_S3_IMPORTS_BUCKET holds partners'
+# files waiting for their preview to be confirmed (regions/imports/storage.py): it must not.
+# Without them uploads stay under MEDIA_ROOT and waiting imports in the database.
+S3_BUCKET = env.str("DJANGO_S3_BUCKET", default="")
+S3_IMPORTS_BUCKET = env.str("DJANGO_S3_IMPORTS_BUCKET", default="")
+S3_CONNECTION = {
+    # Empty: Amazon S3 itself. Credentials left empty come from boto3's own places
+    # (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an instance role).
+    "endpoint_url": env.str("DJANGO_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env.str("DJANGO_S3_REGION", default="") or None,
+    "access_key": env.str("DJANGO_S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("DJANGO_S3_SECRET_ACCESS_KEY", default="") or None,
+}
+if S3_BUCKET:
+    s3_public = urlsplit(
+        env.str("DJANGO_S3_PUBLIC_URL", default="")
+        or (
+            f"{S3_CONNECTION['endpoint_url'].rstrip('/')}/{S3_BUCKET}"
+            if S3_CONNECTION["endpoint_url"]
+            else f"https://{S3_BUCKET}.s3.amazonaws.com"
+        )
+    )
+    if s3_public.scheme not in ("http", "https") or not s3_public.netloc:
+        raise ImproperlyConfigured(
+            "DJANGO_S3_PUBLIC_URL must be an address such as https://media.example.org: "
+            f"{s3_public.geturl()!r}"
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **S3_CONNECTION,
+            "bucket_name": S3_BUCKET,
+            # Plain addresses under the public URL, the same for every visitor (cacheable),
+            # and never a second file written over the first under one name.
+            "custom_domain": s3_public.netloc + s3_public.path.rstrip("/"),
+            "url_protocol": f"{s3_public.scheme}:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    MEDIA_URL = f"{s3_public.scheme}://{s3_public.netloc}{s3_public.path.rstrip('/')}/"
+    SERVE_MEDIA = False
+if S3_IMPORTS_BUCKET:
+    STORAGES["pending_imports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **S3_CONNECTION,
+            "bucket_name": S3_IMPORTS_BUCKET,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Largest image an editor may upload (hero images, logos), in bytes.

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 # What a partner data officer may do with this app's models: their own areas' figures (the
@@ -29,4 +29,8 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions, partners and figures")
 
     def ready(self) -> None:
+        from regions.imports.storage import delete_object_of
+
         post_migrate.connect(grant_regions_roles, sender=self)
+        # Waiting import files on object storage go with their rows, however the rows go.
+        post_delete.connect(delete_object_of, sender="regions.PendingImport")

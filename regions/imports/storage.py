@@ -5,6 +5,12 @@ cannot see; its media storage would put it where it could be served. A database 
 shared by every app server, and removed on confirmation or once it is older than
 IMPORT_PENDING_HOURS.
 
+With a private bucket configured (STORAGES["pending_imports"], DJANGO_S3_IMPORTS_BUCKET) the
+file's bytes wait there instead, under the row's token, and the row keeps the rest: who may
+confirm it, what the preview decided, its age. The row stays the one thing claimed, expired and
+deleted, so every rule below holds unchanged; deleting a row deletes its object once the
+deletion commits (`delete_object_of`).
+
 What was decided at the preview (the file's name, the metric chosen) waits with the file, so the
 confirmation reads it from there rather than from form fields anyone could edit.
 """
@@ -13,6 +19,9 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.db import transaction
 from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
@@ -21,6 +30,29 @@ from regions.models import PendingImport
 
 class PendingImportMissing(Exception):
     """The file waiting for confirmation is gone: confirmed already, expired, or not theirs."""
+
+
+PENDING_IMPORTS_STORAGE = "pending_imports"
+
+
+def object_storage() -> Storage | None:
+    """The private object storage waiting files go to, or None: the database keeps them."""
+    if PENDING_IMPORTS_STORAGE not in settings.STORAGES:
+        return None
+    return storages[PENDING_IMPORTS_STORAGE]
+
+
+def object_name(token: str) -> str:
+    return f"pending-imports/{token}"
+
+
+def delete_object_of(sender, instance: PendingImport, **kwargs) -> None:
+    """post_delete: remove a deleted row's file from object storage, once the deletion commits
+    (a rolled-back claim leaves the file for the confirmation that follows)."""
+    store = object_storage()
+    if store is None or instance.content:
+        return
+    transaction.on_commit(lambda: store.delete(object_name(instance.token)))
 
 
 def expired_pending_imports():
@@ -50,8 +82,15 @@ class DatabaseStorage(BaseStorage):
     def save(self, data: bytes) -> None:
         remove_expired_pending_imports()
         self.name = secrets.token_urlsafe(32)
+        content = bytes(data)
+        store = object_storage()
+        if store is not None:
+            stored = store.save(object_name(self.name), ContentFile(content))
+            if stored != object_name(self.name):
+                raise RuntimeError(f"The pending import was stored as {stored!r}, not by token.")
+            content = b""
         PendingImport.objects.create(
-            token=self.name, user=self.user, content=bytes(data), details=self.details
+            token=self.name, user=self.user, content=content, details=self.details
         )
 
     def read(self) -> bytes:
@@ -65,6 +104,13 @@ class DatabaseStorage(BaseStorage):
             # Saved without what the preview decided: never confirmed on the form's word.
             raise PendingImportMissing(self.name)
         self.details = dict(pending.details)
+        store = object_storage()
+        if store is not None and not pending.content:
+            try:
+                with store.open(object_name(self.name), "rb") as stored:
+                    return stored.read()
+            except FileNotFoundError:
+                raise PendingImportMissing(self.name) from None
         return bytes(pending.content)
 
     def claim(self) -> bool:
