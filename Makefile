@@ -34,7 +34,7 @@ run: $(VENV)/.runtime .env
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	@echo "Database ready (var/db.sqlite3)."
 	$(MANAGE) load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with the worker that sends press emails. Ctrl+C stops both."
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/$${DJANGO_ADMIN_URL:-admin/}), with the worker that sends press emails. Ctrl+C stops both."
 	@# The background worker that sends press emails runs beside the web server, and stops with it.
 	$(MANAGE) press_worker --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \

@@ -10,6 +10,7 @@ there. Variables already in the environment win over the file. A .env that itsel
 DJANGO_ENV=production is an explicit choice, and configures production.
 """
 
+import datetime
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -70,6 +71,12 @@ INSTALLED_APPS = [
     # Background work (press emails): Django's tasks API, its queue kept in the database.
     "django_tasks",
     "django_tasks_db",
+    # Staff sign-in: two factors (TOTP apps, recovery codes) and lockouts after failed
+    # attempts (core/two_factor.py). Before core, whose roles grant managers their admin pages.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # Dependencies run one way: core <- regions <- campaigns.
     "core",
     "regions",
@@ -93,11 +100,15 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Versions record who made each change in the admin.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "campaign_site.urls"
@@ -152,6 +163,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = reverse_lazy("admin:login")
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Staff sign-in security ---------------------------------------------------
+# The admin's address, so that it need not be the /admin/ every scanner tries: e.g. "staff-x7/".
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_URL may not be empty: the admin needs an address.")
+# Sessions are staff sessions (visitors get none): they end after STAFF_IDLE_MINUTES without a
+# request (each request starts the count again) and when the browser closes.
+SESSION_COOKIE_AGE = env.int("DJANGO_STAFF_IDLE_MINUTES", default=120) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# After AXES_FAILURE_LIMIT wrong passwords in a row, the account and, separately, the address
+# they came from are refused for the cool-off time, even with the right password; each further
+# try during it starts the time again. A campaign manager can unlock sooner (docs/signing-in.md).
+AXES_FAILURE_LIMIT = env.int("DJANGO_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("DJANGO_SIGNIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.two_factor_views.locked_out"
+# Behind a reverse proxy the visitor's address is in X-Forwarded-For: set how many proxies
+# (each adding one address) stand in front, or every visitor shares the proxy's address.
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+# Two factors (django-otp): no secrets shown in the admin's lists of staff members' devices.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation -----------------------------------------------------
 # English at /, Welsh at /cy/: a page's language is that of its address, never the browser's
@@ -273,16 +316,23 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Asks browsers' built-in HSTS lists to include the domain, once submitted at
+    # hstspreload.org: a commitment to HTTPS on every subdomain for good. Turning it off is a
+    # decision, so Django's reminder about it is silenced then.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 
-def content_security_policy(media_url: str) -> dict:
+def content_security_policy(media_url: str, admin_prefix: str) -> dict:
     """The browser loads nothing but this site's own stylesheet, script and pictures (and
     uploads from the media host, when MEDIA_URL is absolute): no inline scripts, frames, fonts or
     forms, so a page can never tell another site of a visit, whatever an editor pastes into a
     text. The one script (static/js/site.js) only adds to pages that read whole without it.
     connect-src 'self' lets tools such as Lighthouse fetch the site's own robots.txt; the
-    script itself fetches nothing. Every response outside the admin, which runs its own scripts
+    script itself fetches nothing. Every response outside the admin (at admin_prefix, from
+    DJANGO_ADMIN_URL), which runs its own scripts
     and forms, carries it, error pages included (with DEBUG on, which production refuses,
     django-csp leaves 404 and 500 responses without it, so that Django's debug pages keep their
     inline styles)."""
@@ -291,7 +341,7 @@ def content_security_policy(media_url: str) -> dict:
     if media.scheme and media.netloc:
         images.append(f"{media.scheme}://{media.netloc}")
     return {
-        "EXCLUDE_URL_PREFIXES": ["/admin/"],  # the admin's address in campaign_site/urls.py
+        "EXCLUDE_URL_PREFIXES": [admin_prefix],
         "DIRECTIVES": {
             "default-src": [NONE],
             "script-src": [SELF],
@@ -306,12 +356,14 @@ def content_security_policy(media_url: str) -> dict:
 
 
 # A settings module that changes MEDIA_URL builds the policy again from the new value.
-CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL)
+CONTENT_SECURITY_POLICY = content_security_policy(MEDIA_URL, f"/{ADMIN_URL}")
 
 # --- Site ---------------------------------------------------------------------
 SITE_NAME = env.str("DJANGO_SITE_NAME", default="Campaigns")
 # The same name on the Welsh pages.
 SITE_NAME_CY = env.str("DJANGO_SITE_NAME_CY", default="Ymgyrchoedd")
+# The name an authenticator app shows beside this site's sign-in codes.
+OTP_TOTP_ISSUER = SITE_NAME
 # The licence line every statistics download carries.
 STATISTICS_LICENCE = env.str(
     "DJANGO_STATISTICS_LICENCE",

@@ -17,8 +17,9 @@ admin.site.index_title = _("Campaigns, partners and figures")
 urlpatterns = [
     # A staff member's calendar app, without a session: before the admin, which would ask it
     # to sign in (campaigns/calendar_feed.py).
-    path("admin/calendar/feed/<str:token>.ics", calendar_feed, name="calendar_feed"),
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_URL}calendar/feed/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    # The admin's address is a setting (DJANGO_ADMIN_URL), so that it need not be /admin/.
+    path(settings.ADMIN_URL, admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ] + i18n_patterns(

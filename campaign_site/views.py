@@ -25,7 +25,7 @@ from core.page_meta import PageMeta
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: /{settings.ADMIN_URL}",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -39,7 +39,14 @@ def reviewers(item) -> QuerySet:
     makers = [pk for pk in (item.submitted_by_id, item.edited_by_id) if pk is not None]
     return (
         get_user_model()
-        .objects.with_perm(review_permission(type(item)), is_active=True, include_superusers=True)
+        .objects.with_perm(
+            review_permission(type(item)),
+            is_active=True,
+            include_superusers=True,
+            # Permissions come from Django's own backend; the other (django-axes) only refuses
+            # locked-out sign-ins.
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .filter(is_staff=True)
         .exclude(pk__in=makers)
     )

@@ -5,7 +5,6 @@ import hashlib
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +21,7 @@ from django.views.generic import TemplateView
 from campaigns import downloads, page_meta, publishing, selectors, signoff
 from campaigns.forms import QuoteDecisionForm
 from campaigns.models import Campaign, PressStatement
+from core.two_factor import staff_required
 from regions.models import Organisation, Region
 
 
@@ -169,13 +169,14 @@ def link_to_previews(items) -> None:
 
 class PreviewMixin:
     """A staff-only view of an item as its public page will show it, whatever its status or
-    publish time, so an editor can check a draft before publishing it. Only signed-in staff with
+    publish time, so an editor can check a draft before publishing it. Only signed-in staff (with
+    their second factor, where their account has one: core/two_factor.py) with
     the model's view permission get in (others are sent to sign in, or refused); the response is
     never cached or indexed."""
 
     model: type
 
-    @method_decorator([never_cache, staff_member_required])
+    @method_decorator([never_cache, staff_required])
     def dispatch(self, *args, **kwargs):
         return super().dispatch(*args, **kwargs)
 

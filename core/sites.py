@@ -13,6 +13,10 @@ user into the admin home's context (campaigns' "Awaiting your review" and so on)
 `register_view(...)` adds a page of the site's own, such as /admin/calendar/, with a link in the
 header for those allowed to open it. So core names no domain app, neither by import nor in a
 setting, and the wiring of each page stays beside the page, in the app that owns it.
+
+Signing in takes two factors where an account needs them (core/two_factor.py): the site lets in
+only those who passed (`has_permission`), and its sign-in page leads on from the password to the
+code, or to setting up an app, at `two-factor/verify/` and `two-factor/set-up/`.
 """
 
 import functools
@@ -24,6 +28,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 
@@ -56,7 +61,44 @@ class CampaignAdminSite(admin.AdminSite):
         view class receives this site as `admin_site`, as the admin's own views do."""
         self._site_views.append(SiteView(route, view, name, link_text, allowed))
 
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Django's rule (active staff), and the second factor where the account needs one."""
+        from core import two_factor  # this module loads with apps, before models are ready
+
+        return super().has_permission(request) and two_factor.passed(request.user)
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Django's sign-in page, leading on to the second factor once the password is right
+        (or straight there, for a session that has the password only)."""
+        from core import two_factor_views
+
+        if request.method == "GET" and (step := two_factor_views.next_step_url(request)):
+            return HttpResponseRedirect(step)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and (step := two_factor_views.next_step_url(request)):
+            return HttpResponseRedirect(step)
+        return response
+
     def get_urls(self):
+        from core import two_factor_views
+
+        steps = [
+            path(
+                "two-factor/verify/",
+                two_factor_views.VerifyView.as_view(admin_site=self),
+                name="two_factor_verify",
+            ),
+            path(
+                "two-factor/set-up/",
+                two_factor_views.SetUpView.as_view(admin_site=self),
+                name="two_factor_set_up",
+            ),
+            path(
+                "two-factor/",
+                self.admin_view(two_factor_views.AccountView.as_view(admin_site=self)),
+                name="two_factor",
+            ),
+        ]
         own = path(
             "r/<int:content_type_id>/<path:object_id>/",
             self.admin_view(self.view_on_site),
@@ -67,6 +109,7 @@ class CampaignAdminSite(admin.AdminSite):
             for page in self._site_views
         ]
         return [
+            *steps,
             own,
             *added,
             *(u for u in super().get_urls() if getattr(u, "name", None) != "view_on_site"),
@@ -91,6 +134,10 @@ class CampaignAdminSite(admin.AdminSite):
             for page in self._site_views
             if page.allowed(request.user)
         ]
+        if context["has_permission"]:
+            context["site_view_links"].append(
+                {"text": _("Two-factor sign-in"), "url": reverse(f"{self.name}:two_factor")}
+            )
         return context
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

@@ -9,6 +9,7 @@ from campaigns.demo import CAMPAIGN_SLUG
 from campaigns.models import Campaign
 from tests.demo_snapshot import DemoSnapshot, capture_demo
 from tests.regions.factories import manager_user
+from tests.signing_in import sign_in
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +34,7 @@ def manager(db):
 
 @pytest.fixture
 def manager_client(client, manager):
-    client.force_login(manager)
+    sign_in(client, manager)
     return client
 
 

@@ -24,6 +24,7 @@ from tests.campaigns.factories import (
 )
 from tests.conftest import png_bytes
 from tests.regions.factories import OrganisationFactory, manager_user
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,7 @@ def test_the_page_not_found_names_no_address_but_describes_itself(client, demo):
 def test_previews_describe_the_page_but_name_no_address_and_stay_out_of_indexes(client):
     campaign = CampaignFactory(status=Status.DRAFT, publish_at=None, title="Draft campaign")
     statement = PressStatementFactory(campaign=campaign, status=Status.DRAFT, publish_at=None)
-    client.force_login(manager_user())
+    sign_in(client, manager_user())
 
     for address in [
         reverse("campaigns:campaign_preview", args=[campaign.pk]),

@@ -204,7 +204,9 @@ def test_uploads_on_another_host_are_allowed_as_pictures_only(client, settings):
     from campaign_site.settings import content_security_policy
 
     settings.MEDIA_URL = "https://media.example.org/uploads/"
-    settings.CONTENT_SECURITY_POLICY = content_security_policy(settings.MEDIA_URL)
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(
+        settings.MEDIA_URL, f"/{settings.ADMIN_URL}"
+    )
     policy = directives(client.get(reverse("campaigns:home"))["Content-Security-Policy"])
 
     assert policy["img-src"] == "'self' data: https://media.example.org"

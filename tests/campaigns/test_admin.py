@@ -21,6 +21,7 @@ from regions.models import Metric, Organisation, Region
 from tests.bilingual import english
 from tests.campaigns.factories import CampaignFactory, PersonFactory, QuoteFactory
 from tests.regions.factories import data_officer
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def campaign_data(demo, campaign_add_page) -> dict:
 
 @pytest.fixture
 def officer_client(client, demo):
-    client.force_login(data_officer(Organisation.objects.get(slug="north-wales-police")))
+    sign_in(client, data_officer(Organisation.objects.get(slug="north-wales-police")))
     return client
 
 

@@ -15,6 +15,7 @@ from campaigns.models import CalendarFeedToken
 from campaigns.publishing import Status
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory
 from tests.regions.factories import OrganisationFactory, UserFactory, data_officer, manager_user
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_it_holds_only_the_kinds_of_item_its_owner_may_view(client):
     reader.user_permissions.add(Permission.objects.get(codename="view_pressstatement"))
     PressStatementFactory(title="Statement", publish_at=utc(2027, 1, 5, 9, 0))
     CampaignFactory(title="Campaign", publish_at=utc(2027, 1, 6, 9, 0))
-    client.force_login(reader)
+    sign_in(client, reader)
 
     assert set(events(feed_address(client))) == {"Scheduled: Statement (Press statement)"}
 
@@ -166,7 +167,7 @@ def test_resetting_the_address_stops_the_old_one_at_once(manager_client):
 
 def test_a_reset_needs_the_forms_csrf_token(manager):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(manager)
+    sign_in(client, manager)
     address = feed_address(client)
 
     assert client.post(CALENDAR).status_code == 403
@@ -191,7 +192,7 @@ def test_the_page_has_the_reset_form_with_its_csrf_token(manager_client):
 )
 def test_the_feed_stops_when_its_owner_may_no_longer_see_the_calendar(client, lose):
     user = manager_user()
-    client.force_login(user)
+    sign_in(client, user)
     address = feed_address(client)
     assert Client().get(address).status_code == 200
 
@@ -203,7 +204,7 @@ def test_the_feed_stops_when_its_owner_may_no_longer_see_the_calendar(client, lo
 
 def test_a_data_officer_has_no_calendar_and_no_feed(client):
     officer = data_officer(OrganisationFactory())
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get(CALENDAR).status_code == 403
     assert client.post(CALENDAR).status_code == 403
     # An address made for them while they could see it gives nothing now.

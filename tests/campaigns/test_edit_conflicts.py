@@ -11,6 +11,7 @@ from django.test import Client
 from campaigns.models import Campaign, PressStatement
 from campaigns.workflow import start_new_edition
 from tests.regions.factories import manager_user
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def opened_form(client: Client, url: str) -> dict[str, list[str]]:
 
 def signed_in(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -14,6 +14,7 @@ from campaigns.publishing import Status
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory, QuoteFactory
 from tests.campaigns.test_edit_conflicts import opened_form
 from tests.regions.factories import OrganisationFactory, data_officer
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_the_public_and_staff_without_campaign_rights_cannot_preview(client, dra
         assert anonymous["Location"].startswith(reverse("admin:login"))
         assert "Set-Cookie" not in anonymous
 
-    client.force_login(data_officer(OrganisationFactory()))
+    sign_in(client, data_officer(OrganisationFactory()))
     for item in (draft_campaign, statement):
         assert client.get(preview_url(item)).status_code == 403
 

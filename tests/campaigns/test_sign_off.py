@@ -21,6 +21,7 @@ from tests.campaigns.factories import (
     ReportedFigureFactory,
 )
 from tests.regions.factories import OrganisationFactory, UserFactory
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -692,7 +693,7 @@ def viewer_client(client):
 
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="view_pressstatement"))
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -719,7 +720,7 @@ def test_the_buttons_only_accept_posts_with_a_csrf_token(
     from django.test import Client
 
     checked = Client(enforce_csrf_checks=True)
-    checked.force_login(manager)
+    sign_in(checked, manager)
     data = {"organisation": cheshire.pk, "link": link.pk}
 
     assert checked.get(action_url(statement, action)).status_code == 405

@@ -20,6 +20,7 @@ from tests.campaigns.factories import (
 )
 from tests.campaigns.test_edit_conflicts import opened_form
 from tests.regions.factories import RegionFactory, manager_user
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,9 @@ def test_a_statement_covering_wales_lists_its_quotes_missing_welsh(north_wales):
         perform(statement, manager, "publish")
 
 
-def test_the_admin_says_when_a_welsh_text_is_older_than_its_english(manager_client, time_machine):
+def test_the_admin_says_when_a_welsh_text_is_older_than_its_english(
+    manager_client, manager, time_machine
+):
     time_machine.move_to("2026-12-01 10:00")
     campaign = welsh_campaign(status=Status.DRAFT, publish_at=None, **WELSH_TEXTS)
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
@@ -158,6 +161,7 @@ def test_the_admin_says_when_a_welsh_text_is_older_than_its_english(manager_clie
     campaign.summary_en_gb = "Help is free, confidential and in Welsh too."
     campaign.save()
 
+    sign_in(manager_client, manager)  # days later: the earlier session ended after two idle hours
     page = manager_client.get(url).text
     assert "Older than the English: the English was changed on 5 December 2026, 10:00" in page
     assert page.count("Older than the English") == 1  # the summary only

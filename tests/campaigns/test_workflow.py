@@ -15,6 +15,7 @@ from campaigns.workflow import ActionRefused, available, perform, start_new_edit
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory, QuoteFactory
 from tests.campaigns.test_edit_conflicts import opened_form
 from tests.regions.factories import OrganisationFactory, data_officer, manager_user
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def draft(**kwargs) -> Campaign:
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

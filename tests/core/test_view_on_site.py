@@ -12,6 +12,7 @@ from campaigns.models import Campaign, PressStatement
 from campaigns.publishing import Status
 from tests.campaigns.factories import CampaignFactory, PressStatementFactory
 from tests.regions.factories import OrganisationFactory, data_officer
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def unpublished():
 
 
 def test_a_partner_data_officer_is_not_led_to_unpublished_items(client, unpublished):
-    client.force_login(data_officer(OrganisationFactory()))
+    sign_in(client, data_officer(OrganisationFactory()))
     for item in unpublished:
         response = client.get(shortcut(item))
         assert response.status_code == 404

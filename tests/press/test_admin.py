@@ -11,6 +11,7 @@ from press.models import Delivery, PressSend
 from tests.press.conftest import BEFORE
 from tests.press.factories import ContactFactory, ContactListFactory
 from tests.regions.factories import OrganisationFactory, data_officer
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ PRESS_PAGES = [
 
 @pytest.fixture
 def officer_client(client):
-    client.force_login(data_officer(OrganisationFactory()))
+    sign_in(client, data_officer(OrganisationFactory()))
     return client
 
 
@@ -41,7 +42,7 @@ def test_partner_data_officers_are_refused_the_press_pages(officer_client, name)
 def test_partner_data_officers_see_no_press_menu(officer_client, manager):
     assert "Press distribution" not in officer_client.get(reverse("admin:index")).text
     managers = Client()
-    managers.force_login(manager)
+    sign_in(managers, manager)
     assert "Press distribution" in managers.get(reverse("admin:index")).text
 
 

@@ -13,6 +13,7 @@ from press.models import Contact
 from regions.imports.results import FileErrors
 from tests.press.factories import ContactFactory, ContactListFactory
 from tests.regions.factories import RegionFactory
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -193,5 +194,5 @@ def test_the_admin_lists_every_problem_and_imports_nothing(manager_client, lists
 def test_partners_cannot_import(client, lists):
     from tests.regions.factories import OrganisationFactory, data_officer
 
-    client.force_login(data_officer(OrganisationFactory()))
+    sign_in(client, data_officer(OrganisationFactory()))
     assert client.get(reverse("admin:press_contact_import")).status_code == 403

@@ -16,6 +16,7 @@ from django.test import Client
 from campaigns.demo import METRIC_SLUG
 from regions.imports.formats import dataset_from_bytes
 from regions.models import ImportBatch, Metric, PendingImport, Statistic
+from tests.signing_in import sign_in
 
 CORPUS = Path(__file__).parent / "import_files"
 IMPORT_URL = "/admin/regions/statistic/import/"
@@ -164,7 +165,7 @@ def run_command(*args: str) -> tuple[str, str, str | None]:
 
 def signed_in(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -23,6 +23,7 @@ from tests.regions.factories import (
     UserFactory,
     data_officer,
 )
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -111,14 +112,14 @@ def north_wales_statistic(demo, regions) -> Statistic:
 @pytest.fixture
 def officer_client(client, organisations):
     """Signed in as a data officer of North Wales Police."""
-    client.force_login(data_officer(organisations["north-wales-police"]))
+    sign_in(client, data_officer(organisations["north-wales-police"]))
     return client
 
 
 @pytest.fixture
 def titan_client(client, organisations):
     """Signed in as a data officer of TITAN, which covers the North West and North Wales."""
-    client.force_login(data_officer(organisations["titan"]))
+    sign_in(client, data_officer(organisations["titan"]))
     return client
 
 
@@ -972,7 +973,7 @@ def test_staff_without_role_or_partner_sees_no_statistics(
     user = UserFactory()
     if can_view_statistics:
         user.user_permissions.add(Permission.objects.get(codename="view_statistic"))
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.get(admin_url(Statistic, "changelist"))
 
@@ -1014,7 +1015,7 @@ def test_staff_of_no_organisation_see_no_import_batches(client, import_batches):
     command_line = ImportBatch.objects.create(file_name="command-line.csv", checksum="1" * 64)
     user = UserFactory(username="auditor")
     user.user_permissions.add(Permission.objects.get(codename="view_importbatch"))
-    client.force_login(user)
+    sign_in(client, user)
 
     assert listed(client.get(admin_url(ImportBatch, "changelist"))) == []
     response = client.get(admin_url(ImportBatch, "change", command_line.pk), follow=True)
@@ -1153,7 +1154,7 @@ def test_the_home_page_offers_a_partner_the_import(officer_client):
 def test_the_home_page_offers_no_import_to_a_user_who_may_not_import(client):
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="view_statistic"))
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get("/admin/").content.decode()
     assert "Statistics</a>" in page
     assert "Import figures" not in page

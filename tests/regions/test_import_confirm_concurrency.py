@@ -12,6 +12,7 @@ from django.test import Client
 
 from regions.models import ImportBatch, PendingImport, Region, Statistic
 from tests.regions.factories import MetricFactory, RegionFactory, manager_user
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +46,7 @@ def confirm_at_once(user, model: str, fields: dict[str, str]) -> list:
 
     def work(index: int) -> None:
         browser = Client()  # the same user; a session of its own, so messages stay apart
-        browser.force_login(user)
+        sign_in(browser, user)
         try:
             barrier.wait(timeout=10)
             outcomes[index] = browser.post(
@@ -93,7 +94,7 @@ def test_statistics_upload_confirmed_four_times_at_once_is_imported_once():
     ]
     manager = manager_user()
     client = Client()
-    client.force_login(manager)
+    sign_in(client, manager)
     fields = preview(client, "statistic", "same.csv", "\n".join(lines).encode())
 
     outcomes = confirm_at_once(manager, "statistic", fields)
@@ -113,7 +114,7 @@ def test_regions_upload_confirmed_four_times_at_once_is_imported_once():
     )
     manager = manager_user()
     client = Client()
-    client.force_login(manager)
+    sign_in(client, manager)
     fields = preview(client, "region", "regions.csv", data)
 
     outcomes = confirm_at_once(manager, "region", fields)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from campaigns.demo import METRIC_SLUG
 from regions.models import ImportBatch, Metric, PendingImport, Statistic
+from tests.signing_in import sign_in
 
 IMPORT_URL = "/admin/regions/statistic/import/"
 HEADER = "region_code,period_start,period_end,value,source,notes"
@@ -80,7 +81,7 @@ def metric(demo) -> Metric:
 def test_refused_in_the_admin_with_nothing_saved(name, metric, manager):
     data, message = CASES[name]
     client = Client()
-    client.force_login(manager)
+    sign_in(client, manager)
     before = snapshot()
 
     response = client.post(
@@ -139,7 +140,7 @@ def test_the_summary_counts_problems_and_rows_each_in_its_own_plural(
     rows, summary, metric, manager
 ):
     client = Client()
-    client.force_login(manager)
+    sign_in(client, manager)
     data = "\r\n".join(["region_code,period_start,period_end,value", *rows]).encode()
 
     response = client.post(

@@ -12,6 +12,7 @@ from regions.imports.formats import dataset_from_bytes
 from regions.imports.regions import regions_plan
 from regions.models import ImportBatch, Region
 from tests.regions.factories import OrganisationFactory, RegionFactory, data_officer
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +200,7 @@ def test_missing_and_unknown_columns_are_named(demo):
 
 def test_only_people_who_may_add_and_change_regions_can_import(demo, client):
     officer = data_officer(OrganisationFactory())
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get("/admin/regions/region/import/").status_code == 403
     assert client.get("/admin/regions/region/import/template.csv").status_code == 403
     response = client.post(

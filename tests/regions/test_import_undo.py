@@ -8,6 +8,7 @@ import pytest
 from campaigns.page_cache import content_version
 from regions.models import ImportBatch, Statistic
 from tests.regions.statistics_import import import_file
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,8 +125,8 @@ def test_only_those_who_may_import_may_undo_and_only_their_own(client, officer_c
     after = figures()
 
     viewer = UserFactory()
-    client.force_login(viewer)
+    sign_in(client, viewer)
     assert client.post(undo_url(batch)).status_code in (403, 404)
-    client.force_login(data_officer(OrganisationFactory()))
+    sign_in(client, data_officer(OrganisationFactory()))
     assert client.post(undo_url(batch)).status_code == 404
     assert figures() == after

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.urls import reverse
 
 from campaigns import signoff
 from campaigns.demo import (
@@ -56,7 +57,9 @@ class Command(BaseCommand):
             + (" (left as they are; --restore puts edited ones back)." if not restore else ".")
         )
         if result.passwords:
-            self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /admin/):"))
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo accounts (sign in at {reverse('admin:index')}):")
+            )
             for username, password in result.passwords.items():
                 self.stdout.write(f"  {username:<12} password: {password}")
             self.stdout.write("These passwords are shown only now. Keep them somewhere safe.")
