@@ -8,6 +8,7 @@ session with the password alone may do use `force_login` itself (tests/core/test
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import two_factor
@@ -30,3 +31,8 @@ def sign_in(client: Client, user) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
         session.save()
+
+
+def code_now(device: TOTPDevice) -> str:
+    """The six-digit code the user's authenticator app shows now."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

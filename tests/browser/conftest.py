@@ -58,3 +58,15 @@ def site(live_server, transactional_db):
 
     call_command("load_demo", stdout=io.StringIO())
     return live_server.url
+
+
+def give_code(page, username: str) -> None:
+    """The second sign-in step of a campaign manager, answered as their phone's app would (an
+    app set up for them now if they have none): after the password, on the code page."""
+    from django.contrib.auth import get_user_model
+
+    from tests.signing_in import authenticator, code_now
+
+    device = authenticator(get_user_model().objects.get(username=username))
+    page.fill("#id_code", code_now(device))
+    page.click("#two-factor-form input[type=submit]:not([name])")

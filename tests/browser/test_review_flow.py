@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import give_code
+
 PASSWORD = "a-long-browser-test-password"
 LAPTOP = {"width": 1280, "height": 800}
 # Writing a statement and scheduling it: both managers' clicks, keypresses that act (Enter) and
@@ -28,6 +30,7 @@ class Editor:
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
         self.page.click("input[type=submit]")  # signing in is not counted
+        give_code(self.page, username)
         expect(self.page.locator("#user-tools")).to_be_visible()
 
     def click(self, locator) -> None:
@@ -44,13 +47,18 @@ class Editor:
 
 @pytest.fixture
 def managers(site):
-    """Alice and Bob, campaign managers with passwords, and the demo loaded."""
+    """Alice and Bob, campaign managers with passwords and authenticator apps, and the demo
+    loaded."""
     from tests.regions.factories import manager_user
+    from tests.signing_in import authenticator
 
-    return (
+    users = (
         manager_user(username="alice", first_name="Alice", last_name="Ashby", password=PASSWORD),
         manager_user(username="bob", first_name="Bob", last_name="Brown", password=PASSWORD),
     )
+    for user in users:
+        authenticator(user)
+    return users
 
 
 def write_statement(browser, site: str, title: str) -> Editor:
@@ -141,6 +149,7 @@ def test_the_lists_fit_a_laptop_screen(browser, site, managers, path):
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    give_code(page, "alice")
     expect(page.locator("#user-tools")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"], path
     if path != "/admin/":

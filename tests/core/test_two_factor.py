@@ -7,22 +7,16 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import two_factor
 from tests.regions.factories import OrganisationFactory, data_officer, manager_user
-from tests.signing_in import authenticator, sign_in
+from tests.signing_in import authenticator, code_now, sign_in
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-test-password"
-
-
-def code_for(device: TOTPDevice) -> str:
-    """The code the user's app shows now."""
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def password_step(client, username: str, next_url: str | None = None):
@@ -75,7 +69,7 @@ def test_first_sign_in_walks_a_manager_through_setting_up_an_app(client, time_ma
     assert client.get(wanted).status_code == 302
 
     time_machine.shift(30)  # a wrong code makes the next try wait
-    done = client.post(page.request["PATH_INFO"], {"code": code_for(device), "next": wanted})
+    done = client.post(page.request["PATH_INFO"], {"code": code_now(device), "next": wanted})
     codes = re.findall(r"<li><code>(\w+)</code></li>", done.text)
     assert len(codes) == 10
     assert set(codes) == set(StaticToken.objects.values_list("token", flat=True))
@@ -96,13 +90,13 @@ def test_a_manager_with_an_app_gives_its_code_after_the_password(client, time_ma
     assert client.get(wanted).status_code == 302
     # After a wrong code the next try waits (twice as long after each): even the right one.
     refused = client.post(
-        reverse("admin:two_factor_verify"), {"code": code_for(device), "next": wanted}
+        reverse("admin:two_factor_verify"), {"code": code_now(device), "next": wanted}
     )
     assert "That code is not right" in refused.text
 
     time_machine.shift(30)
     right = client.post(
-        reverse("admin:two_factor_verify"), {"code": code_for(device), "next": wanted}
+        reverse("admin:two_factor_verify"), {"code": code_now(device), "next": wanted}
     )
     assert right["Location"] == wanted
     assert client.get(wanted).status_code == 200
@@ -131,7 +125,7 @@ def test_an_offsite_next_address_is_not_followed(client):
     password_step(client, manager.username)
     response = client.post(
         reverse("admin:two_factor_verify"),
-        {"code": code_for(device), "next": "https://attacker.example/"},
+        {"code": code_now(device), "next": "https://attacker.example/"},
     )
     assert response["Location"] == reverse("admin:index")
 
@@ -184,7 +178,7 @@ def test_an_officer_may_turn_two_factors_off_and_a_manager_may_not(client):
     sign_in(client, officer)  # no second factor yet
     client.get(reverse("admin:two_factor_set_up"))
     device = TOTPDevice.objects.get(user=officer)
-    client.post(reverse("admin:two_factor_set_up"), {"code": code_for(device)})
+    client.post(reverse("admin:two_factor_set_up"), {"code": code_now(device)})
     assert two_factor.has_app(officer)
     client.post(reverse("admin:two_factor"), {"turn_off": "1"})
     assert not TOTPDevice.objects.filter(user=officer).exists()
