@@ -150,6 +150,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     )
+# Connections kept open between requests, for DJANGO_CONN_MAX_AGE seconds (0: a new one for
+# every request, which costs a PostgreSQL server a new process each time), and checked before
+# a request reuses one, so a database restarted between requests fails none of them. A
+# conn_max_age in DATABASE_URL wins.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------
