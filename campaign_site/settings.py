@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "campaign_site.middleware.permissions_policy",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the page cache (campaigns/page_cache.py), before sessions and the rest:
+    # a cached page is stored with the headers added inside it, and a hit touches none of them.
+    "campaigns.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before URLs are resolved: /cy/ addresses resolve only while Welsh is active.
     "campaign_site.languages.LanguageFromAddressMiddleware",

@@ -13,10 +13,20 @@ becomes public at its publish time, so a page is cached no longer than until the
 publish time (and never longer than PUBLIC_PAGE_CACHE_SECONDS, which also bounds "runs until"
 turning into "ran until" at midnight).
 
-Only anonymous-looking responses are cached: 200s with no cookies. Browsers must ask again each
-time (max-age=0: a page kept by the browser would hide an edit from the editor who just made
-it), which the ETag makes cheap (304 Not Modified); a CDN in front may keep a page for
-PUBLIC_SHARED_CACHE_SECONDS (s-maxage).
+Only anonymous-looking responses are cached: 200s with no cookies and no `Vary: Cookie`. Browsers
+must ask again each time (max-age=0: a page kept by the browser would hide an edit from the
+editor who just made it), which the ETag makes cheap (304 Not Modified); a CDN in front may keep
+a page for PUBLIC_SHARED_CACHE_SECONDS (s-maxage).
+
+Two halves work together. The `cached_public_page` view decorator (applied to every public view
+by campaigns/public.py) says which responses may be kept, and for how long. `PageCacheMiddleware`
+keeps them and serves them. It sits in MIDDLEWARE just inside the security headers and static
+files, so that a page is stored with every header the middleware inside it added (the content
+security policy, a partner card's own frame-ancestors, X-Frame-Options, Content-Language, the
+ETag) and a hit skips all of that work: sessions, CSRF, authentication, versions, messages and
+URL resolving are never touched for a page served from the cache, and no cookie can be set.
+A page is compressed once, when it is stored, in every encoding (Brotli, gzip, none), each kept
+under its own key as plain bytes and headers, so a hit unpickles only the bytes it sends.
 """
 
 import datetime
@@ -27,22 +37,27 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response, has_vary_header, set_response_etag
 
 from campaigns.models import Campaign, PressStatement, SiteVersion
 from campaigns.publishing import scheduled_q
+from core.compression import ENCODINGS, IDENTITY, MIN_LENGTH, compress, preferred_encoding
 
 KEY_PREFIX = "public-page"
 
 
 def content_version() -> int:
-    """The current content version (one query)."""
-    number = SiteVersion.objects.filter(pk=SiteVersion.SINGLETON).values_list("number", flat=True)
-    return next(iter(number), 0)
+    """The current content version (one query). Read on every request to a public page, so
+    written in SQL: the ORM's building of the same query cost more than running it."""
+    table = connection.ops.quote_name(SiteVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [SiteVersion.SINGLETON])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _bump_now() -> None:
@@ -111,15 +126,11 @@ def _lifetime(now: datetime.datetime) -> int:
     return max(lifetime, 0)
 
 
-def _tell_caches(response: HttpResponse, seconds_left: int) -> None:
+def _cache_control(seconds_left: int) -> str:
     """Browsers revalidate every time; a CDN may keep the page as long as it stays current
     here, at most PUBLIC_SHARED_CACHE_SECONDS."""
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=0,
-        s_maxage=max(0, min(seconds_left, settings.PUBLIC_SHARED_CACHE_SECONDS)),
-    )
+    shared = max(0, min(seconds_left, settings.PUBLIC_SHARED_CACHE_SECONDS))
+    return f"public, max-age=0, s-maxage={shared}"
 
 
 def _key(request: HttpRequest, version: int) -> str:
@@ -127,36 +138,137 @@ def _key(request: HttpRequest, version: int) -> str:
     return f"{KEY_PREFIX}:{version}:{hashlib.sha256(address).hexdigest()}"
 
 
+# Set on the request by the middleware (the page's key, on a miss) and on the response by the
+# view decorator (how long it may be kept: 0 for a page that may not be).
+KEY_ATTRIBUTE = "_public_page_key"
+LIFETIME_ATTRIBUTE = "_public_page_lifetime"
+# Headers made afresh for each response, never stored.
+UNSTORED_HEADERS = {"cache-control", "content-encoding", "content-length", "x-page-cache"}
+
+
 def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a public view from the page cache, filling it on a miss."""
+    """Mark a public view's pages to be kept by PageCacheMiddleware, for as long as they stay
+    current; every public page is compressed by it too."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
-            return view(request, *args, **kwargs)
-        key = _key(request, content_version())
         now = timezone.now()
-        stored = cache.get(key)
-        if stored is not None:
-            expires, response = stored
-            _tell_caches(response, math.floor(expires - now.timestamp()))
-            response["X-Page-Cache"] = "hit"
-            return response
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response = response.render()
         lifetime = 0
-        if response.status_code == 200 and not response.cookies and not response.streaming:
+        if (
+            getattr(request, KEY_ATTRIBUTE, None)
+            and response.status_code == 200
+            and not response.streaming
+        ):
             lifetime = _lifetime(now)
         if lifetime > 0:
-            # The tag of the page itself, before compression (which adds random bytes against
-            # BREACH, so a tag made afterwards would differ on every response), unless the view
-            # made its own (a partner's card: its page and its framing policy).
+            # The tag of the page itself, before compression, unless the view made its own (a
+            # partner's card: its page and its framing policy).
             if not response.has_header("ETag"):
                 set_response_etag(response)
-            cache.set(key, (now.timestamp() + lifetime, response), lifetime)
-            _tell_caches(response, lifetime)
-        response["X-Page-Cache"] = "miss"
+            response["Cache-Control"] = _cache_control(lifetime)
+        if getattr(request, KEY_ATTRIBUTE, None):
+            response["X-Page-Cache"] = "miss"
+        setattr(response, LIFETIME_ATTRIBUTE, lifetime)
         return response
 
     return wrapper
+
+
+def _encoded(response: HttpResponse, encoding: str, body: bytes) -> HttpResponse:
+    """The response carrying `body`, which is in `encoding`."""
+    if encoding != IDENTITY:
+        response["Content-Encoding"] = encoding
+        # Each encoding is other bytes of the same page: its tag becomes a weak one (as
+        # Django's GZipMiddleware does), which If-None-Match still matches.
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response["ETag"] = f"W/{etag}"
+    response["Content-Length"] = str(len(body))
+    response.content = body
+    return response
+
+
+def _storable(response: HttpResponse) -> bool:
+    """Only what any visitor may be sent: no cookies, nothing that differs by cookie."""
+    return (
+        getattr(response, LIFETIME_ATTRIBUTE, 0) > 0
+        and response.status_code == 200
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+    )
+
+
+class PageCacheMiddleware:
+    """Serve public pages from the page cache, and keep the ones their views allow (see the
+    module's docstring); compress every public page for the browser asking."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        encoding = preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        key = None
+        if request.method in ("GET", "HEAD") and settings.PUBLIC_PAGE_CACHE_SECONDS > 0:
+            key = _key(request, content_version())
+            hit = self._serve(request, key, encoding)
+            if hit is not None:
+                return hit
+            setattr(request, KEY_ATTRIBUTE, key)
+        response = self.get_response(request)
+        if not hasattr(response, LIFETIME_ATTRIBUTE) or response.streaming:
+            return response  # not a public page (or not one that can be compressed)
+        response.headers["Vary"] = _vary_with_encoding(response.get("Vary"))
+        if key is not None and _storable(response):
+            return self._store(response, key, encoding)
+        if response.status_code == 200 and len(response.content) >= MIN_LENGTH:
+            return _encoded(response, encoding, compress(response.content, encoding))
+        return response
+
+    def _serve(self, request: HttpRequest, key: str, encoding: str) -> HttpResponse | None:
+        stored = cache.get(key)
+        if stored is None:
+            return None
+        expires, headers, bodies = stored
+        seconds_left = math.floor(expires - timezone.now().timestamp())
+        if seconds_left <= 0:
+            return None  # a cache may keep an entry a moment past its time: never serve it
+        response = HttpResponse(headers=headers)
+        response["Cache-Control"] = _cache_control(seconds_left)
+        response["X-Page-Cache"] = "hit"
+        _encoded(response, *bodies[encoding])
+        answer = get_conditional_response(request, etag=response.get("ETag"), response=response)
+        if answer is not response:
+            # 304 Not Modified keeps the page's other headers (its security headers among them),
+            # as the one made inside the middleware on a miss does.
+            for name, value in headers:
+                answer.headers.setdefault(name, value)
+            del answer.headers["Content-Type"]
+        return answer
+
+    def _store(self, response: HttpResponse, key: str, encoding: str) -> HttpResponse:
+        """Keep the page, compressed once in every encoding, as plain bytes and headers."""
+        lifetime = getattr(response, LIFETIME_ATTRIBUTE)
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in UNSTORED_HEADERS
+        ]
+        body = response.content
+        bodies = {
+            name: (name, compress(body, name)) if len(body) >= MIN_LENGTH else (IDENTITY, body)
+            for name in (IDENTITY, *ENCODINGS)
+        }
+        cache.set(key, (timezone.now().timestamp() + lifetime, headers, bodies), lifetime)
+        return _encoded(response, *bodies[encoding])
+
+
+def _vary_with_encoding(vary: str | None) -> str:
+    """The Vary header with Accept-Encoding added (a CDN must keep one copy per encoding)."""
+    if not vary:
+        return "Accept-Encoding"
+    if "accept-encoding" in vary.lower():
+        return vary
+    return f"{vary}, Accept-Encoding"

@@ -5,15 +5,14 @@ from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import set_response_etag
-from django.views.decorators.gzip import gzip_page
 
 from campaigns.page_cache import cached_public_page
 
 
 def tagged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """An ETag made from the page before it is compressed: compression adds random bytes
-    (against BREACH), so a tag made afterwards would change on every response and a browser
-    or CDN could never be told '304 Not Modified'."""
+    """An ETag made from the page before it is compressed, the same whichever encoding a
+    browser is sent (a weak tag: the same page, not the same bytes), so a browser or CDN can be
+    told '304 Not Modified'."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -28,8 +27,9 @@ def tagged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A public page: served from the page cache, tagged for revalidation, and compressed (it
-    carries no secrets: no forms, no tokens, so compression is safe from BREACH-style attacks,
-    and large tables become cheap on a slow connection). The content security policy is added
-    by middleware, for error pages too."""
-    return gzip_page(tagged(cached_public_page(view)))
+    """A public page: served from the page cache, tagged for revalidation, and compressed by
+    the page cache's middleware (Brotli or gzip, once per page when it is cached). It carries
+    no secrets: no forms, no tokens, nothing about the visitor, so compression without
+    BREACH's random padding is safe for it, and large tables become cheap on a slow
+    connection. The content security policy is added by middleware, for error pages too."""
+    return tagged(cached_public_page(view))
