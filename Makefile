@@ -68,10 +68,12 @@ messages: $(VENV)/.dev
 	$(MANAGE) compilecatalogues
 
 ## bench: time the statistics import (100,000 rows) and the public pages against data size, on
-## throwaway SQLite files; see docs/performance.md
+## throwaway SQLite files, then HTTP throughput with gunicorn and wrk (apt-get install wrk; on
+## PostgreSQL too when DATABASE_URL names a server); see docs/performance.md
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.page_bench
+	$(BIN)/python -m bench.http_bench
 
 ## demo-passwords: give the two demo accounts new passwords and print them
 demo-passwords: $(VENV)/.runtime .env
