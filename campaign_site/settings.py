@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Pictures at the widths pages show them, made once on save (core/renditions.py).
+    "imagekit",
     # Dependencies run one way: core <- regions <- campaigns.
     "core",
     "regions",
@@ -292,6 +294,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Largest image an editor may upload (hero images, logos), in bytes.
 MAX_IMAGE_UPLOAD_BYTES = env.int("DJANGO_MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Largest picture accepted, in pixels (width times height): 12,000 x 12,000 is, and is stored at
+# 4,000 x 4,000. Pillow's decompression bomb limit too (core/images.py).
+MAX_IMAGE_PIXELS = env.int("DJANGO_MAX_IMAGE_PIXELS", default=150_000_000)
 
 # --- Imports ------------------------------------------------------------------
 # The largest file and the most rows one import accepts; abandoned uploads are removed after
@@ -497,3 +502,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Picture renditions -------------------------------------------------------
+# Made once when a picture is saved (core/renditions.py), under CACHE/images/ in the default
+# storage. django-imagekit, when django-rq is installed, sets up an RQ job as it is imported,
+# and django-rq then needs RQ_QUEUES: without a Redis queue configured, a queue that is never
+# used (renditions are not queued) stands in, so the site starts; it opens no connection.
+if "RQ_QUEUES" not in globals():
+    RQ_QUEUES = {"default": {"URL": "redis://localhost:6379/0"}}

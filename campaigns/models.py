@@ -23,8 +23,9 @@ from campaigns.publishing import (
     listed_q,
     released_q,
 )
-from core.images import is_turned, store_upright, validate_image_upload
+from core.images import is_turned, validate_image_upload
 from core.models import ConstraintErrorsByField, TimeStampedModel, VersionedModel
+from core.renditions import HERO, Candidate, PictureModel, share_picture
 from regions.figures import period_label
 from regions.models import Metric, Organisation, Region, period_not_ended_error
 
@@ -211,7 +212,10 @@ def validate_hero_image_width(value) -> None:
     )
 
 
-class Campaign(ConstraintErrorsByField, PublishableModel):
+class Campaign(PictureModel, ConstraintErrorsByField, PublishableModel):
+    # A new hero image: upright, without where and with what the photo was taken, at most
+    # 4,000 pixels a side, and its renditions made (core/renditions.py).
+    picture_fields = {"hero_image": HERO}
     constraint_error_fields = {
         "campaign_publish_time_unless_draft": "publish_at",
         "campaign_slug_not_empty": "slug",
@@ -414,11 +418,6 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        # A new hero image: upright, and without where and with what the photo was taken.
-        store_upright(self.hero_image)
-        super().save(*args, **kwargs)
-
     preview_url_name = "campaigns:campaign_preview"
 
     def get_absolute_url(self) -> str:
@@ -430,6 +429,14 @@ class Campaign(ConstraintErrorsByField, PublishableModel):
         text), so that a share card or a search engine can show it."""
         return (
             bool(self.hero_image) and not self.hero_image_decorative and bool(self.hero_image_alt)
+        )
+
+    @property
+    def hero_share_picture(self) -> Candidate:
+        """The hero image as one picture (1,200 pixels wide at most, JPEG or PNG) for share
+        cards and search engines, which name a single picture: never the stored one."""
+        return share_picture(
+            self.hero_image, HERO, width=self.hero_image_width, height=self.hero_image_height
         )
 
     @property

@@ -44,11 +44,9 @@ def hero_image(campaign: Campaign) -> ShareImage | None:
     has no alt text, so the site's card stands in."""
     if not campaign.hero_image_is_described:
         return None
+    shared = campaign.hero_share_picture
     return ShareImage(
-        url=campaign.hero_image.url,
-        alt=campaign.hero_image_alt,
-        width=campaign.hero_image_width,
-        height=campaign.hero_image_height,
+        url=shared.url, alt=campaign.hero_image_alt, width=shared.width, height=shared.height
     )
 
 

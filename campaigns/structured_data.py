@@ -74,7 +74,9 @@ def organisation(organisation: Organisation, absolute: Absolute) -> dict:
 
 def image_url(campaign, absolute: Absolute) -> str | None:
     """The campaign's picture, when it says what it shows (a decorative one does not)."""
-    return absolute(campaign.hero_image.url) if campaign.hero_image_is_described else None
+    if not campaign.hero_image_is_described:
+        return None
+    return absolute(campaign.hero_share_picture.url)
 
 
 def news_article(page: StatementPage, absolute: Absolute) -> dict:
@@ -166,7 +168,11 @@ def partner(organisation_shown: Organisation, absolute: Absolute) -> dict:
             **organisation(organisation_shown, absolute),
             "alternateName": organisation_shown.short_name,
             "description": organisation_shown.description,
-            "logo": absolute(organisation_shown.logo.url) if organisation_shown.logo else None,
+            "logo": (
+                absolute(organisation_shown.logo_share_picture.url)
+                if organisation_shown.logo
+                else None
+            ),
         }
     )
 

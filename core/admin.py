@@ -27,6 +27,7 @@ from modeltranslation.admin import (
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.images import PictureFormField
 from core.translations import stale_translations
 
 # Addresses typed without a scheme ("www.example.org") are taken as https, not http.
@@ -41,7 +42,9 @@ NOT_A_PICTURE = _(
 )
 PICTURE_UPLOADS = {
     models.ImageField: {
-        "error_messages": {"invalid_image": NOT_A_PICTURE, "invalid_extension": NOT_A_PICTURE}
+        # Pillow's decompression bomb limit said in plain words (core/images.py).
+        "form_class": PictureFormField,
+        "error_messages": {"invalid_image": NOT_A_PICTURE, "invalid_extension": NOT_A_PICTURE},
     }
 }
 

@@ -29,3 +29,18 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # The sign-in apps come before core in INSTALLED_APPS, so their permissions exist by now.
         post_migrate.connect(grant_sign_in_roles, sender=self)
+
+        from django.apps import apps
+        from django.conf import settings
+        from django.db.models.signals import post_delete
+        from PIL import Image
+
+        from core.renditions import PictureModel, delete_renditions_of_deleted_row
+
+        # Pillow warns about a picture over this many pixels and refuses one over twice it (a
+        # small file that unpacks to a huge picture could exhaust the memory): the site's own
+        # limit, which the upload form enforces with a plain message (core/images.py).
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+        for model in apps.get_models():
+            if issubclass(model, PictureModel):
+                post_delete.connect(delete_renditions_of_deleted_row, sender=model)

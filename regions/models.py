@@ -16,9 +16,10 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.images import store_upright, validate_image_upload
+from core.images import validate_image_upload
 from core.models import ConstraintErrorsByField, TimeStampedModel
 from core.origins import parse_origins, valid_origins, validate_origins
+from core.renditions import LOGO, Candidate, PictureModel, share_picture
 from core.text import one_kind_of_line_break
 from regions.figures import period_label
 from regions.validators import validate_population_year
@@ -186,7 +187,10 @@ class Region(ConstraintErrorsByField, TimeStampedModel):
         return self.gss_code or self.slug
 
 
-class Organisation(TimeStampedModel):
+class Organisation(PictureModel, TimeStampedModel):
+    # A new logo: upright, without its camera's notes, at most 4,000 pixels a side, and its
+    # renditions made (core/renditions.py).
+    picture_fields = {"logo": LOGO}
     """A partner: the charity running a campaign, a police force, a regional crime unit."""
 
     class Kind(models.TextChoices):
@@ -292,16 +296,18 @@ class Organisation(TimeStampedModel):
         with contextlib.suppress(ValidationError):
             self.card_origins = "\n".join(parse_origins(self.card_origins))
 
-    def save(self, *args, **kwargs) -> None:
-        store_upright(self.logo)  # a new logo: upright, without its camera's notes
-        super().save(*args, **kwargs)
-
     def unique_error_message(self, model_class, unique_check):
         if tuple(unique_check) == ("slug",):
             return ValidationError(
                 _("Another organisation already uses this slug; choose another."), code="unique"
             )
         return super().unique_error_message(model_class, unique_check)
+
+    @property
+    def logo_share_picture(self) -> Candidate:
+        """The logo as one picture (at most 384 pixels wide, PNG or JPEG) for search engines:
+        never the stored one."""
+        return share_picture(self.logo, LOGO, width=self.logo_width, height=self.logo_height)
 
     @property
     def display_name(self) -> str:

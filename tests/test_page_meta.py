@@ -9,6 +9,7 @@ import feedparser
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -158,14 +159,18 @@ def test_a_described_hero_image_is_the_share_picture_and_a_decorative_one_is_not
         slug="decorative", hero_image=stored_png, hero_image_decorative=True
     )
 
+    # A rendition made when the campaign was saved, never the stored picture.
+    shared = described.hero_share_picture
+    assert shared.url.startswith("/media/CACHE/images/campaigns/hero")
+    assert default_storage.exists(shared.url.removeprefix("/media/"))
     for address in [described.get_absolute_url(), statement.get_absolute_url()]:
         page = head(client, address)
-        assert page.one("og:image") == f"{SERVER}{described.hero_image.url}"
+        assert page.one("og:image") == f"{SERVER}{shared.url}"
         assert page.one("og:image:alt") == "Volunteers answering phones"
         assert page.one("twitter:image:alt") == "Volunteers answering phones"
         assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "600")
     article = head(client, statement.get_absolute_url()).typed("NewsArticle")
-    assert article["image"] == f"{SERVER}{described.hero_image.url}"
+    assert article["image"] == f"{SERVER}{shared.url}"
     page = head(client, decorative.get_absolute_url())
     assert page.one("og:image") == f"{SERVER}/static/img/share-en-gb.png"
     assert page.one("og:image:alt") == "Help in confidence"
@@ -320,6 +325,7 @@ def test_a_partner_page_describes_the_organisation(client):
     organisation.logo.save("gwent.png", ContentFile(png_bytes()))
 
     data = head(client, "/partners/gwent-police/").typed("Organization")
+    assert default_storage.exists(organisation.logo_share_picture.url.removeprefix("/media/"))
 
     assert data == {
         "@context": "https://schema.org",
@@ -329,7 +335,8 @@ def test_a_partner_page_describes_the_organisation(client):
         "url": f"{SERVER}/partners/gwent-police/",
         "sameAs": "https://www.gwent.police.uk/",
         "description": "The police force for Gwent.",
-        "logo": f"{SERVER}{organisation.logo.url}",
+        # A rendition, made when the logo was saved: not the stored file.
+        "logo": f"{SERVER}{organisation.logo_share_picture.url}",
     }
 
 
