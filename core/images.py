@@ -46,7 +46,7 @@ ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "MPO", "WEBP"}
 # cannot be told from the original.
 SAVE_OPTIONS = {
     "JPEG": {"quality": 90},
-    "PNG": {"optimize": True},
+    "PNG": {"compress_level": 6},
 }
 
 # The file name ending each stored format gets.
@@ -138,6 +138,10 @@ def store_upright(file: FieldFile) -> bool:
     # As Django's own pre_save does: the upload folder applied, a free name found; the width
     # and height fields are updated from the stored picture.
     file.save(name, content, save=False)
+    # Measured again from the stored file: the measure taken while it was being saved is not
+    # to be relied on.
+    instance = file.instance
+    file.field.update_dimension_fields(instance, force=True)
     return True
 
 

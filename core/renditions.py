@@ -180,9 +180,13 @@ def _candidate(file: FieldFile, spec: Rendition, width: int, height: int) -> Can
     return Candidate(ImageCacheFile(spec).url, width, height)
 
 
-def picture(file: FieldFile, kind: RenditionSet, *, width: int, height: int) -> Picture:
+def picture(
+    file: FieldFile, kind: RenditionSet, *, width: int | None, height: int | None
+) -> Picture:
     """A stored picture's renditions for a page, from its stored name, width and height alone
-    (no storage access)."""
+    (no storage access, unless the width and height are not known)."""
+    if not width or not height:
+        width, height = file.width, file.height
     fallback = fallback_format(file.name)
     webp, fallbacks = [], []
     for rendition_width in rendition_widths(kind, width):
@@ -196,9 +200,13 @@ def picture(file: FieldFile, kind: RenditionSet, *, width: int, height: int) -> 
     return Picture(tuple(webp), tuple(fallbacks), MIME_TYPES[fallback], kind.sizes)
 
 
-def share_picture(file: FieldFile, kind: RenditionSet, *, width: int, height: int) -> Candidate:
+def share_picture(
+    file: FieldFile, kind: RenditionSet, *, width: int | None, height: int | None
+) -> Candidate:
     """One rendition in the fallback format for share cards and structured data, which name a
     single picture."""
+    if not width or not height:
+        width, height = file.width, file.height
     share_width = min(kind.share_width or width, width)
     spec = Rendition(
         file, width=share_width, format=fallback_format(file.name), quality=kind.jpeg_quality

@@ -28,8 +28,6 @@ def picture_tag(
     when missing)."""
     if not file:
         return {}
-    if not width or not height:
-        width, height = file.width, file.height
     return {
         "picture": picture(file, KINDS[kind], width=width, height=height),
         "alt": alt,
