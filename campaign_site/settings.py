@@ -198,6 +198,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("DJANGO_SIGNIN_LOCKOUT_MI
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.two_factor_views.locked_out"
+# No banner on every command and worker start; lockouts are still logged.
+AXES_VERBOSE = False
 # Behind a reverse proxy the visitor's address is in X-Forwarded-For: set how many proxies
 # (each adding one address) stand in front, or every visitor shares the proxy's address.
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0) or None
