@@ -3,6 +3,7 @@ pages."""
 
 import datetime
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import (
     HttpRequest,
@@ -11,7 +12,9 @@ from django.http import (
     HttpResponseNotFound,
     HttpResponseServerError,
 )
+from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -83,13 +86,37 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return HttpResponseForbidden(loader.get_template("403_csrf.html").render(request=request))
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page, rendered without the request (so without context processors) and without
-    reading the database, which may be what failed: the helplines come from the cache or
-    settings."""
+def _plain_error_page() -> str:
+    """The 500 page's HTML, rendered without the request (so without context processors) and
+    without reading the database, which may be what failed: the helplines come from the cache
+    or settings."""
     context = {
         "SITE_NAME": site_name(),
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         "site_helplines": helplines.remembered(),
     }
-    return HttpResponseServerError(loader.get_template("500.html").render(context))
+    return loader.get_template("500.html").render(context)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponseServerError(_plain_error_page())
+
+
+# How long a visitor's browser (or a CDN) should wait before asking again while the database
+# cannot be reached: a restart takes seconds.
+RETRY_AFTER_SECONDS = 10
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The plain page with the helplines, as 503 with Retry-After, for a page that cannot be
+    made while the database cannot be reached. Called by the page cache, outside the middleware
+    that chooses the language and adds the security policy, so it does both itself."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        response = HttpResponse(_plain_error_page(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    response["Content-Language"] = language
+    for middleware in (XFrameOptionsMiddleware, CSPMiddleware):
+        response = middleware(lambda _request, page=response: page)(request)
+    return response

@@ -27,27 +27,41 @@ ETag) and a hit skips all of that work: sessions, CSRF, authentication, versions
 URL resolving are never touched for a page served from the cache, and no cookie can be set.
 A page is compressed once, when it is stored, in every encoding (Brotli, gzip, none), each kept
 under its own key as plain bytes and headers, so a hit unpickles only the bytes it sends.
+
+While the database cannot be reached (restarted, failed over, out of connections), the version
+cannot be read, and the middleware degrades instead of failing: a page cached under the last
+version this process saw (remembered in memory, and in the cache for processes started during
+the outage) is served, marked `X-Page-Cache: stale` and `Cache-Control: no-store` so that
+nothing keeps it; any other page gets a plain 503 with the helplines and `Retry-After`
+(campaign_site.views.service_unavailable, which reads no database). As soon as the database
+answers again, the version is read as before, so an edit still shows on the next request.
 """
 
 import datetime
 import hashlib
+import logging
 import math
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.db.models import F, Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, has_vary_header, set_response_etag
 
+from campaign_site.views import service_unavailable
 from campaigns.models import Campaign, PressStatement, SiteVersion
 from campaigns.publishing import scheduled_q
 from core.compression import ENCODINGS, IDENTITY, MIN_LENGTH, compress, preferred_encoding
 
 KEY_PREFIX = "public-page"
+# The last content version read, for other processes that start while the database is down.
+LAST_VERSION_KEY = "page-cache:last-version"
+
+logger = logging.getLogger(__name__)
 
 
 def content_version() -> int:
@@ -212,7 +226,12 @@ class PageCacheMiddleware:
         encoding = preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         key = None
         if request.method in ("GET", "HEAD") and settings.PUBLIC_PAGE_CACHE_SECONDS > 0:
-            key = _key(request, content_version())
+            try:
+                version = content_version()
+            except (DatabaseError, InterfaceError):  # InterfaceError is not a DatabaseError
+                return self._without_database(request, encoding)
+            self._remember(version)
+            key = _key(request, version)
             hit = self._serve(request, key, encoding)
             if hit is not None:
                 return hit
@@ -227,17 +246,51 @@ class PageCacheMiddleware:
             return _encoded(response, encoding, compress(response.content, encoding))
         return response
 
-    def _serve(self, request: HttpRequest, key: str, encoding: str) -> HttpResponse | None:
+    # The last content version this process read (None until it has read one).
+    last_version: int | None = None
+
+    def _remember(self, version: int) -> None:
+        if version != PageCacheMiddleware.last_version:
+            PageCacheMiddleware.last_version = version
+            try:
+                cache.set(LAST_VERSION_KEY, version, None)
+            except Exception:
+                logger.warning("Could not keep the content version in the cache", exc_info=True)
+
+    def _without_database(self, request: HttpRequest, encoding: str) -> HttpResponse:
+        """The page as cached under the last version seen, or the plain 503 page."""
+        logger.error("The database could not be reached for the content version", exc_info=True)
+        version = PageCacheMiddleware.last_version
+        try:
+            if version is None:
+                version = cache.get(LAST_VERSION_KEY)
+            if version is not None:
+                stale = self._serve(request, _key(request, version), encoding, stale=True)
+            else:
+                stale = None
+        except Exception:
+            logger.warning("Could not read the page cache either", exc_info=True)
+            stale = None
+        return stale if stale is not None else service_unavailable(request)
+
+    def _serve(
+        self, request: HttpRequest, key: str, encoding: str, *, stale: bool = False
+    ) -> HttpResponse | None:
         stored = cache.get(key)
         if stored is None:
             return None
         expires, headers, bodies = stored
         seconds_left = math.floor(expires - timezone.now().timestamp())
-        if seconds_left <= 0:
+        if seconds_left <= 0 and not stale:
             return None  # a cache may keep an entry a moment past its time: never serve it
         response = HttpResponse(headers=headers)
-        response["Cache-Control"] = _cache_control(seconds_left)
-        response["X-Page-Cache"] = "hit"
+        if stale:
+            # Perhaps behind the database, which cannot say: no browser or CDN may keep it.
+            response["Cache-Control"] = "no-store"
+            response["X-Page-Cache"] = "stale"
+        else:
+            response["Cache-Control"] = _cache_control(seconds_left)
+            response["X-Page-Cache"] = "hit"
         _encoded(response, *bodies[encoding])
         answer = get_conditional_response(request, etag=response.get("ETag"), response=response)
         if answer is not response:
