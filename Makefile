@@ -9,7 +9,7 @@ PORT ?= 8000
 # machine busy with other work, TEST_WORKERS=0 runs the tests in this process instead.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-browser test-postgres test-redis lint format migrations-check check demo-passwords bench clean messages
+.PHONY: run test test-browser test-postgres test-redis drills lint format migrations-check check demo-passwords bench clean messages
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,15 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.page_bench
 	$(BIN)/python -m bench.http_bench
+
+## drills: what can go wrong on a busy day, done to real servers (docs/drills.md): the
+## database restarted under load, and the backup restored; installs and starts PostgreSQL and
+## wrk, so it needs root
+drills: $(VENV)/.dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	database_url=$$(bash .ci/postgres.sh) && \
+	DATABASE_URL=$$database_url $(BIN)/python -m bench.drills.database_restart && \
+	DATABASE_URL=$$database_url $(BIN)/python -m bench.drills.backup_restore
 
 ## demo-passwords: give the two demo accounts new passwords and print them
 demo-passwords: $(VENV)/.runtime .env

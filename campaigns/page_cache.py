@@ -228,8 +228,8 @@ class PageCacheMiddleware:
         if request.method in ("GET", "HEAD") and settings.PUBLIC_PAGE_CACHE_SECONDS > 0:
             try:
                 version = content_version()
-            except (DatabaseError, InterfaceError):  # InterfaceError is not a DatabaseError
-                return self._without_database(request, encoding)
+            except (DatabaseError, InterfaceError) as error:  # InterfaceError is no DatabaseError
+                return self._without_database(request, encoding, error)
             self._remember(version)
             key = _key(request, version)
             hit = self._serve(request, key, encoding)
@@ -257,9 +257,12 @@ class PageCacheMiddleware:
             except Exception:
                 logger.warning("Could not keep the content version in the cache", exc_info=True)
 
-    def _without_database(self, request: HttpRequest, encoding: str) -> HttpResponse:
+    def _without_database(
+        self, request: HttpRequest, encoding: str, error: Exception
+    ) -> HttpResponse:
         """The page as cached under the last version seen, or the plain 503 page."""
-        logger.error("The database could not be reached for the content version", exc_info=True)
+        # One line per request, not a traceback: an outage would bury the log in them.
+        logger.error("Database unreachable, serving from the page cache or 503: %s", error)
         version = PageCacheMiddleware.last_version
         try:
             if version is None:
