@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # Public pages from the page cache (campaigns/page_cache.py), before sessions and the rest:
     # a cached page is stored with the headers added inside it, and a hit touches none of them.
     "campaigns.page_cache.PageCacheMiddleware",
+    # Pictures written by a request whose transaction rolled back (a full disk) are removed.
+    "core.disk_full.DiscardUnsavedPictures",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before URLs are resolved: /cy/ addresses resolve only while Welsh is active.
     "campaign_site.languages.LanguageFromAddressMiddleware",
@@ -232,7 +234,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 # Locally the site serves uploads itself; in production a web server or object storage does.
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not PRODUCTION)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's, removing a file a full disk cut short (core/disk_full.py).
+    "default": {"BACKEND": "core.disk_full.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

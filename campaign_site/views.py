@@ -2,6 +2,7 @@
 pages."""
 
 import datetime
+import sys
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.views.generic import TemplateView
 
 from campaign_site.context_processors import site_name
 from campaigns import helplines
+from core.disk_full import disk_full_response, is_admin_request, is_disk_full
 from core.page_meta import PageMeta
 
 
@@ -99,6 +101,9 @@ def _plain_error_page() -> str:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_disk_full(sys.exc_info()[1]) and is_admin_request(request):
+        # Nothing was saved: the editor is told so on the page they came from.
+        return disk_full_response(request)
     return HttpResponseServerError(_plain_error_page())
 
 

@@ -33,6 +33,7 @@ import os
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -43,6 +44,7 @@ from imagekit.cachefiles.strategies import Optimistic
 from imagekit.specs import ImageSpec
 from pilkit.processors import ResizeToFit
 
+from core.disk_full import note_written
 from core.images import store_upright
 
 logger = logging.getLogger(__name__)
@@ -233,6 +235,12 @@ def renditions_delete(name: str) -> int:
     return len(files)
 
 
+def picture_delete(name: str) -> None:
+    """Delete a stored picture and its renditions (one no row names)."""
+    renditions_delete(name)
+    default_storage.delete(name)
+
+
 def renditions_generate(
     file: FieldFile, kind: RenditionSet, *, width: int | None = None, fresh: bool = False
 ) -> int:
@@ -263,15 +271,27 @@ class PictureModel(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         loaded = getattr(self, "_pictures_as_loaded", {})
-        for field_name, kind in self.picture_fields.items():
-            # A new upload: upright, without its camera's notes, at most 4,000 pixels a side.
-            fresh = store_upright(getattr(self, field_name))
-            file = getattr(self, field_name)
-            if file and (fresh or file.name != loaded.get(field_name)):
-                width_field = self._meta.get_field(field_name).width_field
-                width = getattr(self, width_field) if width_field else None
-                renditions_generate(file, kind, width=width, fresh=fresh)
-        super().save(*args, **kwargs)
+        written: list[tuple[str, str]] = []
+        try:
+            for field_name, kind in self.picture_fields.items():
+                # A new upload: upright, without its camera's notes, at most 4,000 pixels a side.
+                fresh = store_upright(getattr(self, field_name))
+                file = getattr(self, field_name)
+                if fresh:
+                    written.append((field_name, file.name))
+                if file and (fresh or file.name != loaded.get(field_name)):
+                    width_field = self._meta.get_field(field_name).width_field
+                    width = getattr(self, width_field) if width_field else None
+                    renditions_generate(file, kind, width=width, fresh=fresh)
+            super().save(*args, **kwargs)
+        except BaseException:
+            # A full disk, say: no picture is left that no row names (core/disk_full.py).
+            for _field_name, name in written:
+                picture_delete(name)
+            raise
+        for field_name, name in written:
+            # Removed at the end of the request if its transaction rolls back after this.
+            note_written(type(self), field_name, name, partial(picture_delete, name))
         now = self._picture_names()
         for field_name, old_name in loaded.items():
             if old_name and old_name != now.get(field_name):
