@@ -99,7 +99,8 @@ MIDDLEWARE = [
     "campaigns.page_cache.PageCacheMiddleware",
     # Pictures written by a request whose transaction rolled back (a full disk) are removed.
     "core.disk_full.DiscardUnsavedPictures",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, letting a response through when the disk is too full to save the session.
+    "core.disk_full.SessionMiddleware",
     # Before URLs are resolved: /cy/ addresses resolve only while Welsh is active.
     "campaign_site.languages.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",

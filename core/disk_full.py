@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.files.storage import FileSystemStorage as DjangoFileSystemStorage
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -84,6 +85,22 @@ def disk_full_response(request: HttpRequest) -> HttpResponse:
     ):
         back = reverse("admin:index")
     return HttpResponseRedirect(back, status=303)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware that lets a response through when saving the session finds
+    the disk full. Staff sessions are saved on every request (their idle time restarts), so
+    without this the save after a refused upload or import failed too, and the error page that
+    followed lost the message saying why (it is added inside this middleware)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except (DatabaseError, OSError) as error:
+            if not is_disk_full(error):
+                raise
+            logger.warning("Disk full: the session was not saved (%s)", error)
+            return response
 
 
 class FileSystemStorage(DjangoFileSystemStorage):

@@ -205,3 +205,33 @@ def test_only_errors_that_say_the_disk_is_full_count():
     assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
     assert not is_disk_full(OperationalError("database is locked"))
     assert not is_disk_full(None)
+
+
+def test_a_session_that_cannot_be_saved_on_a_full_disk_lets_the_response_through(rf):
+    """Staff sessions are saved on every request: on a full disk that save fails too, after the
+    refusal's message was added; the refusal still reaches the editor."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from core.disk_full import SessionMiddleware
+
+    class FullSessionStore(SessionStore):
+        def save(self, must_create=False):
+            raise OperationalError("database or disk is full")
+
+    request = rf.get("/admin/")
+    request.session = FullSessionStore()
+    request.session["seen"] = True
+    refusal = HttpResponse(status=303)
+    middleware = SessionMiddleware(lambda request: refusal)
+
+    assert middleware.process_response(request, refusal) is refusal
+
+    class OtherStore(SessionStore):
+        def save(self, must_create=False):
+            raise OperationalError("no such table: django_session")
+
+    request.session = OtherStore()
+    request.session["seen"] = True
+    with pytest.raises(OperationalError):
+        middleware.process_response(request, refusal)
