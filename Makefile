@@ -76,14 +76,15 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.http_bench
 
 ## drills: what can go wrong on a busy day, done to real servers (docs/drills.md): the
-## database restarted under load, a soak with an import and edits, and the backup restored;
-## installs and starts PostgreSQL and wrk, so it needs root
+## database restarted under load, a soak with an import and edits, the backup restored, and a
+## full disk; installs and starts PostgreSQL and wrk and mounts a tmpfs, so it needs root
 drills: $(VENV)/.dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	database_url=$$(bash .ci/postgres.sh) && \
 	DATABASE_URL=$$database_url $(BIN)/python -m bench.drills.database_restart && \
 	DATABASE_URL=$$database_url $(BIN)/python -m bench.drills.soak && \
-	DATABASE_URL=$$database_url $(BIN)/python -m bench.drills.backup_restore
+	DATABASE_URL=$$database_url $(BIN)/python -m bench.drills.backup_restore && \
+	$(BIN)/python -m bench.drills.full_disk
 
 ## demo-passwords: give the two demo accounts new passwords and print them
 demo-passwords: $(VENV)/.runtime .env
