@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(settings.BASE_DIR)
 WAIT_SECONDS = 60  # the most any wait below may take before the test fails
+# The workers' own output (each test process its own file).
+WORKER_LOG = Path(tempfile.gettempdir()) / f"press-worker-test-{os.getpid()}.log"
 
 
 def database_url() -> str:
@@ -53,7 +56,7 @@ def start_worker(smtp_port: int, claim_seconds: int = 2) -> subprocess.Popen:
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=WORKER_LOG.open("a"),
     )
 
 
@@ -71,7 +74,9 @@ def wait_until(condition, what: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"Still waiting after {WAIT_SECONDS}s for {what}")
+            # What the workers said, so that a failure here can be understood afterwards.
+            said = WORKER_LOG.read_text()[-4000:] if WORKER_LOG.exists() else ""
+            raise AssertionError(f"Still waiting after {WAIT_SECONDS}s for {what}:\n{said}")
         time.sleep(0.1)
 
 
