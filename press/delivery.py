@@ -306,6 +306,7 @@ class Courier:
         self.send = send
         self.connection = None
         self.sent = self.failed = self.retrying = 0
+        self.current: Delivery | None = None  # the email being sent
 
     def run(self) -> dict:
         send = self.send
@@ -320,7 +321,9 @@ class Courier:
             return self.summary()
         try:
             while (delivery := claim_next(send.pk)) is not None:
+                self.current = delivery
                 self.deliver(delivery)
+                self.current = None
         finally:
             self.close()
         self.follow_up()
@@ -402,6 +405,29 @@ class Courier:
             claimed_until=None, **values
         )
 
+    def stopped(self, error: Exception) -> None:
+        """This run ended on an error of its own, not a mail server's answer (the database, say,
+        or a fault in rendering an email). The email it was sending is given up once it has
+        had PRESS_MAX_ATTEMPTS tries, and the send's task is queued again, so the rest does not
+        wait for a worker's restart. Nothing here may raise over the original error."""
+        logger.error("Press send %s stopped: %r", self.send.pk, error)
+        try:
+            delivery = self.current
+            if delivery is not None and delivery.attempts >= settings.PRESS_MAX_ATTEMPTS:
+                answer = _("Gave up after %(count)s attempts: the sending stopped on an error.")
+                self.record(
+                    delivery,
+                    status=Delivery.Status.FAILED,
+                    answer=answer % {"count": delivery.attempts},
+                    next_attempt_at=None,
+                )
+            # The email it was sending stays held until its claim expires: the next run
+            # finds it then (and any other not yet sent at once).
+            again = timezone.now() + datetime.timedelta(seconds=settings.PRESS_RETRY_SECONDS)
+            queue(self.send, run_after=again, on_commit=False)
+        except Exception:
+            logger.exception("Press send %s could not be queued again", self.send.pk)
+
     def follow_up(self) -> None:
         """Queue this send's task again for its next retry, or for an email still held by a
         worker that may have stopped."""
@@ -423,7 +449,12 @@ def deliver_send(send_id: int) -> dict:
     )
     if send is None:
         return {"sent": 0, "failed": 0, "retrying": 0}
-    return Courier(send).run()
+    courier = Courier(send)
+    try:
+        return courier.run()
+    except Exception as error:
+        courier.stopped(error)
+        raise
 
 
 # --- Progress -------------------------------------------------------------------------------

@@ -393,3 +393,65 @@ def test_on_publication_waits_for_a_publish_time_moved_later(statement, press_li
     with time_machine.travel(later + datetime.timedelta(minutes=1), tick=False):
         delivery.deliver_send.call(send.pk)
     assert len(smtp.recorder.received) == 2
+
+
+def failing_render(monkeypatch, failing_calls: set[int]):
+    """emails.render that raises on the given calls (1 is the first), as a fault of the
+    worker's own would (not a mail server's answer)."""
+    real_render = delivery.emails.render
+    calls = []
+
+    def render(*args, **kwargs):
+        calls.append(1)
+        if len(calls) in failing_calls:
+            raise RuntimeError("a fault while writing the email")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(delivery.emails, "render", render)
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_a_run_stopped_by_an_error_of_its_own_is_queued_again(
+    statement, press_list, contacts, smtp, settings, monkeypatch
+):
+    settings.PRESS_RETRY_SECONDS = 30
+    settings.PRESS_CLAIM_SECONDS = 120
+    send = delivery.send_create(
+        statement=statement, lists=[press_list], kind=PressSend.Kind.EMBARGO, user=None
+    )
+    failing_render(monkeypatch, {2})
+
+    with pytest.raises(RuntimeError):
+        delivery.deliver_send.call(send.pk)
+
+    # Not left for a worker's restart: the send's task runs again...
+    task = DBTaskResult.objects.get()
+    assert task.run_after == BEFORE + datetime.timedelta(seconds=30)
+    held = send.deliveries.get(status=Delivery.Status.SENDING)
+    # ...and once the stopped run's hold on its email has expired, every email goes, once.
+    with time_machine.travel(BEFORE + datetime.timedelta(seconds=121), tick=False):
+        delivery.deliver_send.call(send.pk)
+    assert set(send.deliveries.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    received = [r.envelope_to[0] for r in smtp.recorder.received]
+    assert sorted(received) == sorted(send.deliveries.values_list("email", flat=True))
+    assert received.count(held.email) == 1
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_an_email_whose_sending_keeps_stopping_is_given_up(
+    statement, press_list, smtp, settings, monkeypatch
+):
+    settings.PRESS_MAX_ATTEMPTS = 1
+    ContactFactory(email="only@example.org", lists=[press_list])
+    send = delivery.send_create(
+        statement=statement, lists=[press_list], kind=PressSend.Kind.EMBARGO, user=None
+    )
+    failing_render(monkeypatch, {1})
+
+    with pytest.raises(RuntimeError):
+        delivery.deliver_send.call(send.pk)
+
+    row = send.deliveries.get()
+    assert row.status == Delivery.Status.FAILED
+    assert row.answer == "Gave up after 1 attempts: the sending stopped on an error."
+    assert smtp.recorder.received == []
