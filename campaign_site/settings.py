@@ -500,6 +500,10 @@ if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
 # (with the page's ETag, answered by a cheap 304), so an editor sees an edit at once.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
 PUBLIC_SHARED_CACHE_SECONDS = env.int("DJANGO_SHARED_CACHE_SECONDS", default=60)
+# How long a section of a public page (campaigns/sections.py) may be kept at most, 0 for never:
+# a page built afresh (after an edit, or with the page cache off) takes its unchanged sections
+# from the cache.
+PUBLIC_SECTION_CACHE_SECONDS = env.int("DJANGO_SECTION_CACHE_SECONDS", default=600)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

@@ -19,6 +19,7 @@ WHITENOISE_AUTOREFRESH = True
 # Pages are built afresh in every test (and query counts measure the building); the page cache
 # has its own tests, which turn it on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+PUBLIC_SECTION_CACHE_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory, so tests with several threads get real SQLite locking.

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 def content_changed(sender, **kwargs) -> None:
     """A save, delete or many-to-many change: mark cached public pages stale when it can change
     what they show (campaigns/page_cache.py says which)."""
-    from campaigns.page_cache import bump_content_version, changes_public_pages
+    from campaigns.page_cache import bump_content_version, public_content_changed
 
-    if changes_public_pages(sender, **kwargs):
-        bump_content_version()
+    label = public_content_changed(sender, **kwargs)
+    if label is not None:
+        bump_content_version(label)
 
 
 def grant_campaigns_roles(sender: AppConfig, **kwargs) -> None:

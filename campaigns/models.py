@@ -995,6 +995,22 @@ class SiteVersion(models.Model):
         return f"{self.number}"
 
 
+class ContentVersion(models.Model):
+    """A version number per kind of public content ("campaigns.campaign", "regions.statistic"),
+    bumped with the site's version when a row of that kind changes. A section of a page is
+    cached under the versions of the kinds it shows (campaigns/sections.py), so an edit rebuilds
+    only the sections that show what changed."""
+
+    label = models.CharField(max_length=100, primary_key=True)
+    number = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.number}"
+
+
 # --- Partner sign-off ----------------------------------------------------------------------
 # Each organisation approves the words of its people quoted in a statement, through a signed
 # link that needs no account. The rules are in campaigns/signoff.py; these rows only record.

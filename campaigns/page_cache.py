@@ -53,7 +53,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, has_vary_header, set_response_etag
 
 from campaign_site.views import service_unavailable
-from campaigns.models import Campaign, PressStatement, SiteVersion
+from campaigns import sections
+from campaigns.models import Campaign, ContentVersion, PressStatement, SiteVersion
 from campaigns.publishing import scheduled_q
 from core.compression import ENCODINGS, IDENTITY, MIN_LENGTH, compress, preferred_encoding
 
@@ -74,12 +75,20 @@ def content_version() -> int:
     return row[0] if row else 0
 
 
-def _bump_now() -> None:
+def _bump_now(label: str | None = None) -> None:
     updated = SiteVersion.objects.filter(pk=SiteVersion.SINGLETON).update(
         number=F("number") + 1, changed_at=timezone.now()
     )
     if not updated:
         SiteVersion.objects.get_or_create(pk=SiteVersion.SINGLETON, defaults={"number": 1})
+    # The kind's own version, for the sections that show it (campaigns/sections.py). A kind
+    # never changed before has no row: it is made, at 2 (a missing row reads as 1).
+    if label is not None and not ContentVersion.objects.filter(label=label).update(
+        number=F("number") + 1
+    ):
+        ContentVersion.objects.bulk_create(
+            [ContentVersion(label=label, number=2)], ignore_conflicts=True
+        )
 
 
 # The models whose rows public pages show (by app label and model name); their many-to-many links
@@ -99,27 +108,28 @@ PUBLIC_CONTENT = {
 }
 
 
-def changes_public_pages(sender, **signal_kwargs) -> bool:
-    """Whether a post_save, post_delete or m2m_changed signal may change what a public page
-    shows."""
+def public_content_changed(sender, **signal_kwargs) -> str | None:
+    """The kind of public content ("campaigns.campaign") a post_save, post_delete or
+    m2m_changed signal changed, or None when it cannot change what a public page shows."""
     instance = signal_kwargs.get("instance")
     action = signal_kwargs.get("action")
     if action is not None and not action.startswith("post_"):
-        return False  # m2m_changed also comes before the change: once after it is enough
+        return None  # m2m_changed also comes before the change: once after it is enough
     # m2m_changed is sent by the link table: the object whose links changed says what it is.
     model = type(instance) if action is not None else sender
-    if model._meta.label_lower not in PUBLIC_CONTENT:
-        return False
-    if model._meta.label_lower == "regions.importbatch":
-        # An import that created or changed no figure leaves every page as it was.
-        return bool(instance.rows_created or instance.rows_updated)
-    return True
+    label = model._meta.label_lower
+    if label not in PUBLIC_CONTENT:
+        return None
+    if label == "regions.importbatch" and not (instance.rows_created or instance.rows_updated):
+        return None  # an import that created or changed no figure leaves every page as it was
+    return label
 
 
-def bump_content_version(**_signal_kwargs) -> None:
-    """Mark every cached page stale, once the current transaction (if any) commits: bumping
-    earlier would let a request re-cache the old content under the new version."""
-    transaction.on_commit(_bump_now)
+def bump_content_version(label: str | None = None, **_signal_kwargs) -> None:
+    """Mark every cached page stale, and every cached section showing `label`'s kind of content,
+    once the current transaction (if any) commits: bumping earlier would let a request re-cache
+    the old content under the new version."""
+    transaction.on_commit(lambda: _bump_now(label))
 
 
 def next_scheduled_publication(now: datetime.datetime) -> datetime.datetime | None:
@@ -167,6 +177,7 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         now = timezone.now()
+        sections.start(request, now)
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response = response.render()

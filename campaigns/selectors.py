@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Q
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from campaigns import helplines, signoff
+from campaigns import helplines, sections, signoff
 from campaigns.helplines import Helpline
 from campaigns.impact import (
     Impact,
@@ -40,14 +41,95 @@ from regions.series import Figures, MetricTable, PeriodFigure, State
 LATEST_STATEMENTS_WITH_QUOTES = 3
 
 
-@dataclass
 class CampaignPage:
-    campaign: Campaign
-    partnerships: list[CampaignPartner]
-    regions: list[Region]
-    statements: list[PressStatement]
-    impact: list[Impact]
-    headline_figures: list[ReportedFigure] = field(default_factory=list)
+    """All a campaign page shows, each part looked up the first time it is used: a section of
+    the page rebuilt from the section cache (campaigns/sections.py) makes only its own queries,
+    and a page whose sections all come from there makes none. Made from the campaign, or from
+    the id of one already found published."""
+
+    def __init__(self, campaign: Campaign | None = None, *, pk: int | None = None) -> None:
+        if campaign is not None:
+            self.__dict__["campaign"] = campaign
+        self.pk = campaign.pk if campaign is not None else pk
+
+    @cached_property
+    def campaign(self) -> Campaign:
+        return Campaign.objects.select_related("lead_organisation").get(pk=self.pk)
+
+    @cached_property
+    def partnerships(self) -> list[CampaignPartner]:
+        return list(self.campaign.partnerships.select_related("organisation"))
+
+    @cached_property
+    def _regions(self) -> list[Region]:
+        return list(self.campaign.regions.all())
+
+    @cached_property
+    def regions(self) -> list[Region]:
+        return sorted(self._regions, key=region_sort_key)
+
+    @cached_property
+    def statements(self) -> list[PressStatement]:
+        """Its published statements, newest first. A new edition of a campaign (in its preview)
+        shows the statements of the campaign it will replace."""
+        campaign = self.campaign
+        # Through the related manager, so each statement knows its campaign without a query.
+        owner = campaign.edition_of if campaign.edition_of_id else campaign
+        return list(
+            owner.statements.listed_released()
+            .order_by("-publish_at")
+            .prefetch_related("issuing_organisations")
+        )
+
+    @cached_property
+    def statements_with_quotes(self) -> list[PressStatement]:
+        """The latest statements, each with its quotes (`latest_quotes`)."""
+        latest = self.statements[:LATEST_STATEMENTS_WITH_QUOTES]
+        quotes: dict[int, list[Quote]] = defaultdict(list)
+        for quote in Quote.objects.filter(statement__in=latest).select_related("person"):
+            quotes[quote.statement_id].append(quote)
+        for statement in latest:
+            statement.latest_quotes = quotes[statement.pk]
+        return latest
+
+    @property
+    def earlier_statements(self) -> list[PressStatement]:
+        return self.statements[LATEST_STATEMENTS_WITH_QUOTES:]
+
+    @cached_property
+    def _figures(self) -> tuple[list[Impact], list[ReportedFigure]]:
+        campaign = self.campaign
+        figures = campaign_reported_figures(campaign, [s.pk for s in self.statements])
+        impacts = build_impacts(
+            metrics=list(campaign.metrics.all()),
+            regions=self._regions,
+            launch=campaign.launch_date,
+            reported_figures=figures,
+        )
+        # A reported change for an area a table shows is shown in that table (or replaced
+        # there by the change computed from counts), so it is not listed a second time.
+        shown = {(i.metric.pk, row.region.pk) for i in impacts for row in i.rows}
+        metric_ids = [i.metric.pk for i in impacts]
+        placed = {
+            f.pk
+            for f in figures
+            if f.is_change
+            and any(
+                (m, f.region_id) in shown for m in ([f.metric_id] if f.metric_id else metric_ids)
+            )
+        }
+        headline = safe_to_show(
+            [f for f in figures if f.pk not in placed], [i.table for i in impacts]
+        )
+        return impacts, headline
+
+    @property
+    def impact(self) -> list[Impact]:
+        return self._figures[0]
+
+    @property
+    def headline_figures(self) -> list[ReportedFigure]:
+        return self._figures[1]
 
     @property
     def lead_is_a_listed_partner(self) -> bool:
@@ -63,14 +145,6 @@ class CampaignPage:
     def has_ended(self) -> bool:
         end = self.campaign.end_date
         return end is not None and end < timezone.localdate()
-
-    @property
-    def statements_with_quotes(self) -> list[PressStatement]:
-        return self.statements[:LATEST_STATEMENTS_WITH_QUOTES]
-
-    @property
-    def earlier_statements(self) -> list[PressStatement]:
-        return self.statements[LATEST_STATEMENTS_WITH_QUOTES:]
 
 
 def published_reported_figures(**filters) -> "list[ReportedFigure]":
@@ -95,49 +169,32 @@ def campaign_reported_figures(campaign: Campaign, statements) -> list[ReportedFi
 
 
 def campaign_page(campaign: Campaign) -> CampaignPage:
-    """All a campaign page shows, in a fixed number of queries. A new edition of a campaign (in
-    its preview) shows the statements of the campaign it will replace."""
-    partnerships = list(campaign.partnerships.select_related("organisation"))
-    regions = list(campaign.regions.all())
-    metrics = list(campaign.metrics.all())
-    # Through the related manager, so each statement knows its campaign without a query.
-    owner = campaign.edition_of if campaign.edition_of_id else campaign
-    statements = list(
-        owner.statements.listed_released()
-        .order_by("-publish_at")
-        .prefetch_related("issuing_organisations")
-    )
-    latest = statements[:LATEST_STATEMENTS_WITH_QUOTES]
-    quotes: dict[int, list[Quote]] = defaultdict(list)
-    for quote in Quote.objects.filter(statement__in=latest).select_related("person"):
-        quotes[quote.statement_id].append(quote)
-    for statement in latest:
-        statement.latest_quotes = quotes[statement.pk]
+    """All a campaign page shows, in a fixed number of queries, made when first used."""
+    return CampaignPage(campaign)
 
-    figures = campaign_reported_figures(campaign, [s.pk for s in statements])
-    impacts = build_impacts(
-        metrics=metrics, regions=regions, launch=campaign.launch_date, reported_figures=figures
-    )
-    # A reported change for an area a table shows is shown in that table (or replaced there by
-    # the change computed from counts), so it is not listed a second time.
-    shown = {(i.metric.pk, row.region.pk) for i in impacts for row in i.rows}
-    metric_ids = [i.metric.pk for i in impacts]
-    placed = {
-        f.pk
-        for f in figures
-        if f.is_change
-        and any((m, f.region_id) in shown for m in ([f.metric_id] if f.metric_id else metric_ids))
-    }
-    return CampaignPage(
-        campaign=campaign,
-        partnerships=partnerships,
-        regions=sorted(regions, key=region_sort_key),
-        statements=statements,
-        impact=impacts,
-        headline_figures=safe_to_show(
-            [f for f in figures if f.pk not in placed], [i.table for i in impacts]
-        ),
-    )
+
+def published_campaign_page(slug: str, request: HttpRequest | None = None) -> CampaignPage:
+    """The page of the published campaign with this address (Http404 if there is none). Only
+    its id is looked up now, the rest when a section of the page is built; on a public page the
+    id is kept as its sections are (campaigns/sections.py: until a campaign changes or the next
+    publication)."""
+
+    published = Campaign.objects.published().filter(slug=slug)
+    if not sections.in_use(request):
+        # Every section is built: the whole campaign now, in the same query.
+        campaign = published.select_related("lead_organisation").first()
+        if campaign is None:
+            raise Http404(f"No published campaign at {slug!r}")
+        return CampaignPage(campaign)
+
+    def look_up() -> int | None:
+        found = published.values_list("pk", flat=True)[:1]
+        return found[0] if found else None
+
+    pk = sections.remembered(request, "campaign-id", ("campaigns.campaign",), [slug], look_up)
+    if pk is None:
+        raise Http404(f"No published campaign at {slug!r}")
+    return CampaignPage(pk=pk)
 
 
 def campaign_statistics(campaign: Campaign) -> tuple[list[Impact], list[ReportedFigure]]:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import quote_etag
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -40,12 +41,11 @@ class CampaignDetailView(TemplateView):
     template_name = "campaigns/campaign_detail.html"
 
     def get_context_data(self, **kwargs):
-        campaign = get_object_or_404(
-            Campaign.objects.published().select_related("lead_organisation"),
-            slug=kwargs["slug"],
+        page = selectors.published_campaign_page(kwargs["slug"], self.request)
+        # Made only if the page's head is not in the section cache.
+        meta = SimpleLazyObject(
+            lambda: page_meta.campaign_meta(page, self.request.build_absolute_uri)
         )
-        page = selectors.campaign_page(campaign)
-        meta = page_meta.campaign_meta(page, self.request.build_absolute_uri)
         return super().get_context_data(page=page, page_meta=meta, **kwargs)
 
 

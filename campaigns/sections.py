@@ -1,0 +1,148 @@
+"""Sections of public pages, cached apart from the page, each under the versions of the kinds of
+content it shows.
+
+The page cache (campaigns/page_cache.py) keeps whole pages under the site's one content version,
+so any edit rebuilds every page on its next request. A section (`{% section %}`, in
+campaigns/templatetags/sections.py) is cached under the version of each kind of content it
+names ("campaign region statistic"), which campaigns.models.ContentVersion keeps, bumped by the
+same signals in the same transaction hook as the site's version. An import of figures then
+rebuilds a campaign page's figures section and nothing else; the page's other sections, and the
+queries behind them, come from the cache.
+
+A section's key also holds the page's language, its host and path (absolute addresses), today's date
+(launch and end dates read "Launches…" or "Ran until…" from it) and whatever the template adds
+(the campaign's id). A section is kept no longer than the page may be: never past the next
+scheduled publication, so a statement due at nine appears at nine, and never longer than
+PUBLIC_SECTION_CACHE_SECONDS (0 turns sections off).
+
+Only public pages use sections (the `public` view decorator sets them up for GET and HEAD
+requests); a preview, or any other view rendering the same templates, renders every section
+afresh.
+"""
+
+import datetime
+import hashlib
+import math
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+
+from campaigns.models import ContentVersion
+
+KEY_PREFIX = "public-section"
+# Set on the request by the view decorator.
+REQUEST_ATTRIBUTE = "_public_sections"
+
+T = TypeVar("T")
+
+
+def kind_versions() -> dict[str, int]:
+    """Every kind of content's version (one query; a kind never changed has no row: 1)."""
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT label, number FROM {table}")  # noqa: S608 (a model's table)
+        return dict(cursor.fetchall())
+
+
+def next_publication(now: datetime.datetime, versions: dict[str, int]) -> float | None:
+    """When the next scheduled campaign or statement is released (a timestamp), remembered in the
+    cache until a campaign or statement changes or that time comes."""
+    from campaigns.page_cache import next_scheduled_publication
+
+    key = "{}:next-publication:{}:{}".format(
+        KEY_PREFIX,
+        versions.get("campaigns.campaign", 1),
+        versions.get("campaigns.pressstatement", 1),
+    )
+    found = cache.get(key)
+    if found is not None and (found[0] is None or found[0] > now.timestamp()):
+        return found[0]
+    upcoming = next_scheduled_publication(now)
+    timestamp = upcoming.timestamp() if upcoming is not None else None
+    cache.set(key, (timestamp,), settings.PUBLIC_SECTION_CACHE_SECONDS)
+    return timestamp
+
+
+class Sections:
+    """What one request's sections are cached under, read on first use."""
+
+    def __init__(self, request: HttpRequest, now: datetime.datetime) -> None:
+        self.request = request
+        self.now = now
+
+    @cached_property
+    def versions(self) -> dict[str, int]:
+        return kind_versions()
+
+    @cached_property
+    def lifetime(self) -> int:
+        """Seconds a section made now may be kept."""
+        lifetime = settings.PUBLIC_SECTION_CACHE_SECONDS
+        upcoming = next_publication(self.now, self.versions)
+        if upcoming is not None:
+            lifetime = min(lifetime, math.floor(upcoming - self.now.timestamp()))
+        return max(lifetime, 0)
+
+    @cached_property
+    def page(self) -> str:
+        """What every section of this request's page is keyed by."""
+        host = self.request.get_host()
+        return f"{host}\x1f{self.request.path}\x1f{timezone.localdate(self.now).isoformat()}"
+
+    def key(self, name: str, kinds: tuple[str, ...], vary: list[object]) -> str:
+        versions = self.versions
+        parts = [
+            name,
+            get_language() or "",
+            self.page,
+            *(f"{kind}={versions.get(kind, 1)}" for kind in kinds),
+            *(repr(value) for value in vary),
+        ]
+        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        return f"{KEY_PREFIX}:{name}:{digest}"
+
+
+def remembered(
+    request: HttpRequest | None,
+    name: str,
+    kinds: tuple[str, ...],
+    vary: list[object],
+    make: Callable[[], T],
+) -> T:
+    """`make()`, kept in the section cache as a section would be (a value, not HTML): made
+    again once a kind it depends on changes, and never kept past the next publication. None is
+    never kept."""
+    current = of(request)
+    if current is None:
+        return make()
+    key = current.key(name, kinds, vary)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value = make()
+    if value is not None:
+        cache.set(key, value, current.lifetime)
+    return value
+
+
+def start(request: HttpRequest, now: datetime.datetime) -> None:
+    """Let this request's public page use the section cache (GET and HEAD only)."""
+    if settings.PUBLIC_SECTION_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD"):
+        setattr(request, REQUEST_ATTRIBUTE, Sections(request, now))
+
+
+def of(request: HttpRequest | None) -> Sections | None:
+    """The request's sections, or None when its page builds them all."""
+    current = getattr(request, REQUEST_ATTRIBUTE, None) if request is not None else None
+    return current if current is not None and current.lifetime > 0 else None
+
+
+def in_use(request: HttpRequest | None) -> bool:
+    return of(request) is not None
