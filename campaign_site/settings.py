@@ -491,6 +491,10 @@ PRESS_UNSUBSCRIBE_EMAIL = env.str("DJANGO_PRESS_UNSUBSCRIBE_EMAIL", default="")
 # default, in memory) or share one: DJANGO_CACHE_URL, e.g. redis://host:6379/1 (rediss:// for
 # TLS) or dbcache://page_cache (after `manage.py createcachetable`).
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://public-pages")}
+if CACHES["default"]["BACKEND"].endswith(".LocMemCache"):
+    # Each process's own memory: room for every page in each encoding and its sections (the
+    # default, 300 entries, would drop pages of a site with a few dozen).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
     # django-environ would choose django-redis whenever it happens to be installed: the site
     # uses Django's own Redis backend, whose behaviour the tests check (tests/servers/).

@@ -55,3 +55,11 @@ def test_without_a_cache_url_each_process_keeps_its_own_cache(tmp_path):
     caches = settings_in(tmp_path, "CACHES")["CACHES"]
 
     assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    # Room for every page in each encoding and its sections, not Django's default 300.
+    assert caches["default"]["OPTIONS"]["MAX_ENTRIES"] == 5000
+
+
+def test_a_cache_url_may_say_how_many_entries_a_process_keeps(tmp_path):
+    caches = settings_in(tmp_path, "CACHES", DJANGO_CACHE_URL="locmemcache://?MAX_ENTRIES=800")
+
+    assert caches["CACHES"]["default"]["OPTIONS"]["MAX_ENTRIES"] == 800
