@@ -179,16 +179,18 @@ def published_campaign_page(slug: str, request: HttpRequest | None = None) -> Ca
     id is kept as its sections are (campaigns/sections.py: until a campaign changes or the next
     publication)."""
 
-    published = Campaign.objects.published().filter(slug=slug)
     if not sections.in_use(request):
         # Every section is built: the whole campaign now, in the same query.
-        campaign = published.select_related("lead_organisation").first()
+        campaign = (
+            Campaign.objects.published().filter(slug=slug).select_related("lead_organisation")
+        ).first()
         if campaign is None:
             raise Http404(f"No published campaign at {slug!r}")
         return CampaignPage(campaign)
 
     def look_up() -> int | None:
-        found = published.values_list("pk", flat=True)[:1]
+        # Built only when needed: building the query costs more than running it.
+        found = Campaign.objects.published().filter(slug=slug).values_list("pk", flat=True)[:1]
         return found[0] if found else None
 
     pk = sections.remembered(request, "campaign-id", ("campaigns.campaign",), [slug], look_up)
