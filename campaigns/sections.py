@@ -56,18 +56,38 @@ def next_publication(now: datetime.datetime, versions: dict[str, int]) -> float 
     cache until a campaign or statement changes or that time comes."""
     from campaigns.page_cache import next_scheduled_publication
 
+    global _last_publication
     key = "{}:next-publication:{}:{}".format(
         KEY_PREFIX,
         versions.get("campaigns.campaign", 1),
         versions.get("campaigns.pressstatement", 1),
     )
-    found = cache.get(key)
-    if found is not None and (found[0] is None or found[0] > now.timestamp()):
-        return found[0]
-    upcoming = next_scheduled_publication(now)
-    timestamp = upcoming.timestamp() if upcoming is not None else None
-    cache.set(key, (timestamp,), settings.PUBLIC_SECTION_CACHE_SECONDS)
-    return timestamp
+    # This process's last answer first (it is read for every page built), then the cache's.
+    found = _last_publication
+    if not _still_current(found, key, now):
+        found = cache.get(key)
+        if not _still_current(found, key, now):
+            upcoming = next_scheduled_publication(now)
+            found = (key, upcoming.timestamp() if upcoming is not None else None)
+            cache.set(key, found, settings.PUBLIC_SECTION_CACHE_SECONDS)
+    _last_publication = found
+    return found[1]
+
+
+def _still_current(found: tuple | None, key: str, now: datetime.datetime) -> bool:
+    return bool(found) and found[0] == key and (found[1] is None or found[1] > now.timestamp())
+
+
+# (key, timestamp) of the last next_publication() answer in this process. Like everything
+# cached under version numbers, it assumes they only grow: a process serving a database
+# restored from a backup is restarted (docs/deployment.md).
+_last_publication: tuple[str, float | None] | None = None
+
+
+def forget() -> None:
+    """Forget what this process remembers outside the cache (with the cache cleared: tests)."""
+    global _last_publication
+    _last_publication = None
 
 
 class Sections:

@@ -42,8 +42,10 @@ def sections_on(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     settings.PUBLIC_SECTION_CACHE_SECONDS = 600
     cache.clear()
+    sections.forget()  # each test's database starts again from version 1
     yield
     cache.clear()
+    sections.forget()
 
 
 @pytest.fixture
