@@ -13,7 +13,6 @@ a kind it left out: name every kind whose rows it shows, its includes' too.
 """
 
 from django import template
-from django.core.cache import cache
 
 from campaigns import sections
 from campaigns.page_cache import PUBLIC_CONTENT
@@ -35,10 +34,10 @@ class SectionNode(template.Node):
         if current is None or context.get("preview"):
             return self.nodelist.render(context)
         key = current.key(self.name, self.kinds, [value.resolve(context) for value in self.vary])
-        html = cache.get(key)
+        html = current.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, html, current.lifetime)
+            current.set(key, html)
         return html
 
 

@@ -365,3 +365,22 @@ def test_outside_a_public_page_a_section_is_built_every_time(db):
     assert template.render(Context({"metrics": Metric.objects})) == "0"
     MetricFactory()
     assert template.render(Context({"metrics": Metric.objects})) == "1"
+
+
+def test_this_process_keeps_a_bounded_number_of_sections_each_until_it_expires(
+    client, demo, monkeypatch
+):
+    monkeypatch.setattr(sections, "MEMORY_ENTRIES", 3)
+    url = demo.get_absolute_url()
+    first, _queries = fetch(client, url)
+
+    assert len(sections._memory) == 3
+    # The rest come from the cache, where every section was kept too.
+    again, queries = fetch(client, url)
+    assert again == first and queries == 1
+
+    # An entry past its time is not used, whichever of the two holds it (each is kept with its
+    # expiry time: the cache's own clock is not the site's).
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(seconds=601))
+    assert fetch(client, url)[1] > 10
