@@ -56,6 +56,7 @@ from campaign_site.views import service_unavailable
 from campaigns import sections
 from campaigns.models import Campaign, ContentVersion, PressStatement, SiteVersion
 from campaigns.publishing import scheduled_q
+from core import database
 from core.compression import ENCODINGS, IDENTITY, MIN_LENGTH, compress, preferred_encoding
 
 KEY_PREFIX = "public-page"
@@ -69,10 +70,8 @@ def content_version() -> int:
     """The current content version (one query). Read on every request to a public page, so
     written in SQL: the ORM's building of the same query cost more than running it."""
     table = connection.ops.quote_name(SiteVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [SiteVersion.SINGLETON])  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    rows = database.read(f"SELECT number FROM {table} WHERE id = %s", (SiteVersion.SINGLETON,))  # noqa: S608
+    return rows[0][0] if rows else 0
 
 
 def _bump_now(label: str | None = None) -> None:

@@ -37,6 +37,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from campaigns.models import ContentVersion
+from core import database
 
 KEY_PREFIX = "public-section"
 # Set on the request by the view decorator.
@@ -48,9 +49,7 @@ T = TypeVar("T")
 def kind_versions() -> dict[str, int]:
     """Every kind of content's version (one query; a kind never changed has no row: 1)."""
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT label, number FROM {table}")  # noqa: S608 (a model's table)
-        return dict(cursor.fetchall())
+    return dict(database.read(f"SELECT label, number FROM {table}"))  # noqa: S608 (a model's table)
 
 
 def next_publication(now: datetime.datetime, versions: dict[str, int]) -> float | None:
