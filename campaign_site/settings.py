@@ -21,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.release import release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -491,6 +493,9 @@ PRESS_UNSUBSCRIBE_EMAIL = env.str("DJANGO_PRESS_UNSUBSCRIBE_EMAIL", default="")
 # default, in memory) or share one: DJANGO_CACHE_URL, e.g. redis://host:6379/1 (rediss:// for
 # TLS) or dbcache://page_cache (after `manage.py createcachetable`).
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://public-pages")}
+# Each release keeps its own entries in a shared cache: a deploy never serves pages made by the
+# code before it (campaign_site/release.py). DJANGO_RELEASE names it; else a digest of the code.
+CACHES["default"].setdefault("KEY_PREFIX", release(BASE_DIR, env.str("DJANGO_RELEASE", default="")))
 if CACHES["default"]["BACKEND"].endswith(".LocMemCache"):
     # Each process's own memory: room for every page in each encoding and its sections (the
     # default, 300 entries, would drop pages of a site with a few dozen).

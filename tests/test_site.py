@@ -154,7 +154,7 @@ def test_production_is_never_configured_by_the_local_env_file(local_env_file):
 def test_an_env_file_that_itself_says_production_configures_production(tmp_path):
     # The settings copied beside a .env of the test's own, so the checkout's .env is not touched.
     (tmp_path / "campaign_site").mkdir()
-    for name in ["__init__.py", "settings.py"]:
+    for name in ["__init__.py", "settings.py", "release.py"]:
         shutil.copy(BASE_DIR / "campaign_site" / name, tmp_path / "campaign_site" / name)
     env_file = tmp_path / ".env"
     env_file.write_text(f"DJANGO_ENV=production\nDJANGO_SECRET_KEY={'y' * 60}\n")

@@ -63,3 +63,29 @@ def test_a_cache_url_may_say_how_many_entries_a_process_keeps(tmp_path):
     caches = settings_in(tmp_path, "CACHES", DJANGO_CACHE_URL="locmemcache://?MAX_ENTRIES=800")
 
     assert caches["CACHES"]["default"]["OPTIONS"]["MAX_ENTRIES"] == 800
+
+
+def test_each_release_keeps_its_own_entries_in_a_shared_cache(tmp_path):
+    from campaign_site.release import release
+
+    named = settings_in(tmp_path, "CACHES", DJANGO_RELEASE="3f2a9c1")["CACHES"]
+    digested = settings_in(tmp_path, "CACHES")["CACHES"]
+
+    assert named["default"]["KEY_PREFIX"] == "3f2a9c1"
+    assert digested["default"]["KEY_PREFIX"] == release(BASE_DIR)
+
+
+def test_the_release_changes_with_a_template_and_not_with_anything_else(tmp_path):
+    from campaign_site.release import release
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text("<title>Campaigns</title>")
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "views.py").write_text("VERSION = 1\n")
+    first = release(tmp_path)
+
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "db.sqlite3").write_bytes(b"data")  # not what pages are made from
+    assert release(tmp_path) == first
+    (tmp_path / "templates" / "base.html").write_text("<title>Our campaigns</title>")
+    assert release(tmp_path) != first
