@@ -142,6 +142,13 @@ def error_summary(form, inline_admin_formsets) -> list[dict]:
     return problems
 
 
+def bilingual_label(db_field) -> str:
+    """'Title (English)', 'Title (Cymraeg)': a translation field's label (modeltranslation's own
+    reads 'title [en-gb]')."""
+    name = dict(settings.LANGUAGES).get(db_field.language, db_field.language)
+    return f"{capfirst(db_field.translated_field.verbose_name)} ({name})"
+
+
 class BilingualFieldsMixin:
     """For a ModelAdmin or inline of a model with texts in English and Welsh
     (django-modeltranslation): each text's two versions labelled by their language ("Title
@@ -152,12 +159,25 @@ class BilingualFieldsMixin:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         language = getattr(db_field, "language", None)
         if field is not None and language is not None:
-            name = dict(settings.LANGUAGES).get(language, language)
-            field.label = f"{capfirst(db_field.translated_field.verbose_name)} ({name})"
+            field.label = bilingual_label(db_field)
         return field
+
+    def _bilingual_labels(self) -> dict[str, str]:
+        """Each language's field labelled by its language, for the read-only view too (someone
+        who may only view an item sees its fields as text, labelled from the form's Meta)."""
+        labels = {}
+        for name in self.trans_opts.all_fields:
+            for column in get_translation_fields(name):
+                labels[column] = bilingual_label(self.model._meta.get_field(column))
+        return labels
+
+    def get_formset(self, request, obj=None, **kwargs):  # inlines
+        kwargs["labels"] = {**self._bilingual_labels(), **(kwargs.get("labels") or {})}
+        return super().get_formset(request, obj, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """Beside a translation older than the English it translates, when each changed."""
+        kwargs["labels"] = {**self._bilingual_labels(), **(kwargs.get("labels") or {})}
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None:
             for column, (english, translated) in stale_translations(obj).items():

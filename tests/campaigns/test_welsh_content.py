@@ -262,3 +262,31 @@ def test_a_text_with_a_default_falls_back_to_its_english_when_its_welsh_is_empty
     with translation.override("cy"):
         assert CampaignPartner.objects.filter(campaign=demo).first().role == "Police partner"
         assert Metric.objects.first().unit == "calls"
+
+
+def test_someone_who_may_only_view_sees_each_text_labelled_by_its_language(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.regions.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_campaign", "view_pressstatement", "view_quote", "view_person"]
+        )
+    )
+    sign_in(client, viewer)
+    quote = QuoteFactory()
+
+    for url in (
+        reverse("admin:campaigns_campaign_change", args=[quote.statement.campaign.pk]),
+        reverse("admin:campaigns_pressstatement_change", args=[quote.statement.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'name="title_en_gb"' not in page.text  # shown as text, not a field
+        labels = re.findall(r"<label[^>]*>(Title [^<]*)</label>", page.text)
+        assert labels == ["Title (English):", "Title (Cymraeg):"]
+        assert "[en-gb]" not in page.text and "[cy]" not in page.text
+    # The statement's quotes, shown read-only in their inline.
+    assert "Role as quoted (English)" in page.text and "Text (Cymraeg)" in page.text
