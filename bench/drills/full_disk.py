@@ -32,6 +32,7 @@ import tempfile
 from pathlib import Path
 
 from bench.drills.report import write_section
+from bench.import_bench import setup_django
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SIZE = "24m"
@@ -75,30 +76,11 @@ def fill(disk: Path, spare: int) -> None:
 
 
 def run(disk: Path) -> dict:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="campaign_site.settings",
-        DJANGO_ENV="local",
-        DJANGO_DEBUG="false",
-        DATABASE_URL=f"sqlite:///{disk / 'db.sqlite3'}",
-        DJANGO_MEDIA_ROOT=str(disk / "media"),
-        DJANGO_PAGE_CACHE_SECONDS="0",
-    )
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    from django.conf import settings
+    os.environ.update(DJANGO_MEDIA_ROOT=str(disk / "media"), DJANGO_PAGE_CACHE_SECONDS="0")
+    setup_django(disk / "db.sqlite3")
     from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import override_settings
 
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-    ).enable()
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0, stdout=io.StringIO())
 
