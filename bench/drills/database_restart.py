@@ -36,7 +36,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.drills.report import write_section
+from bench.drills.report import check_lines, publish
 from bench.http_bench import BASE_DIR, DEMO_PAGE, database, manage, production_environment, server
 
 DURATION = 20
@@ -266,13 +266,10 @@ def main() -> None:
             )
             + f" (probed every {PROBE_INTERVAL} s; the campaign page was served stale "
             f"{stale_served} times by the prober meanwhile).",
-            *(f"- {'✓' if passed else '✗ FAILED:'} {check}" for check, passed in checks.items()),
+            *check_lines(checks),
         ]
     )
-    write_section("database-restart", section)
-    print(section)
-    if not ok:
-        sys.exit(1)
+    publish("database-restart", section, ok)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.drills.report import write_section
+from bench.drills.report import check_lines, publish
 from bench.import_bench import setup_django
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -204,14 +204,10 @@ def main() -> None:
             f"- Answers (after the redirect back to the form): upload {outcome['upload_status']}, "
             f"import {outcome['import_status']} (refused at its {outcome['import_step']} step), "
             f"public page {outcome['public_status']}.",
-            *(f"- {'✓' if passed else '✗ FAILED:'} {check}" for check, passed in checks.items()),
+            *check_lines(checks),
         ]
     )
-    write_section("full-disk", section)
-    print(section)
-    if not ok:
-        print(outcome)
-        sys.exit(1)
+    publish("full-disk", section, ok, detail=outcome)
 
 
 if __name__ == "__main__":

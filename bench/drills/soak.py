@@ -38,7 +38,7 @@ from pathlib import Path
 
 from bench import import_bench
 from bench.drills.database_restart import LUA
-from bench.drills.report import write_section
+from bench.drills.report import check_lines, publish
 from bench.http_bench import (
     BASE_DIR,
     DEMO_PAGE,
@@ -281,13 +281,10 @@ def main() -> None:
             f"- Written: {written['figures']:,} figures, import batches (created, updated) "
             f"{written['batches']}, {written['edits']} versions of the area's edits.",
             f"- The import said: {import_output.strip().splitlines()[-1] if import_output else ''}",
-            *(f"- {'✓' if passed else '✗ FAILED:'} {check}" for check, passed in checks.items()),
+            *check_lines(checks),
         ]
     )
-    write_section("soak", section)
-    print(section)
-    if not ok:
-        sys.exit(1)
+    publish("soak", section, ok)
 
 
 if __name__ == "__main__":
