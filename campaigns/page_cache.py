@@ -140,13 +140,22 @@ def next_scheduled_publication(now: datetime.datetime) -> datetime.datetime | No
     return min((t for t in times if t is not None), default=None)
 
 
+def kept_until_publication(maximum: int, now: float, upcoming: float | None) -> int:
+    """Seconds something made at `now` may be kept: at most `maximum`, and never past the
+    `upcoming` publication (timestamps)."""
+    if upcoming is not None:
+        maximum = min(maximum, math.floor(upcoming - now))
+    return max(maximum, 0)
+
+
 def _lifetime(now: datetime.datetime) -> int:
     """Seconds a page made now may be kept."""
-    lifetime = settings.PUBLIC_PAGE_CACHE_SECONDS
     upcoming = next_scheduled_publication(now)
-    if upcoming is not None:
-        lifetime = min(lifetime, math.floor((upcoming - now).total_seconds()))
-    return max(lifetime, 0)
+    return kept_until_publication(
+        settings.PUBLIC_PAGE_CACHE_SECONDS,
+        now.timestamp(),
+        upcoming.timestamp() if upcoming is not None else None,
+    )
 
 
 def _cache_control(seconds_left: int) -> str:

@@ -22,7 +22,6 @@ afresh.
 
 import datetime
 import hashlib
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -126,11 +125,13 @@ class Sections:
     @cached_property
     def lifetime(self) -> int:
         """Seconds a section made now may be kept."""
-        lifetime = settings.PUBLIC_SECTION_CACHE_SECONDS
-        upcoming = next_publication(self.now, self.versions)
-        if upcoming is not None:
-            lifetime = min(lifetime, math.floor(upcoming - self.now.timestamp()))
-        return max(lifetime, 0)
+        from campaigns.page_cache import kept_until_publication
+
+        return kept_until_publication(
+            settings.PUBLIC_SECTION_CACHE_SECONDS,
+            self.now.timestamp(),
+            next_publication(self.now, self.versions),
+        )
 
     @cached_property
     def page(self) -> str:
